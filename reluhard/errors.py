@@ -1,0 +1,22 @@
+"""The one error type users see: bad input, reported as ``file:line: what``.
+
+Everything a user can get wrong (a malformed file, a parameter out of range, a network file
+of another schema) raises :class:`InputError`; the CLI prints ``str(error)`` on one line of
+stderr and exits 1. Anything else escaping the library is a bug in reluhard.
+"""
+
+from __future__ import annotations
+
+
+class InputError(ValueError):
+    """Bad input: ``path`` and (when known) 1-based ``line`` locate the problem."""
+
+    def __init__(self, path: str | None, line: int | None, message: str):
+        self.path = path
+        self.line = line
+        self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = [str(p) for p in (self.path, self.line) if p is not None]
+        return ":".join([*where, " " + self.message]) if where else self.message

@@ -1,0 +1,176 @@
+"""CNF formulas: the instance type, an independent model checker and a reference solver.
+
+A :class:`CNF` is stored flat, the way large instances need it: all literals in one int32
+array (DIMACS numbering, ``+v`` / ``-v`` for variable ``v`` in ``1..nvars``) and clause
+``j`` is ``literals[offsets[j]:offsets[j+1]]``. Clauses are kept exactly as written: empty
+clauses, repeated literals and tautologies are legal and meaningful (an empty clause makes
+the formula unsatisfiable); reductions decide how to treat them.
+
+Reading and writing DIMACS files lives in :mod:`reluhard.problems.dimacs_cnf`.
+
+Examples
+--------
+>>> f = CNF.from_clauses([[1, -2], [2, 3], [-1]])
+>>> f.nvars, f.nclauses
+(3, 3)
+>>> check(f, [-1, -2, 3])
+True
+>>> falsified(f, [1, 2, 3]).tolist()
+[2]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+REFERENCE_SOLVER = "cadical195"
+
+
+@dataclass(frozen=True, eq=False)
+class CNF:
+    """A CNF over variables ``1..nvars``; see the module docstring for the layout."""
+
+    nvars: int
+    literals: np.ndarray
+    offsets: np.ndarray
+
+    def __post_init__(self) -> None:
+        lits = np.ascontiguousarray(self.literals, dtype=np.int32)
+        offs = np.ascontiguousarray(self.offsets, dtype=np.int64)
+        if self.nvars < 0:
+            raise ValueError("nvars must be >= 0")
+        if offs.ndim != 1 or offs.size == 0 or offs[0] != 0 or offs[-1] != lits.size:
+            raise ValueError("offsets must start at 0 and end at len(literals)")
+        if np.any(np.diff(offs) < 0):
+            raise ValueError("offsets must be non-decreasing")
+        if lits.size and (np.any(lits == 0) or np.abs(lits).max() > self.nvars):
+            raise ValueError("literals must be nonzero and within 1..nvars in absolute value")
+        object.__setattr__(self, "literals", lits)
+        object.__setattr__(self, "offsets", offs)
+
+    @classmethod
+    def from_clauses(cls, clauses: Iterable[Sequence[int]], nvars: int | None = None) -> CNF:
+        """Build from a list of clauses (lists of DIMACS literals); ``nvars`` defaults to
+        the largest variable that occurs."""
+        clauses = [list(map(int, c)) for c in clauses]
+        lits = np.fromiter((x for c in clauses for x in c), dtype=np.int32)
+        offs = np.zeros(len(clauses) + 1, dtype=np.int64)
+        np.cumsum([len(c) for c in clauses], out=offs[1:])
+        if nvars is None:
+            nvars = int(np.abs(lits).max()) if lits.size else 0
+        return cls(nvars, lits, offs)
+
+    @property
+    def nclauses(self) -> int:
+        return self.offsets.size - 1
+
+    @property
+    def widths(self) -> np.ndarray:
+        """Number of literal occurrences in each clause (repeats counted)."""
+        return np.diff(self.offsets)
+
+    def clause(self, j: int) -> np.ndarray:
+        return self.literals[self.offsets[j] : self.offsets[j + 1]]
+
+    def clauses(self) -> list[list[int]]:
+        return [c.tolist() for c in np.split(self.literals, self.offsets[1:-1])] if (
+            self.nclauses
+        ) else []
+
+    def __eq__(self, other: object) -> bool:
+        return (
+            isinstance(other, CNF)
+            and self.nvars == other.nvars
+            and np.array_equal(self.offsets, other.offsets)
+            and np.array_equal(self.literals, other.literals)
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.nvars, self.literals.tobytes(), self.offsets.tobytes()))
+
+    def __repr__(self) -> str:
+        return f"CNF(nvars={self.nvars}, nclauses={self.nclauses}, nliterals={self.literals.size})"
+
+
+def assignment_values(cnf: CNF, model: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Values ``+1`` (true), ``-1`` (false), ``0`` (unassigned) for variables ``1..nvars``.
+
+    ``model`` is either a DIMACS model (signed variable numbers, as on a ``v`` line; a
+    variable may be missing, then it is unassigned) or a boolean array of length ``nvars``.
+    A model that names a variable twice with both signs, or a variable out of range, is
+    rejected with ``ValueError``.
+    """
+    arr = np.asarray(model)
+    if arr.dtype == bool:
+        if arr.shape != (cnf.nvars,):
+            raise ValueError(f"assignment has length {arr.size}, formula has {cnf.nvars} vars")
+        return np.where(arr, 1, -1).astype(np.int8)
+    lits = arr.astype(np.int64).ravel()
+    lits = lits[lits != 0]
+    if lits.size and np.abs(lits).max() > cnf.nvars:
+        raise ValueError(f"model names variable {int(np.abs(lits).max())} > nvars={cnf.nvars}")
+    values = np.zeros(cnf.nvars + 1, dtype=np.int8)
+    np.put(values, np.abs(lits), np.sign(lits))
+    check = values[np.abs(lits)] == np.sign(lits)
+    if not np.all(check):
+        bad = int(np.abs(lits[~check][0]))
+        raise ValueError(f"model assigns variable {bad} both true and false")
+    return values[1:]
+
+
+def falsified(cnf: CNF, model: Sequence[int] | np.ndarray) -> np.ndarray:
+    """Indices (0-based) of the clauses that ``model`` does not satisfy.
+
+    A clause is satisfied only by a literal that the model makes true: an unassigned
+    variable satisfies nothing, and an empty clause is never satisfied.
+    """
+    values = np.concatenate([[0], assignment_values(cnf, model)])
+    lit_true = values[np.abs(cnf.literals)] * np.sign(cnf.literals) > 0
+    counts = np.concatenate([[0], np.cumsum(lit_true, dtype=np.int64)])
+    return np.flatnonzero(counts[cnf.offsets[1:]] == counts[cnf.offsets[:-1]])
+
+
+def check(cnf: CNF, model: Sequence[int] | np.ndarray) -> bool:
+    """True when ``model`` satisfies every clause of ``cnf``."""
+    return falsified(cnf, model).size == 0
+
+
+def solve(cnf: CNF, solver: str = REFERENCE_SOLVER) -> list[int] | None:
+    """Reference decision by a python-sat solver (CaDiCaL 1.9.5 by default).
+
+    Returns a complete DIMACS model (one signed literal per variable) or ``None`` when the
+    formula is unsatisfiable. An empty clause is handled here (python-sat solvers differ
+    in how they take one).
+    """
+    from pysat.solvers import Solver
+
+    if np.any(cnf.widths == 0):
+        return None
+    with Solver(name=solver, bootstrap_with=cnf.clauses()) as s:
+        if not s.solve():
+            return None
+        found = {abs(x): x for x in (s.get_model() or [])}
+    return [found.get(v, -v) for v in range(1, cnf.nvars + 1)]
+
+
+def random_kcnf(nvars: int, nclauses: int, k: int, rng: np.random.Generator) -> CNF:
+    """Uniform random k-CNF as in SATLIB's ``uf`` sets: each clause has ``k`` distinct
+    variables, each negated with probability 1/2."""
+    if k > nvars:
+        raise ValueError("k must be <= nvars")
+    if nvars <= 64:
+        vars_ = np.argsort(rng.random((nclauses, nvars)), axis=1)[:, :k] + 1
+    else:
+        vars_ = rng.integers(1, nvars + 1, size=(nclauses, k))
+        while True:  # resample rows with a repeated variable
+            s = np.sort(vars_, axis=1)
+            bad = np.flatnonzero(np.any(s[:, 1:] == s[:, :-1], axis=1))
+            if bad.size == 0:
+                break
+            vars_[bad] = rng.integers(1, nvars + 1, size=(bad.size, k))
+    signs = np.where(rng.random((nclauses, k)) < 0.5, -1, 1)
+    lits = (vars_ * signs).astype(np.int32).ravel()
+    return CNF(nvars, lits, np.arange(nclauses + 1, dtype=np.int64) * k)
