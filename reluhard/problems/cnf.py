@@ -174,3 +174,16 @@ def random_kcnf(nvars: int, nclauses: int, k: int, rng: np.random.Generator) -> 
     signs = np.where(rng.random((nclauses, k)) < 0.5, -1, 1)
     lits = (vars_ * signs).astype(np.int32).ravel()
     return CNF(nvars, lits, np.arange(nclauses + 1, dtype=np.int64) * k)
+
+
+def to_arrays(cnf: CNF) -> tuple[dict[str, np.ndarray], dict]:
+    """The arrays and JSON metadata that embed ``cnf`` in a network file."""
+    return {"literals": cnf.literals, "offsets": cnf.offsets}, {
+        "nvars": cnf.nvars,
+        "nclauses": cnf.nclauses,
+    }
+
+
+def from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> CNF:
+    """Inverse of :func:`to_arrays`; ``ValueError`` if the arrays do not form a CNF."""
+    return CNF(int(meta["nvars"]), arrays["literals"], arrays["offsets"])

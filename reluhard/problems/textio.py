@@ -20,22 +20,31 @@ _MAGIC = (
 )
 
 
+def read_raw(path: str | os.PathLike) -> bytes:
+    """The file's bytes as stored (compressed or not); :class:`InputError` if unreadable."""
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as f:
+            return f.read()
+    except OSError as e:
+        raise InputError(name, None, f"cannot read file: {e.strerror or e}") from None
+
+
+def decompress(raw: bytes, name: str) -> bytes:
+    """``raw`` decompressed if it starts with a gzip, bzip2 or xz magic number, else as is."""
+    for magic, unpack, kind in _MAGIC:
+        if raw.startswith(magic):
+            try:
+                return unpack(raw)
+            except (OSError, EOFError, lzma.LZMAError, ValueError) as e:
+                raise InputError(name, None, f"corrupt or truncated {kind} data ({e})") from None
+    return raw
+
+
 def read_bytes(path: str | os.PathLike) -> bytes:
-    """Return the (decompressed) contents of ``path``; ``-`` is not special.
+    """Return the (decompressed) contents of ``path``.
 
     Raises :class:`InputError` when the file cannot be read or its compressed stream is
     corrupt or truncated.
     """
-    name = os.fspath(path)
-    try:
-        with open(name, "rb") as f:
-            raw = f.read()
-    except OSError as e:
-        raise InputError(name, None, f"cannot read file: {e.strerror or e}") from None
-    for magic, decompress, kind in _MAGIC:
-        if raw.startswith(magic):
-            try:
-                return decompress(raw)
-            except (OSError, EOFError, lzma.LZMAError, ValueError) as e:
-                raise InputError(name, None, f"corrupt or truncated {kind} data ({e})") from None
-    return raw
+    return decompress(read_raw(path), os.fspath(path))

@@ -1,0 +1,150 @@
+"""Command line: ``reduce`` and ``reluhard {reduce,info,list}``.
+
+Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
+(``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from collections.abc import Sequence
+
+from . import __version__, netfile, pipeline, reductions, solvers
+from .errors import InputError
+from .inversion import InversionProblem
+
+
+def _param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
+def _add_reduce_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)")
+    p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
+    p.add_argument("--via", metavar="NAME", help="reduction (default for a CNF: sat-sign); "
+                   "see `reluhard list`")
+    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
+                   help="reduction parameter (repeatable)")
+    p.add_argument("--allow-count-mismatch", action="store_true",
+                   help="accept a clause count that differs from the 'p cnf' header (warns)")
+
+
+def _reduce(args: argparse.Namespace) -> int:
+    problem = pipeline.reduce_file(args.input, args.output, args.via, dict(args.param),
+                                   strict_counts=not args.allow_count_mismatch)
+    print(f"c {_summary(problem)}")
+    print(f"c wrote {args.output} ({os.path.getsize(args.output)} bytes)")
+    return 0
+
+
+def _summary(problem: InversionProblem) -> str:
+    net, src = problem.network, problem.source
+    what = ""
+    if src is not None and src.kind == "cnf":
+        f = src.instance
+        what = f"{src.name or 'cnf'} ({f.nvars} variables, {f.nclauses} clauses) "
+    nnz = sum(layer.nnz for layer in net.layers)
+    widths = "-".join(map(str, net.widths))
+    return (f"{what}via {problem.reduction.get('name', '?')}: {len(net.layers)} layers, "
+            f"widths {widths}, {nnz} nonzero weights")
+
+
+def _info(args: argparse.Namespace) -> int:
+    problem = netfile.read(args.network)
+    meta, _ = netfile.read_meta(args.network)
+    red = problem.reduction
+    print(f"file       {args.network}  ({meta['schema']}, written by {meta.get('tool', '?')})")
+    params = red.get("params") or {}
+    print(f"reduction  {red.get('name', '?')}: {red.get('theorem', '')}"
+          + (f"; params {params}" if params else ""))
+    src = problem.source
+    if src is not None:
+        detail = ""
+        if src.kind == "cnf":
+            detail = f"{src.instance.nvars} variables, {src.instance.nclauses} clauses"
+        print(f"source     {src.kind} {src.name or '(in memory)'}: {detail}")
+        print(f"sha256     {src.sha256}")
+    print(f"latent     n = {problem.n}, domain {problem.domain.describe()}")
+    target = problem.target
+    shown = " ".join(f"{v:g}" for v in target[:8]) + (" ..." if target.size > 8 else "")
+    print(f"query      {problem.query.describe()}, target x = [{shown}]")
+    print("layers")
+    print(f"  {'#':>3}  {'in':>9}  {'out':>9}  {'activation':<12} {'format':<6} {'nonzeros':>10}")
+    for i, layer in enumerate(problem.network.layers, 1):
+        act = layer.activation + (f"({layer.slope:g})" if layer.activation == "leaky_relu"
+                                  else "")
+        fmt = "csr" if layer.sparse else "dense"
+        print(f"  {i:>3}  {layer.shape[1]:>9}  {layer.shape[0]:>9}  {act:<12} {fmt:<6} "
+              f"{layer.nnz:>10}")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    print("reductions")
+    for name, red in sorted(reductions.REGISTRY.items()):
+        default = " (default)" if reductions.DEFAULT_FOR_KIND.get(red.SOURCE_KIND) == name else ""
+        print(f"  {name:<12} {red.SOURCE_KIND:<5} {red.SUMMARY}{default}")
+        print(f"  {'':<12} {'':<5} {red.THEOREM}")
+    print("solvers")
+    for name, mod in sorted(solvers.REGISTRY.items()):
+        print(f"  {name:<12} {mod.SUMMARY}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="reluhard", description="Compile NP-hard instances into ReLU-network inversion "
+        "problems, decide them, and map answers back to checked certificates.")
+    parser.add_argument("--version", action="version", version=f"reluhard {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    p = sub.add_parser("reduce", help="compile an instance into a network file")
+    _add_reduce_args(p)
+    p.set_defaults(func=_reduce)
+    p = sub.add_parser("info", help="describe a network file")
+    p.add_argument("network", metavar="NET.npz")
+    p.set_defaults(func=_info)
+    p = sub.add_parser("list", help="list reductions and solvers")
+    p.set_defaults(func=_list)
+    return parser
+
+
+def _run(func, args: argparse.Namespace) -> int:
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        warnings.showwarning = _show_warning
+        try:
+            return func(args)
+        except InputError as e:
+            print(str(e), file=sys.stderr)
+            return 1
+        except KeyboardInterrupt:
+            print("interrupted", file=sys.stderr)
+            return 130
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``reluhard COMMAND ...``"""
+    args = build_parser().parse_args(argv)
+    return _run(args.func, args)
+
+
+def reduce_main(argv: Sequence[str] | None = None) -> int:
+    """``reduce INPUT -o OUT.npz [--via NAME] [--param KEY=VALUE]...``"""
+    p = argparse.ArgumentParser(prog="reduce", description="Compile an instance (DIMACS CNF) "
+                                "into a ReLU-network inversion problem (.npz).")
+    _add_reduce_args(p)
+    return _run(_reduce, p.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,225 @@
+"""Inversion problems: a network, a target, a latent domain and a query, and the exact
+check of a candidate latent that every positive verdict must pass.
+
+The question an :class:`InversionProblem` asks is "is there a latent ``z`` in the domain
+with ``G(z) = x``" (query ``exact``) or "... with ``||G(z) - x||_p < delta``" (query
+``approx``; ``<=`` when not strict). Domains:
+
+- ``sign``: ``{-1, 1}^n``; ``binary``: ``{0, 1}^n``; ``box``: ``[lo, hi]^n``;
+- ``real``: ``R^n``. A reduction whose latent is real states, where it can, a box that is
+  *without loss of generality* (some solution lies in it whenever one exists) together with
+  the one-line reason; back ends that need finite bounds (the MILP) search that box, and a
+  real domain without one is refused by them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from .network import Network, exact_forward, rational_vector
+
+DOMAIN_KINDS = ("sign", "binary", "box", "real")
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The latent domain. ``lo``/``hi`` bound a ``box`` domain, or give the w.l.o.g. box of a
+    ``real`` one (with ``reason`` saying why it loses no solutions)."""
+
+    kind: str
+    lo: float | None = None
+    hi: float | None = None
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.kind not in DOMAIN_KINDS:
+            raise ValueError(f"unknown latent domain {self.kind!r}")
+        if self.kind == "box" and (self.lo is None or self.hi is None):
+            raise ValueError("a box domain needs lo and hi")
+        if (self.lo is None) != (self.hi is None):
+            raise ValueError("give both lo and hi, or neither")
+        if self.lo is not None and not self.lo <= self.hi:
+            raise ValueError("lo must be <= hi")
+
+    @property
+    def is_discrete(self) -> bool:
+        return self.kind in ("sign", "binary")
+
+    def values(self) -> tuple[int, int] | None:
+        """The two values of a discrete domain, else ``None``."""
+        return {"sign": (-1, 1), "binary": (0, 1)}.get(self.kind)
+
+    def bounds(self) -> tuple[float, float] | None:
+        """Finite bounds every coordinate may be restricted to, or ``None`` (real, no box)."""
+        if self.kind == "sign":
+            return (-1.0, 1.0)
+        if self.kind == "binary":
+            return (0.0, 1.0)
+        if self.lo is None:
+            return None
+        return (float(self.lo), float(self.hi))
+
+    def contains(self, z: list[Fraction]) -> str | None:
+        """``None`` if the exact latent ``z`` lies in the domain, else the reason it does not."""
+        vals = self.values()
+        for i, zi in enumerate(z):
+            if vals is not None and zi not in vals:
+                return f"latent z[{i}] = {zi} is not in {{{vals[0]}, {vals[1]}}}"
+            if self.kind == "box" and not Fraction(self.lo) <= zi <= Fraction(self.hi):
+                return f"latent z[{i}] = {zi} is outside the box [{self.lo}, {self.hi}]"
+        return None
+
+    def to_json(self) -> dict:
+        d: dict[str, Any] = {"kind": self.kind}
+        if self.lo is not None:
+            d["box"] = [self.lo, self.hi]
+        if self.reason:
+            d["reason"] = self.reason
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> Domain:
+        lo, hi = d.get("box", (None, None))
+        return cls(d["kind"], lo, hi, d.get("reason", ""))
+
+    def describe(self) -> str:
+        if self.kind in ("sign", "binary"):
+            v = self.values()
+            return f"{{{v[0]},{v[1]}}}^n"
+        if self.kind == "box":
+            return f"[{self.lo:g},{self.hi:g}]^n"
+        if self.lo is None:
+            return "R^n (no finite box stated)"
+        return f"R^n (w.l.o.g. [{self.lo:g},{self.hi:g}]^n: {self.reason})"
+
+
+@dataclass(frozen=True)
+class Query:
+    """``exact``: ``G(z) = x``. ``approx``: ``||G(z) - x||_p < delta`` (``<=`` if not
+    ``strict``) with ``p`` a positive integer or ``"inf"``."""
+
+    kind: str = "exact"
+    p: int | str | None = None
+    delta: float | None = None
+    strict: bool = True
+
+    def __post_init__(self) -> None:
+        if self.kind == "exact":
+            return
+        if self.kind != "approx":
+            raise ValueError(f"unknown query {self.kind!r}")
+        if not (self.p == "inf" or (isinstance(self.p, int) and self.p >= 1)):
+            raise ValueError(f"norm p must be a positive integer or 'inf', got {self.p!r}")
+        if self.delta is None or not self.delta >= 0 or not math.isfinite(self.delta):
+            raise ValueError("approximate query needs a finite delta >= 0")
+
+    def to_json(self) -> dict:
+        if self.kind == "exact":
+            return {"kind": "exact"}
+        return {"kind": "approx", "p": self.p, "delta": self.delta, "strict": self.strict}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Query:
+        if d["kind"] == "exact":
+            return cls()
+        return cls("approx", d["p"], d["delta"], bool(d.get("strict", True)))
+
+    def describe(self) -> str:
+        if self.kind == "exact":
+            return "exact: G(z) = x"
+        rel = "<" if self.strict else "<="
+        return f"approx: ||G(z) - x||_{self.p} {rel} {self.delta:g}"
+
+
+@dataclass(frozen=True, eq=False)
+class Source:
+    """The source instance a problem was built from: its kind (``cnf``, ...), the instance
+    object, and the sha256 of the source text (the input file's bytes, or of the canonical
+    text when built in memory)."""
+
+    kind: str
+    instance: Any
+    sha256: str
+    name: str = ""
+
+
+@dataclass(frozen=True, eq=False)
+class InversionProblem:
+    """Does some ``z`` in ``domain`` meet ``query`` for ``network`` and ``target``?"""
+
+    network: Network
+    target: np.ndarray
+    domain: Domain
+    query: Query = field(default_factory=Query)
+    reduction: dict = field(default_factory=dict)
+    source: Source | None = None
+
+    def __post_init__(self) -> None:
+        t = np.ascontiguousarray(self.target, dtype=np.float64).reshape(-1)
+        if t.shape != (self.network.out_dim,):
+            raise ValueError(f"target has length {t.size}, network outputs {self.network.out_dim}")
+        object.__setattr__(self, "target", t)
+
+    @property
+    def n(self) -> int:
+        return self.network.in_dim
+
+
+@dataclass(frozen=True)
+class LatentCheck:
+    """Outcome of :func:`check_latent`: ``ok``, and if not, the reason a person can act on."""
+
+    ok: bool
+    reason: str = ""
+    output: tuple[Fraction, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def check_latent(problem: InversionProblem, z) -> LatentCheck:
+    """Exactly (in rational arithmetic) decide whether latent ``z`` solves ``problem``.
+
+    Floats in ``z`` are taken as the rationals they denote; no tolerance is applied anywhere.
+    """
+    z = list(z)
+    if len(z) != problem.n:
+        return LatentCheck(False, f"latent has length {len(z)}, network takes {problem.n}")
+    num, den = rational_vector(z)
+    zf = [Fraction(int(v), den) for v in np.asarray(num).ravel().tolist()]
+    bad = problem.domain.contains(zf)
+    if bad:
+        return LatentCheck(False, bad)
+    onum, oden = exact_forward(problem.network, zf)
+    tnum, tden = rational_vector(problem.target)
+    # output_i - target_i = diff_i / (oden * tden)
+    diff = [int(a) * tden - int(b) * oden for a, b in zip(onum.tolist(), tnum.tolist(), strict=True)]
+    scale = oden * tden
+    out = tuple(Fraction(int(a), oden) for a in onum.tolist())
+    q = problem.query
+    if q.kind == "exact":
+        for i, d in enumerate(diff):
+            if d:
+                return LatentCheck(False, f"output {i} is {float(out[i]):.17g}, target "
+                                          f"{problem.target[i]:.17g} (differs by "
+                                          f"{float(Fraction(d, scale)):.3g})", out)
+        return LatentCheck(True, "", out)
+    delta = Fraction(q.delta)
+    if q.p == "inf":
+        norm = max((Fraction(abs(d), scale) for d in diff), default=Fraction(0))
+        ok = norm < delta if q.strict else norm <= delta
+        shown = float(norm)
+    else:
+        p = int(q.p)
+        power = Fraction(sum(abs(d) ** p for d in diff), scale**p)  # ||G(z) - x||_p^p
+        ok = power < delta**p if q.strict else power <= delta**p
+        shown = float(power) ** (1 / p)
+    if ok:
+        return LatentCheck(True, "", out)
+    rel = "<" if q.strict else "<="
+    return LatentCheck(False, f"||G(z) - x||_{q.p} = {shown:.6g} is not {rel} {q.delta:g}", out)

@@ -1,0 +1,169 @@
+"""The network file: an ``.npz`` archive of schema ``reluhard.net/1``.
+
+Arrays only (loaded with ``allow_pickle=False``):
+
+- layer ``i``: ``W{i}`` (dense float64) or ``W{i}.data`` / ``W{i}.indices`` /
+  ``W{i}.indptr`` / ``W{i}.shape`` (CSR), and ``b{i}``; ``target``;
+- the source instance under ``source.*`` (for a CNF: ``source.literals`` int32, all literals
+  flat, and ``source.offsets`` int64, clause ``j`` being ``literals[offsets[j]:offsets[j+1]]``);
+- ``meta``: one JSON string (a 0-d unicode array) holding ``schema``, per-layer
+  ``activation`` / ``slope`` / ``format`` / ``shape``, the latent ``domain``, the ``query``,
+  the ``reduction`` (name, paper, theorem, parameters), the ``source`` (kind, sha256 of the
+  source text, file name, kind-specific metadata) and the ``tool`` version.
+
+The writer is deterministic (fixed member order and timestamps, canonical JSON), so
+``write(read(f))`` reproduces ``f`` byte for byte. Members are deflated at level 1: a CNF's
+±1 weights compress to almost nothing, and the file stays linear in the number of literals.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import zipfile
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import __version__
+from .errors import InputError
+from .inversion import Domain, InversionProblem, Query, Source
+from .network import Layer, Network
+from .problems import KINDS
+
+SCHEMA = "reluhard.net/1"
+SCHEMA_PREFIX = "reluhard.net/"
+_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
+    arrays: dict[str, np.ndarray] = {}
+    layers = []
+    for i, layer in enumerate(problem.network.layers):
+        if layer.sparse:
+            W = layer.W
+            arrays[f"W{i}.data"] = W.data.astype(np.float64)
+            arrays[f"W{i}.indices"] = W.indices.astype(np.int32)
+            arrays[f"W{i}.indptr"] = W.indptr.astype(np.int64)
+            arrays[f"W{i}.shape"] = np.array(W.shape, dtype=np.int64)
+        else:
+            arrays[f"W{i}"] = layer.W
+        arrays[f"b{i}"] = layer.b
+        entry = {"activation": layer.activation, "format": "csr" if layer.sparse else "dense",
+                 "shape": list(layer.shape)}
+        if layer.activation == "leaky_relu":
+            entry["slope"] = layer.slope
+        layers.append(entry)
+    arrays["target"] = problem.target
+    meta = {
+        "schema": SCHEMA,
+        "layers": layers,
+        "domain": problem.domain.to_json(),
+        "query": problem.query.to_json(),
+        "reduction": problem.reduction,
+        "tool": f"reluhard {__version__}",
+    }
+    src = problem.source
+    if src is not None:
+        src_arrays, src_meta = KINDS[src.kind].to_arrays(src.instance)
+        arrays.update({f"source.{k}": v for k, v in src_arrays.items()})
+        meta["source"] = {"kind": src.kind, "sha256": src.sha256, "name": src.name,
+                          "meta": src_meta}
+    return arrays, meta
+
+
+def write(problem: InversionProblem, path: str | os.PathLike) -> None:
+    """Write ``problem`` to ``path`` (schema ``reluhard.net/1``), deterministically."""
+    arrays, meta = _arrays(problem)
+    arrays["meta"] = np.array(json.dumps(meta, sort_keys=True, separators=(",", ":")))
+    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
+    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        for name in ["meta", *sorted(k for k in arrays if k != "meta")]:
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with zf.open(info, "w", force_zip64=True) as f:
+                np.lib.format.write_array(f, np.asanyarray(arrays[name]), allow_pickle=False)
+    os.replace(tmp, path)
+
+
+def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
+    """The parsed ``meta`` and all arrays of a network file, with every way a file can be
+    wrong reported as :class:`InputError` (one line, naming the file)."""
+    name = os.fspath(path)
+
+    def bad(msg: str) -> InputError:
+        return InputError(name, None, msg)
+
+    try:
+        with open(name, "rb") as f:
+            head = f.read(4)
+    except OSError as e:
+        raise bad(f"cannot read file: {e.strerror or e}") from None
+    if head != b"PK\x03\x04":
+        if head.startswith(b"\x93NUM"):
+            raise bad("a single .npy array, not a reluhard network file (.npz)")
+        raise bad("not a reluhard network file (not an .npz archive)")
+    try:
+        with np.load(name, allow_pickle=False) as npz:
+            if "meta" not in npz.files:
+                raise bad("not a reluhard network file (no 'meta' entry)")
+            arrays = {k: npz[k] for k in npz.files}
+    except InputError:
+        raise
+    except ValueError as e:
+        if "pickle" in str(e):
+            raise bad("holds pickled (object) arrays, which reluhard never writes and "
+                      "refuses to load") from None
+        raise bad(f"truncated or corrupt archive ({e})") from None
+    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as e:
+        raise bad(f"truncated or corrupt archive ({e})") from None
+    try:
+        meta = json.loads(str(arrays.pop("meta")[()]))
+        schema = meta["schema"]
+    except (ValueError, KeyError, TypeError, IndexError):
+        raise bad("not a reluhard network file ('meta' is not reluhard JSON)") from None
+    if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
+        raise bad(f"not a reluhard network file (schema {schema!r})")
+    if schema != SCHEMA:
+        try:
+            newer = int(schema[len(SCHEMA_PREFIX):]) > int(SCHEMA[len(SCHEMA_PREFIX):])
+        except ValueError:
+            newer = False
+        why = "is newer than this reluhard reads" if newer else "is not one this reluhard reads"
+        raise bad(f"schema {schema} {why} ({SCHEMA}); upgrade reluhard")
+    return meta, arrays
+
+
+def read(path: str | os.PathLike) -> InversionProblem:
+    """Read a network file written by :func:`write` (or any valid ``reluhard.net/1``)."""
+    name = os.fspath(path)
+    meta, arrays = read_meta(name)
+    try:
+        layers = []
+        for i, entry in enumerate(meta["layers"]):
+            if entry["format"] == "csr":
+                shape = tuple(int(s) for s in arrays[f"W{i}.shape"])
+                W = sp.csr_array((arrays[f"W{i}.data"], arrays[f"W{i}.indices"],
+                                  arrays[f"W{i}.indptr"]), shape=shape)
+                W.check_format(full_check=True)
+            else:
+                W = arrays[f"W{i}"]
+            if list(W.shape) != list(entry["shape"]):
+                raise ValueError(f"layer {i}: W has shape {W.shape}, meta says {entry['shape']}")
+            layers.append(Layer(W, arrays[f"b{i}"], entry["activation"], entry.get("slope", 0.0)))
+        source = None
+        if "source" in meta:
+            s = meta["source"]
+            src_arrays = {k[len("source."):]: v for k, v in arrays.items()
+                          if k.startswith("source.")}
+            if s["kind"] not in KINDS:
+                raise ValueError(f"unknown source kind {s['kind']!r}")
+            instance = KINDS[s["kind"]].from_arrays(src_arrays, s.get("meta", {}))
+            source = Source(s["kind"], instance, s.get("sha256", ""), s.get("name", ""))
+        return InversionProblem(Network(tuple(layers)), arrays["target"],
+                                Domain.from_json(meta["domain"]), Query.from_json(meta["query"]),
+                                meta.get("reduction", {}), source)
+    except (KeyError, ValueError, TypeError, IndexError) as e:
+        what = f"missing entry {e}" if isinstance(e, KeyError) else str(e)
+        raise InputError(name, None, f"inconsistent network file: {what}") from None

@@ -1,0 +1,411 @@
+"""Reading and writing DIMACS CNF files, fast and strictly.
+
+Accepted dialect
+----------------
+The input is bytes (see :func:`reluhard.problems.textio.read_bytes` for gzip, bzip2 and xz).
+Lines end at ``\\n``; every other ASCII whitespace byte (space, tab, ``\\r``, ``\\v``, ``\\f``)
+separates tokens, so CRLF files and tabs are fine. A UTF-8 byte order mark at the very start
+is ignored. Each line is classified by its first non-whitespace byte:
+
+* nothing (blank or whitespace-only line): ignored;
+* ``c``: a comment, ignored, wherever it appears (before or after the header, between the
+  lines of one clause). Comments are whole lines only: a ``c`` after a literal on the same
+  line is an invalid token;
+* ``p``: the header, which must read exactly ``p cnf VARIABLES CLAUSES`` (any whitespace
+  between the four tokens, counts written as decimal integers, leading zeros allowed);
+  ``VARIABLES`` may exceed the variables actually used, and must be at most 2**31 - 1;
+* ``%``: the SATLIB end marker. The clause data ends here and the rest of the file is
+  ignored (SATLIB's ``uf*`` files end with ``%`` then ``0``);
+* anything else: clause data, a sequence of integer tokens (``-?[0-9]+``) separated by
+  whitespace. Only ``0`` ends a clause, never a newline: one clause may span several lines
+  and one line may hold several clauses. A ``0`` right after the header or after another
+  ``0`` is an empty clause and is kept. Literals still pending at the end of the data (end of
+  file or the ``%`` line) form a last clause, i.e. the final ``0`` may be missing.
+
+Rejected input
+--------------
+Everything else raises :class:`~reluhard.errors.InputError` with the 1-based line of the
+offending token or line; the first problem in file order is reported:
+
+* clause data before the header: ``missing 'p cnf' header before first clause`` at that
+  line; no header at all: ``missing 'p cnf' header`` at the line where the data ends (the
+  ``%`` line if there is one, else the last line of the file; line 1 for an empty file);
+* a malformed header (wrong number of tokens, a kind other than ``cnf``, a count that is
+  not an integer), a negative count, a variable count above 2**31 - 1, a second header;
+* a token that is not an integer (``1.5``, ``x1``, ``--2``, ``3-``, ``+3``), quoted in the
+  message; the negative zero ``-0``;
+* a literal whose variable exceeds the header's ``VARIABLES``;
+* a clause count different from the header's ``CLAUSES``. Like CaDiCaL, which also refuses
+  a mismatch unless forced, this is an error by default (``strict_counts=True``): a surplus
+  is reported where clause ``CLAUSES + 1`` starts, a shortfall at the line where the data
+  ends, with a hint that the file may be truncated. With ``strict_counts=False`` the clauses
+  found are returned and a :class:`ClauseCountWarning` is issued instead.
+
+Implementation
+--------------
+:func:`parse_cnf` first tries a vectorised numpy pass over the raw bytes that handles every
+accepted quirk above. The moment that pass sees anything unusual (an error, a count
+mismatch, a negative zero, a token longer than 10 bytes, ...) it gives up and the input is
+parsed again by a plain line-by-line parser, which is the reference: it produces the result
+or the exact error. Both must agree on every input (the tests check this on generated
+files), so the fast pass never reports anything itself.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import os
+import re
+import warnings
+from collections.abc import Sequence
+from typing import IO
+
+import numpy as np
+
+from ..errors import InputError
+from .cnf import CNF
+from .textio import read_bytes
+
+__all__ = [
+    "ClauseCountWarning",
+    "format_cnf",
+    "parse_cnf",
+    "read_cnf",
+    "sniff_header",
+    "write_cnf",
+]
+
+MAX_VARS = 2**31 - 1  # literals are stored as int32
+
+_WS = b" \t\r\v\f"  # token separators besides "\n" (exactly what bytes.split() uses)
+_BOM = b"\xef\xbb\xbf"
+_INT = re.compile(rb"-?[0-9]+")
+_MAX_FAST_TOKEN = 10  # longer tokens go to the slow path (keeps int64 parsing exact)
+
+# byte classes for the fast path: 0 invalid, 1 whitespace (incl. "\n"), 2 digit, 3 minus
+_CLASS = np.zeros(256, dtype=np.uint8)
+_CLASS[list(_WS + b"\n")] = 1
+_CLASS[list(b"0123456789")] = 2
+_CLASS[ord("-")] = 3
+_IS_WS = np.zeros(256, dtype=bool)  # whitespace within a line
+_IS_WS[list(_WS)] = True
+
+
+class ClauseCountWarning(UserWarning):
+    """The clause count differs from the header's and ``strict_counts=False`` allowed it."""
+
+
+# --------------------------------------------------------------------------- reading
+
+
+def parse_cnf(data: bytes, path: str = "<input>", strict_counts: bool = True) -> CNF:
+    """Parse DIMACS CNF ``data`` (already decompressed) into a :class:`CNF`.
+
+    ``path`` only labels error messages. See the module docstring for the accepted dialect
+    and for what is rejected; ``strict_counts=False`` turns a clause-count mismatch into a
+    :class:`ClauseCountWarning`.
+    """
+    data = bytes(data)
+    if data.startswith(_BOM):
+        data = data[len(_BOM) :]
+    cnf = _parse_fast(data)
+    if cnf is None:
+        cnf = _parse_slow(data, path, strict_counts)
+    return cnf
+
+
+def read_cnf(path: str | os.PathLike, strict_counts: bool = True) -> CNF:
+    """Read a DIMACS CNF file, possibly gzip/bzip2/xz compressed (see :func:`parse_cnf`)."""
+    return parse_cnf(read_bytes(path), path=str(path), strict_counts=strict_counts)
+
+
+_HEADER_RE = re.compile(rb"^(?:\xef\xbb\xbf)?[ \t\r\v\f]*p(?=[ \t\r\v\f\n]|$)", re.MULTILINE)
+
+
+def sniff_header(data: bytes) -> tuple[str, int] | None:
+    """The problem kind of a DIMACS-style file and the line of its header, without parsing.
+
+    Returns ``(kind, line)`` for the first line whose first token is ``p`` (``kind`` is the
+    token after it, e.g. ``"cnf"``, ``"edge"``, ``"col"``, or ``""`` when there is none;
+    ``line`` is 1-based), or ``None`` when no line starts with ``p``. The CLI uses it to
+    route an input to the right parser before any parser complains.
+    """
+    m = _HEADER_RE.search(data)
+    if m is None:
+        return None
+    line_end = data.find(b"\n", m.end())
+    rest = data[m.end() : line_end if line_end >= 0 else len(data)].split()
+    kind = rest[0].decode("ascii", "backslashreplace") if rest else ""
+    return kind, data.count(b"\n", 0, m.start()) + 1
+
+
+def _show(token: bytes, limit: int = 40) -> str:
+    """A token as it may appear in a one-line message: printable, and not too long."""
+    text = token.decode("utf-8", "backslashreplace")
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _parse_header(tokens: list[bytes], path: str, line: int) -> tuple[int, int]:
+    """``(nvars, nclauses)`` of a header line split into tokens, or :class:`InputError`."""
+    if (
+        len(tokens) != 4
+        or tokens[0] != b"p"
+        or tokens[1] != b"cnf"
+        or not all(_INT.fullmatch(t) for t in tokens[2:])
+    ):
+        shown = _show(b" ".join(tokens), 60)
+        raise InputError(
+            path, line, f"malformed header '{shown}' (expected 'p cnf VARIABLES CLAUSES')"
+        )
+    if tokens[2].startswith(b"-"):
+        raise InputError(path, line, f"negative variable count {_show(tokens[2])} in header")
+    if tokens[3].startswith(b"-"):
+        raise InputError(path, line, f"negative clause count {_show(tokens[3])} in header")
+    nvars, nclauses = int(tokens[2]), int(tokens[3])
+    if nvars > MAX_VARS:
+        raise InputError(
+            path, line, f"variable count {nvars} in header exceeds the maximum {MAX_VARS}"
+        )
+    return nvars, nclauses
+
+
+def _parse_slow(data: bytes, path: str, strict_counts: bool) -> CNF:
+    """The reference parser: line by line, plain Python, exact errors."""
+    lines = data.split(b"\n")
+    # the last line of the file (a final "\n" does not start another line)
+    end_line = max(1, len(lines) - 1 if data.endswith(b"\n") else len(lines))
+    header: tuple[int, int] | None = None
+    header_line = 0
+    nvars = nclauses = 0
+    lits: list[int] = []
+    offsets: list[int] = [0]
+    in_clause = False  # literals of an unfinished clause have been read
+    surplus_line = 0  # where clause nclauses + 1 starts (non-strict mode)
+    for lineno, raw in enumerate(lines, 1):
+        s = raw.lstrip(_WS)
+        if not s or s[0] == 0x63:  # blank or "c"
+            continue
+        if s[0] == 0x25:  # "%"
+            end_line = lineno
+            break
+        tokens = s.split()
+        if s[0] == 0x70:  # "p"
+            if header is not None:
+                shown = _show(b" ".join(tokens), 60)
+                raise InputError(
+                    path, lineno, f"second header '{shown}' (the first is at line {header_line})"
+                )
+            header, header_line = _parse_header(tokens, path, lineno), lineno
+            nvars, nclauses = header
+            continue
+        if header is None:
+            raise InputError(path, lineno, "missing 'p cnf' header before first clause")
+        for tok in tokens:
+            if not _INT.fullmatch(tok):
+                raise InputError(
+                    path, lineno, f"invalid token '{_show(tok)}' (expected an integer literal)"
+                )
+            lit = int(tok)
+            if lit == 0 and tok.startswith(b"-"):
+                raise InputError(path, lineno, f"invalid literal '{_show(tok)}' (negative zero)")
+            if not in_clause:  # this token starts a clause
+                if len(offsets) - 1 == nclauses and not surplus_line:
+                    if strict_counts:
+                        raise InputError(
+                            path,
+                            lineno,
+                            f"header declares {nclauses} clauses but found more "
+                            f"(clause {nclauses + 1} starts here)",
+                        )
+                    surplus_line = lineno
+                in_clause = True
+            if abs(lit) > nvars:
+                raise InputError(
+                    path, lineno, f"literal {lit} exceeds the declared {nvars} variables"
+                )
+            if lit:
+                lits.append(lit)
+            else:
+                offsets.append(len(lits))
+                in_clause = False
+    if header is None:
+        raise InputError(path, end_line, "missing 'p cnf' header")
+    if in_clause:
+        offsets.append(len(lits))
+    found = len(offsets) - 1
+    if found != nclauses:
+        if strict_counts:  # a surplus was already reported where it started
+            raise InputError(
+                path,
+                end_line,
+                f"header declares {nclauses} clauses but {found} were found (truncated file?)",
+            )
+        where = surplus_line if found > nclauses else end_line
+        warnings.warn(
+            f"{path}:{where}: header declares {nclauses} clauses but {found} were found",
+            ClauseCountWarning,
+            stacklevel=3,
+        )
+    return CNF(nvars, np.array(lits, dtype=np.int32), np.array(offsets, dtype=np.int64))
+
+
+def _parse_fast(data: bytes) -> CNF | None:
+    """Vectorised parse of a well-formed file; ``None`` whenever anything is unusual.
+
+    Never raises for bad input: errors are left to :func:`_parse_slow`.
+    """
+    n = len(data)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    newlines = np.flatnonzero(buf == 0x0A)
+    starts = np.concatenate(([0], newlines + 1))  # one entry per line of data.split(b"\n")
+    padded = np.concatenate((buf, [0x0A]))  # so a whitespace-only last line ends in "\n"
+    # first non-whitespace byte of each line ("\n" for a blank line)
+    first = starts.copy()
+    for _ in range(64):
+        skip = _IS_WS[padded[first]]
+        if not skip.any():
+            break
+        first += skip
+    else:
+        return None  # absurd indentation: not worth vectorising
+    head = padded[first]
+    comment = head == 0x63
+    percent = np.flatnonzero(head == 0x25)
+    end = int(percent[0]) if percent.size else len(starts)  # first line not parsed
+    headers = np.flatnonzero(head[:end] == 0x70)
+    if headers.size != 1:
+        return None
+    h = int(headers[0])
+    if not np.all(comment[:h] | (head[:h] == 0x0A)):
+        return None  # clause data before the header
+    line_end = int(newlines[h]) if h < newlines.size else n
+    try:
+        nvars, nclauses = _parse_header(data[starts[h] : line_end].split(), "", 0)
+    except InputError:
+        return None
+    lo = line_end + 1 if h < newlines.size else n
+    hi = int(starts[end]) if end < len(starts) else n
+    text = buf[lo:hi]
+    body_comments = comment[h + 1 : end]
+    if body_comments.any():
+        lengths = np.diff(np.append(starts[h + 1 : end], hi))
+        text = text[np.repeat(~body_comments, lengths)]
+
+    cls = _CLASS[text]
+    if text.size and cls.min() == 0:
+        return None  # a byte that cannot occur in clause data
+    edges = np.diff((cls >= 2).view(np.int8), prepend=np.int8(0), append=np.int8(0))
+    tok_start = np.flatnonzero(edges == 1)
+    tok_end = np.flatnonzero(edges == -1)
+    if tok_start.size and (tok_end - tok_start).max() > _MAX_FAST_TOKEN:
+        return None
+    minus = np.flatnonzero(cls == 3)
+    if minus.size:
+        if minus[-1] + 1 >= text.size or not np.all(edges[minus] == 1):
+            return None  # "-" at the end or inside a token ("--2", "3-")
+        after = text[minus + 1]
+        if not np.all((after >= 0x31) & (after <= 0x39)):
+            return None  # "-" not followed by a nonzero digit ("-0", "- 1", "-x")
+    if tok_start.size:
+        values = np.fromstring(text.tobytes(), dtype=np.int64, sep=" ")
+        if values.size != tok_start.size:
+            return None
+    else:  # (fromstring reads whitespace alone as [0])
+        values = np.zeros(0, dtype=np.int64)
+    if values.size and np.abs(values).max() > nvars:
+        return None
+    zeros = np.flatnonzero(values == 0)
+    literals = values[values != 0].astype(np.int32)
+    pieces = [np.zeros(1, dtype=np.int64), zeros - np.arange(zeros.size)]
+    if values.size and values[-1] != 0:
+        pieces.append(np.array([literals.size]))  # missing final 0
+    offsets = np.concatenate(pieces).astype(np.int64)
+    if offsets.size - 1 != nclauses:
+        return None
+    return CNF(nvars, literals, offsets)
+
+
+# --------------------------------------------------------------------------- writing
+
+
+def _comment_lines(comments: Sequence[str]) -> bytes:
+    """Each comment as ``c`` lines; a comment with line breaks becomes several lines."""
+    if isinstance(comments, str):
+        comments = [comments]
+    out = []
+    for comment in comments:
+        for line in str(comment).splitlines() or [""]:
+            out.append(f"c {line}".rstrip() + "\n")
+    return "".join(out).encode("utf-8")
+
+
+def _clause_bytes(cnf: CNF) -> bytes:
+    """All clause lines, built with array arithmetic (no per-clause Python loop)."""
+    m, nlits = cnf.nclauses, cnf.literals.size
+    tokens = np.zeros(nlits + m, dtype=np.int64)  # literals, with a 0 after each clause
+    zero_at = cnf.offsets[1:] + np.arange(m)
+    is_lit = np.ones(nlits + m, dtype=bool)
+    is_lit[zero_at] = False
+    tokens[is_lit] = cnf.literals
+    mag = np.abs(tokens)
+    neg = tokens < 0
+    ndigits = np.ones(tokens.size, dtype=np.int64)
+    power = 10
+    while True:
+        more = mag >= power
+        if not more.any():
+            break
+        ndigits += more
+        power *= 10
+    width = ndigits + neg + 1  # sign, digits, then " " or "\n"
+    stop = np.cumsum(width) - 1  # index of each token's separator
+    out = np.empty(int(stop[-1]) + 1 if stop.size else 0, dtype=np.uint8)
+    out[stop] = np.where(is_lit, ord(" "), ord("\n"))
+    out[stop[neg] - ndigits[neg] - 1] = ord("-")
+    rest = mag.copy()
+    for k in range(int(ndigits.max()) if ndigits.size else 0):
+        has = ndigits > k
+        out[(stop - 1 - k)[has]] = (rest[has] % 10 + ord("0")).astype(np.uint8)
+        rest //= 10
+    return out.tobytes()
+
+
+def _format_bytes(cnf: CNF, comments: Sequence[str]) -> bytes:
+    header = f"p cnf {cnf.nvars} {cnf.nclauses}\n".encode("ascii")
+    return _comment_lines(comments) + header + _clause_bytes(cnf)
+
+
+def format_cnf(cnf: CNF, comments: Sequence[str] = ()) -> str:
+    """Standard DIMACS text: ``c`` comment lines, ``p cnf V C``, one clause per line ending
+    in `` 0`` (an empty clause is the line ``0``). :func:`parse_cnf` reads it back exactly."""
+    return _format_bytes(cnf, comments).decode("utf-8")
+
+
+_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+
+
+def write_cnf(
+    cnf: CNF, fp_or_path: str | os.PathLike | IO[str] | IO[bytes], comments: Sequence[str] = ()
+) -> None:
+    """Write ``cnf`` as :func:`format_cnf` does, to a path or an open text/binary file.
+
+    A path ending in ``.gz``, ``.bz2`` or ``.xz`` is written compressed (reading recognises
+    the compression by its magic bytes, whatever the name).
+    """
+    data = _format_bytes(cnf, comments)
+    if hasattr(fp_or_path, "write"):
+        if isinstance(fp_or_path, io.TextIOBase):
+            fp_or_path.write(data.decode("utf-8"))
+        else:
+            fp_or_path.write(data)
+        return
+    name = os.fspath(fp_or_path)
+    compress = _COMPRESSORS.get(os.path.splitext(name)[1].lower())
+    with open(name, "wb") as f:
+        f.write(compress(data) if compress else data)

@@ -1,0 +1,79 @@
+"""Reductions from source problems to inversion problems, one module per construction.
+
+Each module provides ``NAME``, ``SOURCE_KIND``, ``SUMMARY``, ``PAPER``, ``THEOREM``,
+``PARAMS`` (name -> :class:`Param`) and three maps (cf. CVXPY's ``apply``/``invert``):
+
+- ``build(instance, *, source=None, **params) -> InversionProblem`` (forward instance map),
+- ``encode(instance, certificate) -> z`` (a source certificate becomes a working latent),
+- ``decode(instance, z) -> certificate`` (any working latent, even an inexact one, becomes a
+  source certificate, which the source problem's ``check`` then verifies).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+
+from ..errors import InputError
+from . import sat_real, sat_sign
+
+
+@dataclass(frozen=True)
+class Param:
+    """A reduction parameter given as ``--param KEY=VALUE``."""
+
+    type: type
+    help: str
+    default: Any = None
+    required: bool = False
+
+
+REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (sat_sign, sat_real)}
+DEFAULT_FOR_KIND = {"cnf": "sat-sign"}
+
+
+def get(name: str) -> ModuleType:
+    """The reduction module called ``name``; :class:`InputError` if there is none."""
+    try:
+        return REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(REGISTRY))
+        raise InputError(None, None, f"unknown reduction '{name}' (known: {known})") from None
+
+
+def for_kind(kind: str, name: str | None = None) -> ModuleType:
+    """The named reduction, checked to accept ``kind``, or the default one for ``kind``."""
+    if name is None:
+        if kind not in DEFAULT_FOR_KIND:
+            raise InputError(None, None, f"no reduction takes a '{kind}' instance yet")
+        name = DEFAULT_FOR_KIND[kind]
+    red = get(name)
+    if red.SOURCE_KIND != kind:
+        raise InputError(None, None, f"reduction '{name}' takes a '{red.SOURCE_KIND}' "
+                                     f"instance, not a '{kind}' one")
+    return red
+
+
+def parse_params(red: ModuleType, raw: dict[str, str]) -> dict[str, Any]:
+    """Typed parameters for ``red`` from ``KEY=VALUE`` strings; unknown, missing or
+    ill-typed ones raise :class:`InputError`."""
+    spec: dict[str, Param] = red.PARAMS
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in spec:
+            known = ", ".join(sorted(spec)) or "none"
+            raise InputError(None, None, f"reduction '{red.NAME}' has no parameter '{key}' "
+                                         f"(its parameters: {known})")
+        try:
+            out[key] = spec[key].type(value)
+        except (TypeError, ValueError):
+            raise InputError(None, None, f"parameter {key}={value!r} is not a valid "
+                                         f"{spec[key].type.__name__}") from None
+    for key, p in spec.items():
+        if key not in out:
+            if p.required:
+                raise InputError(None, None, f"reduction '{red.NAME}' needs --param {key}=...")
+            if p.default is not None:
+                out[key] = p.default
+    return out

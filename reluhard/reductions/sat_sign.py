@@ -1,0 +1,132 @@
+"""k-SAT -> a 2-layer ReLU network with a sign latent, exact inversion (``sat-sign``).
+
+Theorem 1 of "On the computational complexity of inverting generative models" (SETH lower
+bound); its 3-SAT case is Theorem 1 of Lei, Jalal, Dhillon and Dimakis, "Inverting deep
+generative models, one layer at a time" (NeurIPS 2019), Appendix B.1.
+
+Construction, for a CNF with ``n`` variables and ``m`` clauses, latent ``z in {-1,1}^n``
+(``z_i = 1`` means variable ``i`` is true):
+
+- layer 1, ReLU, ``m`` units: unit ``j`` reads clause ``j`` with weight ``-1`` on each
+  positive literal's variable and ``+1`` on each negative one, bias ``1 - w_j`` where ``w_j``
+  is the number of *distinct* literals of the clause. With ``t`` of them true the
+  pre-activation is ``(w_j - t) - t + 1 - w_j = 1 - 2t``: the unit outputs 1 exactly when the
+  clause is falsified, else 0;
+- layer 2, linear, 1 unit: the sum of the clause units, i.e. the number of falsified
+  clauses. Target ``x = 0``.
+
+So ``G(z) = 0`` iff the assignment ``z`` satisfies every clause.
+
+Fixes to the printed construction (each confirmed by the exhaustive tests):
+
+- The paper's bias ``-(k-1)`` assumes every clause has exactly ``k`` distinct literals. A
+  shorter clause (a unit clause in a 3-CNF, say) with bias ``-(k-1)`` never fires, so an
+  unsatisfiable formula such as ``x1 & ~x1`` would map to an invertible network. We use
+  ``1 - w_j`` per clause. An empty clause (``w_j = 0``) gets bias 1 and a zero row: a unit
+  that always outputs 1, as it must (the formula is unsatisfiable).
+- A repeated literal is counted once (the printed rule sets an entry, it does not add).
+- A tautology (``v`` and ``-v`` in one clause) is always satisfied; its unit gets a zero row
+  and bias ``-1`` so it always outputs 0. Keeping the unit (instead of dropping the clause)
+  keeps unit ``j`` = clause ``j`` for explanation and certificates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..inversion import Domain, InversionProblem, Query, Source
+from ..network import Layer, Network
+from ..problems.cnf import CNF, assignment_values
+
+NAME = "sat-sign"
+SOURCE_KIND = "cnf"
+SUMMARY = "k-SAT -> 2-layer ReLU net, latent {-1,1}^n, exact inversion G(z) = 0"
+PAPER = "On the computational complexity of inverting generative models; Lei et al. 2019"
+THEOREM = "Theorem 1 (complexity paper); Lei et al. Theorem 1 (3-SAT case)"
+PARAMS: dict = {}
+
+
+def clause_layer(cnf: CNF) -> tuple[sp.csr_array, np.ndarray]:
+    """The clause units' weights (CSR, ``m x n``) and biases, as in the module docstring:
+    on ``z in {-1,1}^n`` unit ``j`` has pre-activation ``1 - 2 * (true literals of clause
+    j)``, or ``-1`` for a tautology."""
+    n, m = cnf.nvars, cnf.nclauses
+    lits, offsets = cnf.literals, cnf.offsets
+    W = _signed_incidence(lits, offsets, n)
+    b = 1.0 - cnf.widths.astype(np.float64)
+    idx, ptr = W.indices, W.indptr
+    repeat = idx[1:] == idx[:-1]
+    repeat[ptr[1:-1][(ptr[1:-1] > 0) & (ptr[1:-1] < idx.size)] - 1] = False  # across rows
+    if not np.any(repeat):
+        return W, b
+    # some clause names a variable twice: drop repeated literals, blank out tautologies
+    rows = np.repeat(np.arange(m), cnf.widths)
+    order = np.lexsort((lits, np.abs(lits), rows))
+    sl, sr = lits[order], rows[order]
+    same_var = (sr[1:] == sr[:-1]) & (np.abs(sl[1:]) == np.abs(sl[:-1]))
+    taut = np.zeros(m, dtype=bool)
+    taut[sr[1:][same_var & (sl[1:] != sl[:-1])]] = True
+    keep = np.ones(sl.size, dtype=bool)
+    keep[1:] &= ~(same_var & (sl[1:] == sl[:-1]))
+    keep &= ~taut[sr]
+    widths = np.bincount(sr[keep], minlength=m)
+    new_offsets = np.concatenate([[0], np.cumsum(widths)])
+    b = np.where(taut, -1.0, 1.0 - widths)
+    return _signed_incidence(sl[keep], new_offsets, n), b
+
+
+def _signed_incidence(lits: np.ndarray, offsets: np.ndarray, n: int) -> sp.csr_array:
+    """CSR with ``-1`` at (clause, variable) for a positive literal, ``+1`` for a negative
+    one; column indices sorted within rows, repeated entries not merged."""
+    W = sp.csr_array(
+        (-np.sign(lits).astype(np.float64), (np.abs(lits) - 1).astype(np.int32), offsets),
+        shape=(offsets.size - 1, n),
+    )
+    W.sort_indices()
+    return W
+
+
+def _sum_layer(m: int, parts: Sequence[tuple[int, int]]) -> sp.csr_array:
+    """A 0/1 CSR matrix whose row ``r`` sums the units ``parts[r] = (start, stop)``."""
+    cols = [np.arange(a, b, dtype=np.int32) for a, b in parts]
+    indptr = np.concatenate([[0], np.cumsum([c.size for c in cols])]).astype(np.int64)
+    data = np.ones(indptr[-1])
+    idx = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int32)
+    return sp.csr_array((data, idx, indptr), shape=(len(parts), m))
+
+
+def build(cnf: CNF, *, source: Source | None = None) -> InversionProblem:
+    """The ``sat-sign`` inversion problem of ``cnf`` (see the module docstring).
+
+    >>> from reluhard.problems.cnf import CNF
+    >>> p = build(CNF.from_clauses([[1, 2], [-1]]))
+    >>> p.network.widths, p.target.tolist(), p.domain.kind
+    ([2, 2, 1], [0.0], 'sign')
+    """
+    W1, b1 = clause_layer(cnf)
+    W2 = _sum_layer(cnf.nclauses, [(0, cnf.nclauses)])
+    net = Network((Layer(W1, b1, "relu"), Layer(W2, np.zeros(1), "identity")))
+    return InversionProblem(
+        net, np.zeros(1), Domain("sign"), Query(), reduction_info(), source
+    )
+
+
+def reduction_info(**params) -> dict:
+    return {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": params}
+
+
+def encode(cnf: CNF, model: Sequence[int] | np.ndarray) -> np.ndarray:
+    """A model (DIMACS literals or a bool array) becomes the latent ``z in {-1,1}^n``;
+    unassigned variables become -1."""
+    return np.where(assignment_values(cnf, model) > 0, 1.0, -1.0)
+
+
+def decode(cnf: CNF, z: Sequence[float] | np.ndarray) -> list[int]:
+    """Any latent (also an inexact one from a solver) becomes the DIMACS model that sets
+    variable ``i`` true iff ``z_i > 0``."""
+    z = np.asarray(z, dtype=np.float64).reshape(-1)
+    v = np.arange(1, cnf.nvars + 1)
+    return np.where(z[: cnf.nvars] > 0, v, -v).tolist()
