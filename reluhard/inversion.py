@@ -64,15 +64,25 @@ class Domain:
             return None
         return (float(self.lo), float(self.hi))
 
-    def contains(self, z: list[Fraction]) -> str | None:
-        """``None`` if the exact latent ``z`` lies in the domain, else the reason it does not."""
+    def violation(self, num: np.ndarray, den: int) -> str | None:
+        """``None`` if the exact latent ``num / den`` lies in the domain, else the reason it
+        does not (naming the first offending coordinate)."""
+        num = np.asarray(num).ravel()
         vals = self.values()
-        for i, zi in enumerate(z):
-            if vals is not None and zi not in vals:
-                return f"latent z[{i}] = {zi} is not in {{{vals[0]}, {vals[1]}}}"
-            if self.kind == "box" and not Fraction(self.lo) <= zi <= Fraction(self.hi):
-                return f"latent z[{i}] = {zi} is outside the box [{self.lo}, {self.hi}]"
-        return None
+        if vals is not None:
+            bad = ~np.isin(num, [vals[0] * den, vals[1] * den])
+        elif self.kind == "box":
+            lo, hi = Fraction(self.lo), Fraction(self.hi)
+            bad = np.array([not lo <= Fraction(int(v), den) <= hi for v in num.tolist()],
+                           dtype=bool)
+        else:
+            return None
+        if not bad.any():
+            return None
+        i = int(np.flatnonzero(bad)[0])
+        zi = Fraction(int(num[i]), den)
+        where = f"{{{vals[0]}, {vals[1]}}}" if vals else f"the box [{self.lo}, {self.hi}]"
+        return f"latent z[{i}] = {zi} is not in {where}"
 
     def to_json(self) -> dict:
         d: dict[str, Any] = {"kind": self.kind}
@@ -187,18 +197,18 @@ def check_latent(problem: InversionProblem, z) -> LatentCheck:
 
     Floats in ``z`` are taken as the rationals they denote; no tolerance is applied anywhere.
     """
-    z = list(z)
-    if len(z) != problem.n:
-        return LatentCheck(False, f"latent has length {len(z)}, network takes {problem.n}")
-    num, den = rational_vector(z)
-    zf = [Fraction(int(v), den) for v in np.asarray(num).ravel().tolist()]
-    bad = problem.domain.contains(zf)
+    num, den = rational_vector(np.asarray(z) if not isinstance(z, list) else z)
+    num = np.asarray(num).reshape(-1)
+    if num.size != problem.n:
+        return LatentCheck(False, f"latent has length {num.size}, network takes {problem.n}")
+    bad = problem.domain.violation(num, den)
     if bad:
         return LatentCheck(False, bad)
-    onum, oden = exact_forward(problem.network, zf)
+    onum, oden = exact_forward(problem.network, (num, den))
     tnum, tden = rational_vector(problem.target)
     # output_i - target_i = diff_i / (oden * tden)
-    diff = [int(a) * tden - int(b) * oden for a, b in zip(onum.tolist(), tnum.tolist(), strict=True)]
+    diff = [int(a) * tden - int(b) * oden
+            for a, b in zip(onum.tolist(), tnum.tolist(), strict=True)]
     scale = oden * tden
     out = tuple(Fraction(int(a), oden) for a in onum.tolist())
     q = problem.query

@@ -11,16 +11,21 @@ Arrays only (loaded with ``allow_pickle=False``):
   the ``reduction`` (name, paper, theorem, parameters), the ``source`` (kind, sha256 of the
   source text, file name, kind-specific metadata) and the ``tool`` version.
 
-The writer is deterministic (fixed member order and timestamps, canonical JSON), so
-``write(read(f))`` reproduces ``f`` byte for byte. Members are deflated at level 1: a CNF's
-±1 weights compress to almost nothing, and the file stays linear in the number of literals.
+The writer is deterministic (fixed member order and timestamps, canonical JSON, the choice
+of compression a function of the content), so ``write(read(f))`` reproduces ``f`` byte for
+byte. A member is deflated (level 1) when a sample of it compresses to under half (a CNF's ±1 weights
+and clause offsets shrink 10-20x) and stored otherwise (random variable indices hardly
+compress, and deflating them would dominate the time of ``reduce``); either way the file is
+linear in the number of literals.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import zipfile
+import zlib
 
 import numpy as np
 import scipy.sparse as sp
@@ -72,18 +77,29 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
     return arrays, meta
 
 
+def _compressible(data: memoryview, sample: int = 1 << 16) -> bool:
+    """Deflate a member only if a sample of it shrinks to under half: ±1 weights and offsets
+    compress 10-20x, random variable indices hardly at all (and cost most of the time)."""
+    head = bytes(data[:sample])
+    return len(zlib.compress(head, 1)) < 0.5 * len(head)
+
+
 def write(problem: InversionProblem, path: str | os.PathLike) -> None:
     """Write ``problem`` to ``path`` (schema ``reluhard.net/1``), deterministically."""
     arrays, meta = _arrays(problem)
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True, separators=(",", ":")))
     tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+    with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
         for name in ["meta", *sorted(k for k in arrays if k != "meta")]:
+            buf = io.BytesIO()
+            np.lib.format.write_array(buf, np.asanyarray(arrays[name]), allow_pickle=False)
+            data = buf.getbuffer()
             info = zipfile.ZipInfo(f"{name}.npy", date_time=_EPOCH)
-            info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            with zf.open(info, "w", force_zip64=True) as f:
-                np.lib.format.write_array(f, np.asanyarray(arrays[name]), allow_pickle=False)
+            if _compressible(data):
+                zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+            else:
+                zf.writestr(info, data, compress_type=zipfile.ZIP_STORED)
     os.replace(tmp, path)
 
 

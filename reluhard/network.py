@@ -27,6 +27,7 @@ import scipy.sparse as sp
 
 ACTIVATIONS = ("relu", "leaky_relu", "identity")
 _INT64_SAFE = 2**62
+_SMALL = 1 << 14  # entries; a smaller sparse layer is multiplied as a dense one
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,9 +42,10 @@ class Layer:
     def __post_init__(self) -> None:
         W = self.W
         if sp.issparse(W):
-            W = sp.csr_array(W, dtype=np.float64)
-            W.sum_duplicates()
-            W.sort_indices()
+            if not (isinstance(W, sp.csr_array) and W.dtype == np.float64
+                    and W.has_canonical_format):
+                W = sp.csr_array(W, dtype=np.float64)
+                W.sum_duplicates()
         else:
             W = np.ascontiguousarray(W, dtype=np.float64)
             if W.ndim != 2:
@@ -71,7 +73,18 @@ class Layer:
 
     def pre(self, A: np.ndarray) -> np.ndarray:
         """Pre-activations for a batch ``A`` of shape (batch, in)."""
-        return np.asarray(A @ self.W.T) + self.b
+        dense = self._dense
+        if dense is not None:
+            return A @ dense.T + self.b
+        return np.asarray(self.W @ A.T).T + self.b
+
+    @cached_property
+    def _dense(self) -> np.ndarray | None:
+        """``W`` as a dense array when it is dense or small (where scipy's per-call overhead
+        would dominate), else ``None``."""
+        if not self.sparse:
+            return self.W
+        return self.W.toarray() if self.W.shape[0] * self.W.shape[1] <= _SMALL else None
 
     def act(self, H: np.ndarray) -> np.ndarray:
         if self.activation == "relu":
@@ -192,75 +205,92 @@ def _absmax(a: np.ndarray) -> int:
     return int(np.abs(a).max())
 
 
-def _layer_rational(layer: Layer):
-    if layer.sparse:
-        data, dden = _float_rational(layer.W.data)
-        W = (data, layer.W.indices, layer.W.indptr)
-        row_nnz = int(np.diff(layer.W.indptr).max(initial=0))
+@dataclass(frozen=True)
+class _RationalLayer:
+    """``W = Wn / wden`` and ``b = bn / bden`` with integer ``Wn`` and ``bn``."""
+
+    Wn: object  # int64 ndarray or CSR, or object ndarray / (data, indices, indptr) of ints
+    wden: int
+    bn: np.ndarray
+    bden: int
+    rowabs: int  # max_j sum_i |Wn[j, i]|
+    bmax: int
+    slope: Fraction
+
+
+def _layer_rational(layer: Layer) -> _RationalLayer:
+    W = layer.W
+    if layer.sparse and layer._dense is not None:
+        W = layer._dense  # small: integer matrix products are cheaper dense
+    dnum, wden = _float_rational(W.data if sp.issparse(W) else W)
+    bn, bden = _float_rational(layer.b)
+    sparse = sp.issparse(W)
+    indptr = W.indptr if sparse else np.arange(W.shape[0] + 1) * W.shape[1]
+    flat = dnum.ravel()
+    if dnum.dtype == object:
+        Wn = (dnum, W.indices, W.indptr) if sparse else dnum
+        cs = np.concatenate([[0], np.cumsum(np.abs(flat))]).astype(object)
+        rowabs = int(max(cs[indptr[1:]] - cs[indptr[:-1]], default=0))
     else:
-        data, dden = _float_rational(layer.W)
-        W = data
-        row_nnz = layer.W.shape[1]
-    bnum, bden = _float_rational(layer.b)
-    slope = Fraction(layer.slope)
-    return W, dden, bnum, bden, row_nnz, _absmax(data), slope
+        Wn = sp.csr_array((dnum, W.indices, W.indptr), shape=layer.shape) if sparse else dnum
+        cs = np.concatenate([[0.0], np.cumsum(np.abs(flat.astype(np.float64)))])
+        sums = cs[indptr[1:]] - cs[indptr[:-1]]
+        rowabs = int(np.max(sums, initial=0.0) * (1 + 1e-9)) + 1  # float sum, safe margin
+    return _RationalLayer(Wn, wden, bn, bden, rowabs, _absmax(bn), Fraction(layer.slope))
 
 
-def _matvec(W, num: np.ndarray, sparse: bool, use_int64: bool) -> np.ndarray:
-    """Exact ``W @ num`` for an integer matrix ``W`` (dense array or (data, indices,
-    indptr)) and integer vector ``num``."""
-    if not use_int64:
-        num = num.astype(object)
-    if not sparse:
-        Wd = W if use_int64 else W.astype(object)
-        return Wd @ num if Wd.shape[1] else np.zeros(Wd.shape[0], dtype=Wd.dtype)
-    data, indices, indptr = W
-    if not use_int64:
+def _matvec_object(Wn, num: np.ndarray) -> np.ndarray:
+    """Exact ``Wn @ num`` in Python integers; ``num`` is (in,) or (in, batch)."""
+    num = num.astype(object)
+    if isinstance(Wn, tuple) or sp.issparse(Wn):
+        data, indices, indptr = Wn if isinstance(Wn, tuple) else (Wn.data, Wn.indices, Wn.indptr)
         data = data.astype(object)
-    prod = data * num[indices]
-    out = np.zeros(indptr.size - 1, dtype=prod.dtype)
-    rows = np.flatnonzero(np.diff(indptr))
-    if rows.size:
-        out[rows] = np.add.reduceat(prod, indptr[rows])
-    return out
+        prod = (data[:, None] if num.ndim == 2 else data) * num[indices]
+        out = np.zeros((indptr.size - 1,) + num.shape[1:], dtype=object)
+        rows = np.flatnonzero(np.diff(indptr))
+        if rows.size:
+            out[rows] = np.add.reduceat(prod, indptr[rows], axis=0)
+        return out
+    Wn = np.asarray(Wn).astype(object)
+    if Wn.shape[1] == 0:
+        return np.zeros((Wn.shape[0],) + num.shape[1:], dtype=object)
+    return Wn.dot(num)
 
 
 def exact_forward(net: Network, z: Sequence) -> tuple[np.ndarray, int]:
     """Exact output of ``net`` at ``z`` as ``(num, den)``: output ``i`` is ``num[i] / den``.
 
-    ``z`` may hold floats (taken as the exact rationals they denote), ints or Fractions.
+    ``z`` may hold floats (taken as the exact rationals they denote), ints or Fractions,
+    or be a ``(num, den)`` pair as :func:`rational_vector` returns; a 2-D ``z`` is a batch of latents (rows), giving ``num`` of shape (batch, out).
     """
-    num, den = rational_vector(z)
-    num = np.asarray(num).reshape(-1)
-    if num.size != net.in_dim:
-        raise ValueError(f"latent has length {num.size}, network takes {net.in_dim}")
+    num, den = z if isinstance(z, tuple) else rational_vector(z)
+    batch = num.ndim == 2
+    num = num.T if batch else num.reshape(-1)
+    if num.shape[0] != net.in_dim:
+        raise ValueError(f"latent has length {num.shape[0]}, network takes {net.in_dim}")
     for layer in net.layers:
-        W, wden, bnum, bden, row_nnz, wmax, slope = layer._rational
-        amax = _absmax(num)
-        bmax = _absmax(bnum)
-        bound = wmax * amax * max(row_nnz, 1) * bden + bmax * wden * den
-        use_int64 = (bound < _INT64_SAFE and num.dtype != object and bnum.dtype != object
-                     and (not isinstance(W, np.ndarray) or W.dtype != object)
-                     and (isinstance(W, np.ndarray) or W[0].dtype != object))
-        wx = _matvec(W, num, layer.sparse, use_int64)
-        # pre = wx / (wden * den) + bnum / bden
-        if use_int64:
-            pre = wx * bden + bnum * (wden * den)
+        r: _RationalLayer = layer._rational
+        bcol = r.bn[:, None] if batch else r.bn
+        scale = r.wden * den
+        bound = r.rowabs * _absmax(num) * r.bden + r.bmax * scale
+        if bound < _INT64_SAFE and num.dtype != object and not isinstance(r.Wn, tuple) \
+                and r.Wn.dtype != object and r.bn.dtype != object:
+            pre = np.asarray(r.Wn @ num) * r.bden + bcol * scale
         else:
-            pre = wx.astype(object) * bden + bnum.astype(object) * (wden * den)
-        den = wden * den * bden
+            pre = _matvec_object(r.Wn, num) * r.bden + bcol.astype(object) * scale
+        den = scale * r.bden
         if layer.activation == "relu":
-            num = np.where(pre > 0, pre, 0 * pre)
+            num = np.maximum(pre, 0)
         elif layer.activation == "leaky_relu":
-            c_n, c_d = slope.numerator, slope.denominator
-            p = pre if pre.dtype == object or _absmax(pre) * max(abs(c_n), c_d) < _INT64_SAFE \
-                else pre.astype(object)
-            num = np.maximum(p * c_d, p * c_n)
+            c_n, c_d = r.slope.numerator, r.slope.denominator
+            if pre.dtype != object and _absmax(pre) * max(abs(c_n), c_d) >= _INT64_SAFE:
+                pre = pre.astype(object)
+            num = np.maximum(pre * c_d, pre * c_n)
             den *= c_d
         else:
             num = pre
         num, den = _reduce(num, den)
-    return num, den
+    return (num.T if batch else num), den
 
 
 def _reduce(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
@@ -273,7 +303,8 @@ def _reduce(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
         if g == 1:
             return _shrink(num), den
     if num.dtype == object:
-        return _shrink(np.array([int(v) // g for v in num.ravel()], dtype=object)), den // g
+        out = np.array([int(v) // g for v in num.ravel()], dtype=object).reshape(num.shape)
+        return _shrink(out), den // g
     return num // g, den // g
 
 

@@ -8,47 +8,59 @@ separates tokens, so CRLF files and tabs are fine. A UTF-8 byte order mark at th
 is ignored. Each line is classified by its first non-whitespace byte:
 
 * nothing (blank or whitespace-only line): ignored;
-* ``c``: a comment, ignored, wherever it appears (before or after the header, between the
-  lines of one clause). Comments are whole lines only: a ``c`` after a literal on the same
-  line is an invalid token;
+* ``c``: a comment, ignored wherever it appears (before or after the header, between the
+  lines of one clause); its bytes are never decoded. Comments are whole lines only: a ``c``
+  after a literal on the same line is an invalid token;
 * ``p``: the header, which must read exactly ``p cnf VARIABLES CLAUSES`` (any whitespace
-  between the four tokens, counts written as decimal integers, leading zeros allowed);
-  ``VARIABLES`` may exceed the variables actually used, and must be at most 2**31 - 1;
-* ``%``: the SATLIB end marker. The clause data ends here and the rest of the file is
-  ignored (SATLIB's ``uf*`` files end with ``%`` then ``0``);
-* anything else: clause data, a sequence of integer tokens (``-?[0-9]+``) separated by
-  whitespace. Only ``0`` ends a clause, never a newline: one clause may span several lines
-  and one line may hold several clauses. A ``0`` right after the header or after another
-  ``0`` is an empty clause and is kept. Literals still pending at the end of the data (end of
-  file or the ``%`` line) form a last clause, i.e. the final ``0`` may be missing.
+  between the four tokens, counts written as decimal integers). ``VARIABLES`` may exceed the
+  variables actually used and must be at most 2**31 - 1 (literals are stored as int32);
+* ``%``: the SATLIB end marker. The clause data ends at this line and the rest of the file
+  is ignored, whatever it holds (SATLIB's ``uf*`` files end with ``%`` then ``0``);
+* anything else: clause data, integer tokens (``-?[0-9]+``, so ``007`` and ``-05`` are read
+  as 7 and -5) separated by whitespace. Only ``0`` ends a clause, never a newline: a clause
+  may span several lines and a line may hold several clauses. A ``0`` right after the header
+  or after another ``0`` is an empty clause and is kept, as are repeated literals and
+  tautologies. Literals still pending where the data ends (end of file or the ``%`` line)
+  form a last clause: the final ``0`` may be missing.
 
 Rejected input
 --------------
-Everything else raises :class:`~reluhard.errors.InputError` with the 1-based line of the
-offending token or line; the first problem in file order is reported:
+Anything else raises :class:`~reluhard.errors.InputError` (``path:line: message``, 1-based
+line of the offending token or line). The first problem in file order is reported; for one
+token the checks run in the order syntax, negative zero, clause count, variable range.
 
-* clause data before the header: ``missing 'p cnf' header before first clause`` at that
-  line; no header at all: ``missing 'p cnf' header`` at the line where the data ends (the
-  ``%`` line if there is one, else the last line of the file; line 1 for an empty file);
-* a malformed header (wrong number of tokens, a kind other than ``cnf``, a count that is
-  not an integer), a negative count, a variable count above 2**31 - 1, a second header;
-* a token that is not an integer (``1.5``, ``x1``, ``--2``, ``3-``, ``+3``), quoted in the
-  message; the negative zero ``-0``;
-* a literal whose variable exceeds the header's ``VARIABLES``;
-* a clause count different from the header's ``CLAUSES``. Like CaDiCaL, which also refuses
+* Clause data before any header: ``missing 'p cnf' header before first clause`` at its
+  line. No header at all: ``missing 'p cnf' header`` at the line where the data ends: the
+  ``%`` line if there is one (a ``%`` before the header ends the data too), else the last
+  line of the file (line 1 for an empty file).
+* A malformed header (any line starting with ``p`` that is not exactly four tokens ``p``,
+  ``cnf``, integer, integer, e.g. ``p cnf 3``, ``p dnf 3 2``, ``p cnf x 2``, ``pcnf 3 2``),
+  a negative count, a variable count above 2**31 - 1, a second header.
+* A token that is not an integer (``1.5``, ``x1``, ``--2``, ``3-``, ``+3``), quoted in the
+  message (non-printable bytes escaped, long tokens shortened); the negative zero ``-0``.
+* A literal whose variable exceeds the header's ``VARIABLES``.
+* A clause count different from the header's ``CLAUSES``. Like CaDiCaL, which also refuses
   a mismatch unless forced, this is an error by default (``strict_counts=True``): a surplus
-  is reported where clause ``CLAUSES + 1`` starts, a shortfall at the line where the data
-  ends, with a hint that the file may be truncated. With ``strict_counts=False`` the clauses
-  found are returned and a :class:`ClauseCountWarning` is issued instead.
+  is reported at the line where clause ``CLAUSES + 1`` starts, a shortfall at the line where
+  the data ends, with a hint that the file may be truncated. With ``strict_counts=False``
+  the clauses found are returned and a :class:`ClauseCountWarning` (``path:line: ...``, at
+  the same lines) is issued instead; every other error stays an error.
+
+Writing
+-------
+:func:`format_cnf` and :func:`write_cnf` emit the standard form: ``c`` comment lines, the
+header ``p cnf V C``, then one clause per line ending in `` 0`` (an empty clause is the line
+``0``). Parsing the output gives back an equal :class:`CNF`.
 
 Implementation
 --------------
 :func:`parse_cnf` first tries a vectorised numpy pass over the raw bytes that handles every
-accepted quirk above. The moment that pass sees anything unusual (an error, a count
-mismatch, a negative zero, a token longer than 10 bytes, ...) it gives up and the input is
-parsed again by a plain line-by-line parser, which is the reference: it produces the result
-or the exact error. Both must agree on every input (the tests check this on generated
-files), so the fast pass never reports anything itself.
+accepted quirk above in well under a second for a million clauses. The moment that pass
+sees anything unusual (any error, a count mismatch, a negative zero, leading zeros, deep
+indentation, ...) it gives up and the input is parsed again by a plain line-by-line parser,
+which is the reference: it produces the result or the exact error. The fast pass never
+reports anything itself, and the tests check on generated and corrupted files that it only
+ever returns what the reference parser returns.
 """
 
 from __future__ import annotations
@@ -83,13 +95,8 @@ MAX_VARS = 2**31 - 1  # literals are stored as int32
 _WS = b" \t\r\v\f"  # token separators besides "\n" (exactly what bytes.split() uses)
 _BOM = b"\xef\xbb\xbf"
 _INT = re.compile(rb"-?[0-9]+")
-_MAX_FAST_TOKEN = 10  # longer tokens go to the slow path (keeps int64 parsing exact)
 
-# byte classes for the fast path: 0 invalid, 1 whitespace (incl. "\n"), 2 digit, 3 minus
-_CLASS = np.zeros(256, dtype=np.uint8)
-_CLASS[list(_WS + b"\n")] = 1
-_CLASS[list(b"0123456789")] = 2
-_CLASS[ord("-")] = 3
+_CLAUSE_BYTES = _WS + b"\n-0123456789"  # all a clause section may contain
 _IS_WS = np.zeros(256, dtype=bool)  # whitespace within a line
 _IS_WS[list(_WS)] = True
 
@@ -149,6 +156,10 @@ def _show(token: bytes, limit: int = 40) -> str:
         ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
     )
     return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def _parse_header(tokens: list[bytes], path: str, line: int) -> tuple[int, int]:
@@ -220,14 +231,14 @@ def _parse_slow(data: bytes, path: str, strict_counts: bool) -> CNF:
                         raise InputError(
                             path,
                             lineno,
-                            f"header declares {nclauses} clauses but found more "
+                            f"header declares {_count(nclauses, 'clause')} but found more "
                             f"(clause {nclauses + 1} starts here)",
                         )
                     surplus_line = lineno
                 in_clause = True
             if abs(lit) > nvars:
                 raise InputError(
-                    path, lineno, f"literal {lit} exceeds the declared {nvars} variables"
+                    path, lineno, f"literal {lit} exceeds the declared {_count(nvars, 'variable')}"
                 )
             if lit:
                 lits.append(lit)
@@ -244,11 +255,13 @@ def _parse_slow(data: bytes, path: str, strict_counts: bool) -> CNF:
             raise InputError(
                 path,
                 end_line,
-                f"header declares {nclauses} clauses but {found} were found (truncated file?)",
+                f"header declares {_count(nclauses, 'clause')} but {found} "
+                f"{'was' if found == 1 else 'were'} found (truncated file?)",
             )
         where = surplus_line if found > nclauses else end_line
         warnings.warn(
-            f"{path}:{where}: header declares {nclauses} clauses but {found} were found",
+            f"{path}:{where}: header declares {_count(nclauses, 'clause')} but {found} "
+            f"{'was' if found == 1 else 'were'} found",
             ClauseCountWarning,
             stacklevel=3,
         )
@@ -261,20 +274,27 @@ def _parse_fast(data: bytes) -> CNF | None:
     Never raises for bad input: errors are left to :func:`_parse_slow`.
     """
     n = len(data)
+    if n == 0:
+        return None
     buf = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(buf == 0x0A)
     starts = np.concatenate(([0], newlines + 1))  # one entry per line of data.split(b"\n")
-    padded = np.concatenate((buf, [0x0A]))  # so a whitespace-only last line ends in "\n"
+
+    def byte_at(pos: np.ndarray) -> np.ndarray:  # "\n" past the end
+        return np.where(pos < n, buf[np.minimum(pos, n - 1)], 0x0A)
+
     # first non-whitespace byte of each line ("\n" for a blank line)
     first = starts.copy()
+    head = byte_at(first)
+    todo = np.flatnonzero(_IS_WS[head])
     for _ in range(64):
-        skip = _IS_WS[padded[first]]
-        if not skip.any():
+        if not todo.size:
             break
-        first += skip
+        first[todo] += 1
+        head[todo] = byte_at(first[todo])
+        todo = todo[_IS_WS[head[todo]]]
     else:
         return None  # absurd indentation: not worth vectorising
-    head = padded[first]
     comment = head == 0x63
     percent = np.flatnonzero(head == 0x25)
     end = int(percent[0]) if percent.size else len(starts)  # first line not parsed
@@ -291,35 +311,49 @@ def _parse_fast(data: bytes) -> CNF | None:
         return None
     lo = line_end + 1 if h < newlines.size else n
     hi = int(starts[end]) if end < len(starts) else n
-    text = buf[lo:hi]
     body_comments = comment[h + 1 : end]
     if body_comments.any():
         lengths = np.diff(np.append(starts[h + 1 : end], hi))
-        text = text[np.repeat(~body_comments, lengths)]
+        text = buf[lo:hi][np.repeat(~body_comments, lengths)]
+        raw = text.tobytes()
+    else:
+        text, raw = buf[lo:hi], data[lo:hi]
 
-    cls = _CLASS[text]
-    if text.size and cls.min() == 0:
-        return None  # a byte that cannot occur in clause data
-    edges = np.diff((cls >= 2).view(np.int8), prepend=np.int8(0), append=np.int8(0))
-    tok_start = np.flatnonzero(edges == 1)
-    tok_end = np.flatnonzero(edges == -1)
-    if tok_start.size and (tok_end - tok_start).max() > _MAX_FAST_TOKEN:
+    # Only whitespace, digits and "-" may remain, each "-" starting a token and followed by
+    # a nonzero digit. Then every token is a decimal integer and fromstring reads them all.
+    if raw.translate(None, _CLAUSE_BYTES):
         return None
-    minus = np.flatnonzero(cls == 3)
+    minus = np.flatnonzero(text == 0x2D)
     if minus.size:
-        if minus[-1] + 1 >= text.size or not np.all(edges[minus] == 1):
-            return None  # "-" at the end or inside a token ("--2", "3-")
-        after = text[minus + 1]
-        if not np.all((after >= 0x31) & (after <= 0x39)):
-            return None  # "-" not followed by a nonzero digit ("-0", "- 1", "-x")
-    if tok_start.size:
-        values = np.fromstring(text.tobytes(), dtype=np.int64, sep=" ")
-        if values.size != tok_start.size:
-            return None
-    else:  # (fromstring reads whitespace alone as [0])
+        if minus[-1] + 1 >= text.size or not np.all(text[minus + 1] > 0x30):
+            return None  # "-" at the end or before "-", "0" or whitespace
+        if minus[0] == 0:
+            minus = minus[1:]
+        if not np.all(text[minus - 1] <= 0x20):
+            return None  # "-" inside a token ("3-")
+    is_tok = text > 0x20
+    ntokens = int(np.count_nonzero(is_tok[1:] & ~is_tok[:-1])) + bool(is_tok[:1].any())
+    if ntokens == 0:  # (fromstring would read whitespace alone as [0])
         values = np.zeros(0, dtype=np.int64)
-    if values.size and np.abs(values).max() > nvars:
-        return None
+    else:
+        try:
+            values = np.fromstring(raw, dtype=np.int64, sep=" ")
+        except ValueError:
+            return None
+        if values.size != ntokens:
+            return None
+        if values.max() > nvars or values.min() < -nvars:  # (fromstring saturates)
+            return None
+        mag = np.abs(values)
+        # each token must be exactly as long as its value's decimal digits and sign: this
+        # rules out leading zeros (left to the slow path) and tokens mangled by the parser
+        chars = values.size + int(np.count_nonzero(values < 0))
+        power = 10
+        while power <= nvars:
+            chars += int(np.count_nonzero(mag >= power))
+            power *= 10
+        if chars != int(np.count_nonzero(is_tok)):
+            return None
     zeros = np.flatnonzero(values == 0)
     literals = values[values != 0].astype(np.int32)
     pieces = [np.zeros(1, dtype=np.int64), zeros - np.arange(zeros.size)]
@@ -346,34 +380,37 @@ def _comment_lines(comments: Sequence[str]) -> bytes:
 
 
 def _clause_bytes(cnf: CNF) -> bytes:
-    """All clause lines, built with array arithmetic (no per-clause Python loop)."""
+    """All clause lines, built with array arithmetic (no per-clause Python loop).
+
+    Every token (the literals, and a 0 after each clause) gets a row of a byte matrix:
+    sign, digits right-aligned, separator (a space, or a newline after the 0); a mask keeps
+    the bytes actually written, in row order.
+    """
     m, nlits = cnf.nclauses, cnf.literals.size
-    tokens = np.zeros(nlits + m, dtype=np.int64)  # literals, with a 0 after each clause
-    zero_at = cnf.offsets[1:] + np.arange(m)
+    if m == 0:
+        return b""
     is_lit = np.ones(nlits + m, dtype=bool)
-    is_lit[zero_at] = False
+    is_lit[cnf.offsets[1:] + np.arange(m)] = False
+    tokens = np.zeros(nlits + m, dtype=np.int32)
     tokens[is_lit] = cnf.literals
-    mag = np.abs(tokens)
-    neg = tokens < 0
-    ndigits = np.ones(tokens.size, dtype=np.int64)
-    power = 10
-    while True:
-        more = mag >= power
-        if not more.any():
-            break
-        ndigits += more
-        power *= 10
-    width = ndigits + neg + 1  # sign, digits, then " " or "\n"
-    stop = np.cumsum(width) - 1  # index of each token's separator
-    out = np.empty(int(stop[-1]) + 1 if stop.size else 0, dtype=np.uint8)
-    out[stop] = np.where(is_lit, ord(" "), ord("\n"))
-    out[stop[neg] - ndigits[neg] - 1] = ord("-")
+    mag = np.abs(tokens)  # no overflow: |literal| <= nvars <= 2**31 - 1
+    ndig = len(str(int(mag.max())))
+    grid = np.empty((tokens.size, ndig + 2), dtype=np.uint8)
+    keep = np.empty(grid.shape, dtype=bool)
+    grid[:, 0] = ord("-")
+    keep[:, 0] = tokens < 0
     rest = mag.copy()
-    for k in range(int(ndigits.max()) if ndigits.size else 0):
-        has = ndigits > k
-        out[(stop - 1 - k)[has]] = (rest[has] % 10 + ord("0")).astype(np.uint8)
+    for col in range(ndig, 0, -1):
+        grid[:, col] = rest % 10 + ord("0")
         rest //= 10
-    return out.tobytes()
+    power = 1
+    for col in range(ndig, 0, -1):
+        keep[:, col] = mag >= power
+        power *= 10
+    keep[:, ndig] = True  # the last digit, even of 0
+    grid[:, ndig + 1] = np.where(is_lit, ord(" "), ord("\n"))
+    keep[:, ndig + 1] = True
+    return grid[keep].tobytes()
 
 
 def _format_bytes(cnf: CNF, comments: Sequence[str]) -> bytes:

@@ -1,0 +1,29 @@
+"""Shared fixtures: where the public instances live (beside the checkout, may be absent)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "instances"
+SATLIB = SHARED / "satlib"
+
+settings.register_profile(
+    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile("ci")
+
+
+def satlib_files() -> list[Path]:
+    return sorted(SATLIB.glob("*.cnf")) if SATLIB.is_dir() else []
+
+
+@pytest.fixture
+def satlib() -> list[Path]:
+    files = satlib_files()
+    if not files:
+        pytest.skip(f"public SATLIB instances not found at {SATLIB}")
+    return files

@@ -1,0 +1,38 @@
+"""The benchmark scripts run end to end (a smoke test: no assertion on speed or memory)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_compile_speed_quick(tmp_path: Path) -> None:
+    script = ROOT / "benchmarks" / "compile_speed.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # 0 whatever the numbers
+    report = json.loads((tmp_path / "compile_speed.json").read_text())
+    assert (tmp_path / "compile_speed.csv").exists()
+    results = report["results"]
+    for tool in ("reduce sat-sign", "reduce sat-real", "pysat parse"):
+        row = results[tool]
+        assert row["runs"] == 1
+        assert row["median_seconds"] > 0
+        assert row["peak_rss_bytes"] > 0
+    assert results["reduce sat-sign"]["output_bytes"] > 0
+    assert report["parameters"]["quick"] is True
+    assert report["parameters"]["clauses"] == 50_000
+    assert {"platform", "cpu_count", "python", "numpy", "python-sat", "date"} <= set(
+        report["machine"]
+    )
+    assert set(report["targets"]) == {"speed", "memory", "linearity"}
+    assert "ratio reduce/pysat-parse" in proc.stdout
