@@ -273,7 +273,7 @@ def exact_forward(net: Network, z: Sequence) -> tuple[np.ndarray, int]:
         bcol = r.bn[:, None] if batch else r.bn
         scale = r.wden * den
         bound = r.rowabs * _absmax(num) * r.bden + r.bmax * scale
-        if bound < _INT64_SAFE and num.dtype != object and not isinstance(r.Wn, tuple) \
+        if bound < _INT64_SAFE and scale < _INT64_SAFE and num.dtype != object and not isinstance(r.Wn, tuple) \
                 and r.Wn.dtype != object and r.bn.dtype != object:
             pre = np.asarray(r.Wn @ num) * r.bden + bcol * scale
         else:

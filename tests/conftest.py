@@ -12,7 +12,7 @@ SHARED = ROOT.parent / "shared" / "instances"
 SATLIB = SHARED / "satlib"
 
 settings.register_profile(
-    "ci", max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile("ci")
 
