@@ -27,17 +27,32 @@ def _param(text: str) -> tuple[str, str]:
 def _add_reduce_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)")
     p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
-    p.add_argument("--via", metavar="NAME", help="reduction (default for a CNF: sat-sign); "
-                   "see `reluhard list`")
-    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
-                   help="reduction parameter (repeatable)")
-    p.add_argument("--allow-count-mismatch", action="store_true",
-                   help="accept a clause count that differs from the 'p cnf' header (warns)")
+    p.add_argument(
+        "--via", metavar="NAME", help="reduction (default for a CNF: sat-sign); see `reluhard list`"
+    )
+    p.add_argument(
+        "--param",
+        metavar="KEY=VALUE",
+        type=_param,
+        action="append",
+        default=[],
+        help="reduction parameter (repeatable)",
+    )
+    p.add_argument(
+        "--allow-count-mismatch",
+        action="store_true",
+        help="accept a clause count that differs from the 'p cnf' header (warns)",
+    )
 
 
 def _reduce(args: argparse.Namespace) -> int:
-    problem = pipeline.reduce_file(args.input, args.output, args.via, dict(args.param),
-                                   strict_counts=not args.allow_count_mismatch)
+    problem = pipeline.reduce_file(
+        args.input,
+        args.output,
+        args.via,
+        dict(args.param),
+        strict_counts=not args.allow_count_mismatch,
+    )
     print(f"c {_summary(problem)}")
     print(f"c wrote {args.output} ({os.path.getsize(args.output)} bytes)")
     return 0
@@ -51,8 +66,10 @@ def _summary(problem: InversionProblem) -> str:
         what = f"{src.name or 'cnf'} ({f.nvars} variables, {f.nclauses} clauses) "
     nnz = sum(layer.nnz for layer in net.layers)
     widths = "-".join(map(str, net.widths))
-    return (f"{what}via {problem.reduction.get('name', '?')}: {len(net.layers)} layers, "
-            f"widths {widths}, {nnz} nonzero weights")
+    return (
+        f"{what}via {problem.reduction.get('name', '?')}: {len(net.layers)} layers, "
+        f"widths {widths}, {nnz} nonzero weights"
+    )
 
 
 def _info(args: argparse.Namespace) -> int:
@@ -61,8 +78,10 @@ def _info(args: argparse.Namespace) -> int:
     red = problem.reduction
     print(f"file       {args.network}  ({meta['schema']}, written by {meta.get('tool', '?')})")
     params = red.get("params") or {}
-    print(f"reduction  {red.get('name', '?')}: {red.get('theorem', '')}"
-          + (f"; params {params}" if params else ""))
+    print(
+        f"reduction  {red.get('name', '?')}: {red.get('theorem', '')}"
+        + (f"; params {params}" if params else "")
+    )
     src = problem.source
     if src is not None:
         detail = ""
@@ -77,11 +96,12 @@ def _info(args: argparse.Namespace) -> int:
     print("layers")
     print(f"  {'#':>3}  {'in':>9}  {'out':>9}  {'activation':<12} {'format':<6} {'nonzeros':>10}")
     for i, layer in enumerate(problem.network.layers, 1):
-        act = layer.activation + (f"({layer.slope:g})" if layer.activation == "leaky_relu"
-                                  else "")
+        act = layer.activation + (f"({layer.slope:g})" if layer.activation == "leaky_relu" else "")
         fmt = "csr" if layer.sparse else "dense"
-        print(f"  {i:>3}  {layer.shape[1]:>9}  {layer.shape[0]:>9}  {act:<12} {fmt:<6} "
-              f"{layer.nnz:>10}")
+        print(
+            f"  {i:>3}  {layer.shape[1]:>9}  {layer.shape[0]:>9}  {act:<12} {fmt:<6} "
+            f"{layer.nnz:>10}"
+        )
     return 0
 
 
@@ -99,8 +119,10 @@ def _list(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="reluhard", description="Compile NP-hard instances into ReLU-network inversion "
-        "problems, decide them, and map answers back to checked certificates.")
+        prog="reluhard",
+        description="Compile NP-hard instances into ReLU-network inversion "
+        "problems, decide them, and map answers back to checked certificates.",
+    )
     parser.add_argument("--version", action="version", version=f"reluhard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = sub.add_parser("reduce", help="compile an instance into a network file")
@@ -140,8 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def reduce_main(argv: Sequence[str] | None = None) -> int:
     """``reduce INPUT -o OUT.npz [--via NAME] [--param KEY=VALUE]...``"""
-    p = argparse.ArgumentParser(prog="reduce", description="Compile an instance (DIMACS CNF) "
-                                "into a ReLU-network inversion problem (.npz).")
+    p = argparse.ArgumentParser(
+        prog="reduce",
+        description="Compile an instance (DIMACS CNF) "
+        "into a ReLU-network inversion problem (.npz).",
+    )
     _add_reduce_args(p)
     return _run(_reduce, p.parse_args(argv))
 

@@ -73,8 +73,9 @@ class Domain:
             bad = ~np.isin(num, [vals[0] * den, vals[1] * den])
         elif self.kind == "box":
             lo, hi = Fraction(self.lo), Fraction(self.hi)
-            bad = np.array([not lo <= Fraction(int(v), den) <= hi for v in num.tolist()],
-                           dtype=bool)
+            bad = np.array(
+                [not lo <= Fraction(int(v), den) <= hi for v in num.tolist()], dtype=bool
+            )
         else:
             return None
         if not bad.any():
@@ -207,17 +208,22 @@ def check_latent(problem: InversionProblem, z) -> LatentCheck:
     onum, oden = exact_forward(problem.network, (num, den))
     tnum, tden = rational_vector(problem.target)
     # output_i - target_i = diff_i / (oden * tden)
-    diff = [int(a) * tden - int(b) * oden
-            for a, b in zip(onum.tolist(), tnum.tolist(), strict=True)]
+    diff = [
+        int(a) * tden - int(b) * oden for a, b in zip(onum.tolist(), tnum.tolist(), strict=True)
+    ]
     scale = oden * tden
     out = tuple(Fraction(int(a), oden) for a in onum.tolist())
     q = problem.query
     if q.kind == "exact":
         for i, d in enumerate(diff):
             if d:
-                return LatentCheck(False, f"output {i} is {float(out[i]):.17g}, target "
-                                          f"{problem.target[i]:.17g} (differs by "
-                                          f"{float(Fraction(d, scale)):.3g})", out)
+                return LatentCheck(
+                    False,
+                    f"output {i} is {float(out[i]):.17g}, target "
+                    f"{problem.target[i]:.17g} (differs by "
+                    f"{float(Fraction(d, scale)):.3g})",
+                    out,
+                )
         return LatentCheck(True, "", out)
     delta = Fraction(q.delta)
     if q.p == "inf":

@@ -58,8 +58,11 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
         else:
             arrays[f"W{i}"] = _compact(layer.W)
         arrays[f"b{i}"] = _compact(layer.b)
-        entry = {"activation": layer.activation, "format": "csr" if layer.sparse else "dense",
-                 "shape": list(layer.shape)}
+        entry = {
+            "activation": layer.activation,
+            "format": "csr" if layer.sparse else "dense",
+            "shape": list(layer.shape),
+        }
         if layer.activation == "leaky_relu":
             entry["slope"] = layer.slope
         layers.append(entry)
@@ -76,8 +79,12 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
     if src is not None:
         src_arrays, src_meta = KINDS[src.kind].to_arrays(src.instance)
         arrays.update({f"source.{k}": v for k, v in src_arrays.items()})
-        meta["source"] = {"kind": src.kind, "sha256": src.sha256, "name": src.name,
-                          "meta": src_meta}
+        meta["source"] = {
+            "kind": src.kind,
+            "sha256": src.sha256,
+            "name": src.name,
+            "meta": src_meta,
+        }
     return arrays, meta
 
 
@@ -147,8 +154,9 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         raise
     except ValueError as e:
         if "pickle" in str(e):
-            raise bad("holds pickled (object) arrays, which reluhard never writes and "
-                      "refuses to load") from None
+            raise bad(
+                "holds pickled (object) arrays, which reluhard never writes and refuses to load"
+            ) from None
         raise bad(f"truncated or corrupt archive ({e})") from None
     except (zipfile.BadZipFile, EOFError, OSError, KeyError) as e:
         raise bad(f"truncated or corrupt archive ({e})") from None
@@ -161,7 +169,7 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         raise bad(f"not a reluhard network file (schema {schema!r})")
     if schema != SCHEMA:
         try:
-            newer = int(schema[len(SCHEMA_PREFIX):]) > int(SCHEMA[len(SCHEMA_PREFIX):])
+            newer = int(schema[len(SCHEMA_PREFIX) :]) > int(SCHEMA[len(SCHEMA_PREFIX) :])
         except ValueError:
             newer = False
         why = "is newer than this reluhard reads" if newer else "is not one this reluhard reads"
@@ -178,8 +186,10 @@ def read(path: str | os.PathLike) -> InversionProblem:
         for i, entry in enumerate(meta["layers"]):
             if entry["format"] == "csr":
                 shape = tuple(int(s) for s in arrays[f"W{i}.shape"])
-                W = sp.csr_array((arrays[f"W{i}.data"], arrays[f"W{i}.indices"],
-                                  arrays[f"W{i}.indptr"]), shape=shape)
+                W = sp.csr_array(
+                    (arrays[f"W{i}.data"], arrays[f"W{i}.indices"], arrays[f"W{i}.indptr"]),
+                    shape=shape,
+                )
                 W.check_format(full_check=True)
             else:
                 W = arrays[f"W{i}"]
@@ -189,15 +199,21 @@ def read(path: str | os.PathLike) -> InversionProblem:
         source = None
         if "source" in meta:
             s = meta["source"]
-            src_arrays = {k[len("source."):]: v for k, v in arrays.items()
-                          if k.startswith("source.")}
+            src_arrays = {
+                k[len("source.") :]: v for k, v in arrays.items() if k.startswith("source.")
+            }
             if s["kind"] not in KINDS:
                 raise ValueError(f"unknown source kind {s['kind']!r}")
             instance = KINDS[s["kind"]].from_arrays(src_arrays, s.get("meta", {}))
             source = Source(s["kind"], instance, s.get("sha256", ""), s.get("name", ""))
-        return InversionProblem(Network(tuple(layers)), arrays["target"],
-                                Domain.from_json(meta["domain"]), Query.from_json(meta["query"]),
-                                meta.get("reduction", {}), source)
+        return InversionProblem(
+            Network(tuple(layers)),
+            arrays["target"],
+            Domain.from_json(meta["domain"]),
+            Query.from_json(meta["query"]),
+            meta.get("reduction", {}),
+            source,
+        )
     except (KeyError, ValueError, TypeError, IndexError) as e:
         what = f"missing entry {e}" if isinstance(e, KeyError) else str(e)
         raise InputError(name, None, f"inconsistent network file: {what}") from None

@@ -42,8 +42,9 @@ class Layer:
     def __post_init__(self) -> None:
         W = self.W
         if sp.issparse(W):
-            if not (isinstance(W, sp.csr_array) and W.dtype == np.float64
-                    and W.has_canonical_format):
+            if not (
+                isinstance(W, sp.csr_array) and W.dtype == np.float64 and W.has_canonical_format
+            ):
                 W = sp.csr_array(W, dtype=np.float64)
                 W.sum_duplicates()
         else:
@@ -110,8 +111,10 @@ class Network:
             raise ValueError("a network needs at least one layer")
         for i in range(1, len(layers)):
             if layers[i].shape[1] != layers[i - 1].shape[0]:
-                raise ValueError(f"layer {i} takes {layers[i].shape[1]} inputs, "
-                                 f"layer {i - 1} gives {layers[i - 1].shape[0]}")
+                raise ValueError(
+                    f"layer {i} takes {layers[i].shape[1]} inputs, "
+                    f"layer {i - 1} gives {layers[i - 1].shape[0]}"
+                )
         object.__setattr__(self, "layers", layers)
 
     @property
@@ -182,8 +185,13 @@ def _float_rational(x: np.ndarray) -> tuple[np.ndarray, int]:
     if (shift[nz].max(initial=0) + 54) < 62:
         num = np.where(nz, m << np.where(nz, shift, 0), 0)
     else:
-        num = np.array([int(mi) << int(si) if mi else 0 for mi, si in
-                        zip(m.ravel().tolist(), shift.ravel().tolist(), strict=True)], dtype=object)
+        num = np.array(
+            [
+                int(mi) << int(si) if mi else 0
+                for mi, si in zip(m.ravel().tolist(), shift.ravel().tolist(), strict=True)
+            ],
+            dtype=object,
+        )
         num = num.reshape(x.shape)
     return _shrink(num), 1 << k
 
@@ -261,7 +269,8 @@ def exact_forward(net: Network, z: Sequence) -> tuple[np.ndarray, int]:
     """Exact output of ``net`` at ``z`` as ``(num, den)``: output ``i`` is ``num[i] / den``.
 
     ``z`` may hold floats (taken as the exact rationals they denote), ints or Fractions,
-    or be a ``(num, den)`` pair as :func:`rational_vector` returns; a 2-D ``z`` is a batch of latents (rows), giving ``num`` of shape (batch, out).
+    or be a ``(num, den)`` pair as :func:`rational_vector` returns; a 2-D ``z`` is a
+    batch of latents (rows), giving ``num`` of shape (batch, out).
     """
     num, den = z if isinstance(z, tuple) else rational_vector(z)
     batch = num.ndim == 2
@@ -273,8 +282,14 @@ def exact_forward(net: Network, z: Sequence) -> tuple[np.ndarray, int]:
         bcol = r.bn[:, None] if batch else r.bn
         scale = r.wden * den
         bound = r.rowabs * _absmax(num) * r.bden + r.bmax * scale
-        if bound < _INT64_SAFE and scale < _INT64_SAFE and num.dtype != object and not isinstance(r.Wn, tuple) \
-                and r.Wn.dtype != object and r.bn.dtype != object:
+        if (
+            bound < _INT64_SAFE
+            and scale < _INT64_SAFE
+            and num.dtype != object
+            and not isinstance(r.Wn, tuple)
+            and r.Wn.dtype != object
+            and r.bn.dtype != object
+        ):
             pre = np.asarray(r.Wn @ num) * r.bden + bcol * scale
         else:
             pre = _matvec_object(r.Wn, num) * r.bden + bcol.astype(object) * scale

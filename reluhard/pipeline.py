@@ -35,8 +35,11 @@ def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Sourc
     kind = header[0] if header else "cnf"  # no header: the CNF reader says what is missing
     if kind != "cnf":
         line = header[1] if header else None
-        raise InputError(name, line, f"'p {kind}' inputs are not supported yet "
-                                     "(reluhard reads DIMACS CNF: 'p cnf')")
+        raise InputError(
+            name,
+            line,
+            f"'p {kind}' inputs are not supported yet (reluhard reads DIMACS CNF: 'p cnf')",
+        )
     instance = dimacs_cnf.parse_cnf(data, name, strict_counts=strict_counts)
     return Source("cnf", instance, hashlib.sha256(raw).hexdigest(), os.path.basename(name))
 
@@ -49,8 +52,9 @@ def in_memory_source(kind: str, instance: Any) -> Source:
     return Source(kind, instance, hashlib.sha256(text).hexdigest(), "")
 
 
-def reduce_source(source: Source, via: str | None = None,
-                  params: dict[str, str] | None = None) -> InversionProblem:
+def reduce_source(
+    source: Source, via: str | None = None, params: dict[str, str] | None = None
+) -> InversionProblem:
     """Apply reduction ``via`` (default: the one for the source's kind) with ``params``
     given as strings (typed and checked by the reduction)."""
     red = reductions.for_kind(source.kind, via)
@@ -58,21 +62,28 @@ def reduce_source(source: Source, via: str | None = None,
     return red.build(source.instance, source=source, **typed)
 
 
-def reduce_instance(instance: Any, via: str | None = None, kind: str = "cnf",
-                    **params: Any) -> InversionProblem:
+def reduce_instance(
+    instance: Any, via: str | None = None, kind: str = "cnf", **params: Any
+) -> InversionProblem:
     """Reduce an in-memory instance (the source is embedded with its canonical hash)."""
     red = reductions.for_kind(kind, via)
     return red.build(instance, source=in_memory_source(kind, instance), **params)
 
 
-def reduce_file(input_path: str | os.PathLike, output_path: str | os.PathLike,
-                via: str | None = None, params: dict[str, str] | None = None, *,
-                strict_counts: bool = True) -> InversionProblem:
+def reduce_file(
+    input_path: str | os.PathLike,
+    output_path: str | os.PathLike,
+    via: str | None = None,
+    params: dict[str, str] | None = None,
+    *,
+    strict_counts: bool = True,
+) -> InversionProblem:
     """``reduce INPUT -o OUTPUT``: parse, build and write; returns the problem."""
     problem = reduce_source(load_source(input_path, strict_counts=strict_counts), via, params)
     try:
         netfile.write(problem, output_path)
     except OSError as e:
-        raise InputError(os.fspath(output_path), None,
-                         f"cannot write network file: {e.strerror or e}") from None
+        raise InputError(
+            os.fspath(output_path), None, f"cannot write network file: {e.strerror or e}"
+        ) from None
     return problem

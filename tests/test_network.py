@@ -20,8 +20,11 @@ def reference(layers, z):
     a = [Fraction(v) for v in z]
     for layer in layers:
         W = layer.W.toarray() if layer.sparse else layer.W
-        pre = [sum((Fraction(W[i, j]) * a[j] for j in range(W.shape[1])), Fraction(0))
-               + Fraction(layer.b[i]) for i in range(W.shape[0])]
+        pre = [
+            sum((Fraction(W[i, j]) * a[j] for j in range(W.shape[1])), Fraction(0))
+            + Fraction(layer.b[i])
+            for i in range(W.shape[0])
+        ]
         if layer.activation == "relu":
             a = [max(p, Fraction(0)) for p in pre]
         elif layer.activation == "leaky_relu":
@@ -65,8 +68,9 @@ def test_exact_forward_matches_fraction_reference(seed):
 
 def test_exact_forward_takes_fractions():
     net = Network((Layer(np.array([[3.0, -1.0]]), np.array([0.5]), "relu"),))
-    assert exact_output(net, [Fraction(1, 3), Fraction(1, 7)]) == [Fraction(1, 1) - Fraction(1, 7)
-                                                                   + Fraction(1, 2)]
+    assert exact_output(net, [Fraction(1, 3), Fraction(1, 7)]) == [
+        Fraction(1, 1) - Fraction(1, 7) + Fraction(1, 2)
+    ]
 
 
 def test_check_latent_reasons():
@@ -75,27 +79,34 @@ def test_check_latent_reasons():
     assert check_latent(exact, [1, -1]).reason.startswith("output 1 is -1")
     assert "not in {-1, 1}" in check_latent(exact, [1, 0.5]).reason
     assert "length" in check_latent(exact, [1]).reason
-    approx = InversionProblem(net, np.array([0.25, 0.0]), Domain("box", -1, 1),
-                              Query("approx", 2, 0.75, strict=True))
+    approx = InversionProblem(
+        net, np.array([0.25, 0.0]), Domain("box", -1, 1), Query("approx", 2, 0.75, strict=True)
+    )
     assert check_latent(approx, [0.75, 0.0]).ok  # ||(0.5, 0)||_2 = 0.5 < 0.75
     assert "||G(z) - x||_2 = 1.06066 is not < 0.75" in check_latent(approx, [1.0, 0.75]).reason
-    assert "outside" in check_latent(approx, [2.0, 0.0]).reason or "not in" in check_latent(
-        approx, [2.0, 0.0]).reason
+    assert (
+        "outside" in check_latent(approx, [2.0, 0.0]).reason
+        or "not in" in check_latent(approx, [2.0, 0.0]).reason
+    )
 
 
-@pytest.mark.parametrize("p,strict,z", [
-    (1, True, [1.0, 0.5]),
-    (1, True, [0.5, 0.25]),
-    (2, True, [0.25, 0.75]),  # exactly on the boundary: not < 0.75
-    (2, False, [0.25, 0.75]),  # ... but <= 0.75
-    ("inf", True, [1.0, 0.0]),  # boundary again
-    ("inf", False, [1.0, 0.0]),
-    (3, True, [0.75, 0.5]),
-])
+@pytest.mark.parametrize(
+    "p,strict,z",
+    [
+        (1, True, [1.0, 0.5]),
+        (1, True, [0.5, 0.25]),
+        (2, True, [0.25, 0.75]),  # exactly on the boundary: not < 0.75
+        (2, False, [0.25, 0.75]),  # ... but <= 0.75
+        ("inf", True, [1.0, 0.0]),  # boundary again
+        ("inf", False, [1.0, 0.0]),
+        (3, True, [0.75, 0.5]),
+    ],
+)
 def test_approx_queries_exact(p, strict, z):
     net = Network((Layer(np.eye(2), np.zeros(2), "identity"),))
-    problem = InversionProblem(net, np.array([0.25, 0.0]), Domain("box", -1, 1),
-                               Query("approx", p, 0.75, strict=strict))
+    problem = InversionProblem(
+        net, np.array([0.25, 0.0]), Domain("box", -1, 1), Query("approx", p, 0.75, strict=strict)
+    )
     d = np.array(z) - [0.25, 0.0]
     norm = np.abs(d).max() if p == "inf" else (np.abs(d) ** p).sum() ** (1 / p)
     expected = norm < 0.75 if strict else norm <= 0.75

@@ -52,8 +52,7 @@ def test_sat_real_agrees_with_pysat(f, data):
     if model is not None:
         z = sat_real.encode(f, model)
         assert check_latent(problem, z).ok
-        stretch = np.array(data.draw(st.lists(st.floats(1, 8), min_size=f.nvars,
-                                              max_size=f.nvars)))
+        stretch = np.array(data.draw(st.lists(st.floats(1, 8), min_size=f.nvars, max_size=f.nvars)))
         assert check_latent(problem, z * stretch).ok  # beyond the box: same output
         assert check(f, sat_real.decode(f, z * 0.999))  # inexact latent still decodes
     else:
@@ -69,8 +68,14 @@ def test_sat_real_agrees_with_pysat(f, data):
 def test_sat_real_inverting_points_are_exactly_the_argued_ones(f, data):
     """check_latent(z) <=> every |z_i| >= 1 and sign(z) is a model, for arbitrary real z."""
     problem = sat_real.build(f)
-    z = np.array(data.draw(st.lists(
-        st.one_of(st.floats(-3, 3), st.sampled_from([-1.0, 1.0, -2.0, 2.0])),
-        min_size=f.nvars, max_size=f.nvars)))
+    z = np.array(
+        data.draw(
+            st.lists(
+                st.one_of(st.floats(-3, 3), st.sampled_from([-1.0, 1.0, -2.0, 2.0])),
+                min_size=f.nvars,
+                max_size=f.nvars,
+            )
+        )
+    )
     argued = bool(np.all(np.abs(z) >= 1)) and check(f, sat_real.decode(f, z))
     assert check_latent(problem, z).ok == argued

@@ -76,9 +76,11 @@ class CNF:
         return self.literals[self.offsets[j] : self.offsets[j + 1]]
 
     def clauses(self) -> list[list[int]]:
-        return [c.tolist() for c in np.split(self.literals, self.offsets[1:-1])] if (
-            self.nclauses
-        ) else []
+        return (
+            [c.tolist() for c in np.split(self.literals, self.offsets[1:-1])]
+            if (self.nclauses)
+            else []
+        )
 
     def __eq__(self, other: object) -> bool:
         return (

@@ -50,8 +50,11 @@ def for_kind(kind: str, name: str | None = None) -> ModuleType:
         name = DEFAULT_FOR_KIND[kind]
     red = get(name)
     if red.SOURCE_KIND != kind:
-        raise InputError(None, None, f"reduction '{name}' takes a '{red.SOURCE_KIND}' "
-                                     f"instance, not a '{kind}' one")
+        raise InputError(
+            None,
+            None,
+            f"reduction '{name}' takes a '{red.SOURCE_KIND}' instance, not a '{kind}' one",
+        )
     return red
 
 
@@ -63,13 +66,17 @@ def parse_params(red: ModuleType, raw: dict[str, str]) -> dict[str, Any]:
     for key, value in raw.items():
         if key not in spec:
             known = ", ".join(sorted(spec)) or "none"
-            raise InputError(None, None, f"reduction '{red.NAME}' has no parameter '{key}' "
-                                         f"(its parameters: {known})")
+            raise InputError(
+                None,
+                None,
+                f"reduction '{red.NAME}' has no parameter '{key}' (its parameters: {known})",
+            )
         try:
             out[key] = spec[key].type(value)
         except (TypeError, ValueError):
-            raise InputError(None, None, f"parameter {key}={value!r} is not a valid "
-                                         f"{spec[key].type.__name__}") from None
+            raise InputError(
+                None, None, f"parameter {key}={value!r} is not a valid {spec[key].type.__name__}"
+            ) from None
     for key, p in spec.items():
         if key not in out:
             if p.required:

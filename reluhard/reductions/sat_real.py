@@ -69,18 +69,23 @@ def build(cnf: CNF, *, source: Source | None = None) -> InversionProblem:
     cumulative = np.concatenate([[0.0], np.cumsum(C.data)])  # small integers: exact
     row_sums = cumulative[C.indptr[1:]] - cumulative[C.indptr[:-1]]
     W3 = sp.csr_array(
-        (np.concatenate([-C.data, -ones, ones]), np.concatenate([C.indices, rng, rng]),
-         np.concatenate([C.indptr, C.nnz + 1 + steps[:-1], C.nnz + n + 1 + steps[:-1]])),
+        (
+            np.concatenate([-C.data, -ones, ones]),
+            np.concatenate([C.indices, rng, rng]),
+            np.concatenate([C.indptr, C.nnz + 1 + steps[:-1], C.nnz + n + 1 + steps[:-1]]),
+        ),
         shape=(m + 2 * n, n),
     )
     b3 = np.concatenate([row_sums + c, np.ones(n), -np.ones(n)])
     W4 = _sum_layer(m + 2 * n, [(0, m), (m, m + 2 * n)])
-    net = Network((
-        Layer(eye, np.ones(n), "relu"),
-        Layer(sp.csr_array((-ones, rng, steps), shape=(n, n)), np.full(n, 2.0), "relu"),
-        Layer(W3, b3, "relu"),
-        Layer(W4, np.zeros(2), "identity"),
-    ))
+    net = Network(
+        (
+            Layer(eye, np.ones(n), "relu"),
+            Layer(sp.csr_array((-ones, rng, steps), shape=(n, n)), np.full(n, 2.0), "relu"),
+            Layer(W3, b3, "relu"),
+            Layer(W4, np.zeros(2), "identity"),
+        )
+    )
     domain = Domain("real", -1.0, 1.0, WLOG_REASON)
     info = {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": {}}
     return InversionProblem(net, np.array([0.0, float(n)]), domain, Query(), info, source)

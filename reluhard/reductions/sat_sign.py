@@ -109,9 +109,7 @@ def build(cnf: CNF, *, source: Source | None = None) -> InversionProblem:
     W1, b1 = clause_layer(cnf)
     W2 = _sum_layer(cnf.nclauses, [(0, cnf.nclauses)])
     net = Network((Layer(W1, b1, "relu"), Layer(W2, np.zeros(1), "identity")))
-    return InversionProblem(
-        net, np.zeros(1), Domain("sign"), Query(), reduction_info(), source
-    )
+    return InversionProblem(net, np.zeros(1), Domain("sign"), Query(), reduction_info(), source)
 
 
 def reduction_info(**params) -> dict:

@@ -32,8 +32,9 @@ def _magnitude(problem: InversionProblem) -> float:
     total = 1.0
     for layer in problem.network.layers:
         Wabs = abs(layer.W)
-        rows = np.asarray(Wabs.sum(axis=1)).ravel() if layer.W.shape[1] else np.zeros(
-            layer.W.shape[0])
+        rows = (
+            np.asarray(Wabs.sum(axis=1)).ravel() if layer.W.shape[1] else np.zeros(layer.W.shape[0])
+        )
         a = float((rows * a + np.abs(layer.b)).max(initial=0.0))
         total = max(total, a)
     return total + float(np.abs(problem.target).max(initial=0.0))
@@ -44,8 +45,11 @@ def solve(problem: InversionProblem, *, time_limit: float | None = None) -> Verd
     t0 = time.perf_counter()
     vals = problem.domain.values()
     if vals is None:
-        raise InputError(None, None, f"solver 'brute' needs a sign or binary latent domain, "
-                                     f"not '{problem.domain.kind}'")
+        raise InputError(
+            None,
+            None,
+            f"solver 'brute' needs a sign or binary latent domain, not '{problem.domain.kind}'",
+        )
     n = problem.n
     if n > MAX_N:
         raise InputError(None, None, f"solver 'brute' enumerates 2^n latents; n = {n} > {MAX_N}")
@@ -58,9 +62,13 @@ def solve(problem: InversionProblem, *, time_limit: float | None = None) -> Verd
     tried = candidates = 0
     for start in range(0, 1 << n, chunk):
         if time_limit is not None and time.perf_counter() - t0 > time_limit:
-            return Verdict(UNKNOWN, NAME, reason=f"time limit {time_limit:g} s reached after "
-                           f"{tried} of 2^{n} latents", time=time.perf_counter() - t0,
-                           stats={"tried": tried, "candidates": candidates})
+            return Verdict(
+                UNKNOWN,
+                NAME,
+                reason=f"time limit {time_limit:g} s reached after {tried} of 2^{n} latents",
+                time=time.perf_counter() - t0,
+                stats={"tried": tried, "candidates": candidates},
+            )
         k = np.arange(start, min(start + chunk, 1 << n), dtype=np.int64)
         Z = np.where((k[:, None] >> shifts) & 1, hi, lo)
         D = net(Z) - x
@@ -76,9 +84,17 @@ def solve(problem: InversionProblem, *, time_limit: float | None = None) -> Verd
             candidates += 1
             z = Z[i].astype(np.int64).tolist()
             if check_latent(problem, z):
-                return Verdict(INVERTIBLE, NAME, latent=[Fraction(v) for v in z],
-                               time=time.perf_counter() - t0,
-                               stats={"tried": tried, "candidates": candidates})
-    return Verdict(NOT_INVERTIBLE, NAME, reason=f"all 2^{n} latents tried",
-                   time=time.perf_counter() - t0,
-                   stats={"tried": tried, "candidates": candidates})
+                return Verdict(
+                    INVERTIBLE,
+                    NAME,
+                    latent=[Fraction(v) for v in z],
+                    time=time.perf_counter() - t0,
+                    stats={"tried": tried, "candidates": candidates},
+                )
+    return Verdict(
+        NOT_INVERTIBLE,
+        NAME,
+        reason=f"all 2^{n} latents tried",
+        time=time.perf_counter() - t0,
+        stats={"tried": tried, "candidates": candidates},
+    )
