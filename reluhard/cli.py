@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from . import __version__, netfile, pipeline, reductions, solvers
 from .errors import InputError
 from .inversion import InversionProblem
+from .problems.dimacs_cnf import ClauseCountWarning
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -138,7 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(func, args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
-        warnings.simplefilter("always")
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("always", ClauseCountWarning)  # ours: shown, one line each
         warnings.showwarning = _show_warning
         try:
             return func(args)

@@ -114,6 +114,16 @@ def write(problem: InversionProblem, path: str | os.PathLike) -> None:
     arrays, meta = _arrays(problem)
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True, separators=(",", ":")))
     tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
+    try:
+        _write_zip(tmp, arrays)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+        raise
+
+
+def _write_zip(tmp: str, arrays: dict[str, np.ndarray]) -> None:
     with zipfile.ZipFile(tmp, "w", allowZip64=True) as zf:
         for name in ["meta", *sorted(k for k in arrays if k != "meta")]:
             buf = io.BytesIO()
@@ -125,7 +135,6 @@ def write(problem: InversionProblem, path: str | os.PathLike) -> None:
                 zf.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
             else:
                 zf.writestr(info, data, compress_type=zipfile.ZIP_STORED)
-    os.replace(tmp, path)
 
 
 def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
@@ -146,7 +155,7 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
             raise bad("a single .npy array, not a reluhard network file (.npz)")
         raise bad("not a reluhard network file (not an .npz archive)")
     try:
-        with np.load(name, allow_pickle=False) as npz:
+        with open(name, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
             if "meta" not in npz.files:
                 raise bad("not a reluhard network file (no 'meta' entry)")
             arrays = {k: npz[k] for k in npz.files}
@@ -158,7 +167,7 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
                 "holds pickled (object) arrays, which reluhard never writes and refuses to load"
             ) from None
         raise bad(f"truncated or corrupt archive ({e})") from None
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError) as e:
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as e:
         raise bad(f"truncated or corrupt archive ({e})") from None
     try:
         meta = json.loads(str(arrays.pop("meta")[()]))
@@ -172,8 +181,23 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
             newer = int(schema[len(SCHEMA_PREFIX) :]) > int(SCHEMA[len(SCHEMA_PREFIX) :])
         except ValueError:
             newer = False
-        why = "is newer than this reluhard reads" if newer else "is not one this reluhard reads"
-        raise bad(f"schema {schema} {why} ({SCHEMA}); upgrade reluhard")
+        if newer:
+            raise bad(
+                f"schema {schema} is newer than this reluhard reads ({SCHEMA}); upgrade reluhard"
+            )
+        raise bad(f"schema {schema} is not one this reluhard reads ({SCHEMA})")
+    for key, kind in (
+        ("layers", list),
+        ("domain", dict),
+        ("query", dict),
+        ("reduction", dict),
+        ("source", dict),
+    ):
+        if key in meta and not isinstance(meta[key], kind):
+            raise bad(
+                f"inconsistent network file: meta '{key}' is not a JSON "
+                f"{'array' if kind is list else 'object'}"
+            )
     return meta, arrays
 
 
@@ -214,6 +238,6 @@ def read(path: str | os.PathLike) -> InversionProblem:
             meta.get("reduction", {}),
             source,
         )
-    except (KeyError, ValueError, TypeError, IndexError) as e:
+    except (KeyError, ValueError, TypeError, IndexError, AttributeError) as e:
         what = f"missing entry {e}" if isinstance(e, KeyError) else str(e)
         raise InputError(name, None, f"inconsistent network file: {what}") from None

@@ -24,6 +24,9 @@ from .inversion import InversionProblem, Source
 from .problems import dimacs_cnf
 from .problems.textio import decompress, read_raw
 
+#: DIMACS problem lines of other formats, recognised so the error can say what the file is.
+OTHER_DIMACS_KINDS = ("edge", "col", "edges", "sp", "max", "min", "wcnf", "pcnf", "qbf")
+
 
 def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Source:
     """Parse the instance file at ``path`` (plain, gzip, bzip2 or xz) into a :class:`Source`
@@ -32,14 +35,13 @@ def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Sourc
     raw = read_raw(name)
     data = decompress(raw, name)
     header = dimacs_cnf.sniff_header(data)
-    kind = header[0] if header else "cnf"  # no header: the CNF reader says what is missing
-    if kind != "cnf":
-        line = header[1] if header else None
+    if header and header[0] in OTHER_DIMACS_KINDS:
         raise InputError(
             name,
-            line,
-            f"'p {kind}' inputs are not supported yet (reluhard reads DIMACS CNF: 'p cnf')",
+            header[1],
+            f"'p {header[0]}' inputs are not supported yet (reluhard reads DIMACS CNF: 'p cnf')",
         )
+    # anything else, a malformed or missing header included, is for the CNF reader to judge
     instance = dimacs_cnf.parse_cnf(data, name, strict_counts=strict_counts)
     return Source("cnf", instance, hashlib.sha256(raw).hexdigest(), os.path.basename(name))
 
