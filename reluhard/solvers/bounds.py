@@ -1,0 +1,206 @@
+"""Interval bounds on every unit of a network: forward from the latent domain, backward from
+the target, and optionally tightened by LPs. The MILP back ends take their per-unit big-M
+values from here (never one global M) and fix every stable unit.
+
+Forward: ``pre = W a + b`` with ``a in [l, u]`` gives ``pre in [W+ l + W- u + b,
+W+ u + W- l + b]``; the activation maps the pre-activation interval to the output interval.
+
+Backward: the query pins the outputs (``G(z) = x`` gives ``out in [x, x]``; an approximate
+query gives ``out in [x - delta, x + delta]``, since every coordinate of a vector of
+``p``-norm below ``delta`` is below ``delta``). An output interval of a ReLU unit bounds its
+pre-activation (``post <= u`` forces ``pre <= u``, ``post = 0`` forces ``pre <= 0``,
+``post >= l > 0`` forces ``pre >= l``), and an interval on ``pre = W a + b`` bounds each
+``a_j`` through its row: ``w_j a_j = pre - b - sum_{k != j} w_k a_k``. A few forward and
+backward sweeps reach a fixpoint quickly on the reductions' networks; on ``sat-sign`` the
+backward sweep alone fixes every clause unit inactive, leaving clause constraints only.
+
+Soundness: a bound computed in floating point is widened outward by ``SLACK`` (relative and
+absolute), so rounding can only loosen bounds, never cut off a solution; where every number
+involved is a small integer (the SAT reductions) the arithmetic is exact and nothing is
+widened, so units pinned at 0 are recognised as stable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import InputError
+from ..inversion import InversionProblem
+from ..network import Layer
+
+SLACK = 1e-9
+
+
+@dataclass
+class Bounds:
+    """Per layer ``i``: bounds on the pre-activations and on the outputs; ``latent`` bounds
+    the input. ``infeasible`` is set when some interval became empty (the query cannot be
+    met: a claim as good as the floating-point bound arithmetic, reported as such)."""
+
+    latent_lo: np.ndarray
+    latent_hi: np.ndarray
+    pre_lo: list[np.ndarray]
+    pre_hi: list[np.ndarray]
+    post_lo: list[np.ndarray]
+    post_hi: list[np.ndarray]
+    infeasible: str = ""
+
+    def inputs(self, i: int) -> tuple[np.ndarray, np.ndarray]:
+        """Bounds on the input of layer ``i``."""
+        if i == 0:
+            return self.latent_lo, self.latent_hi
+        return self.post_lo[i - 1], self.post_hi[i - 1]
+
+    def stable_counts(self, layers: tuple[Layer, ...]) -> tuple[int, int, int]:
+        """(inactive, active, unstable) ReLU/leaky units."""
+        inactive = active = unstable = 0
+        for i, layer in enumerate(layers):
+            if layer.activation == "identity":
+                continue
+            lo, hi = self.pre_lo[i], self.pre_hi[i]
+            inactive += int(np.count_nonzero(hi <= 0))
+            active += int(np.count_nonzero(lo >= 0))
+            unstable += int(np.count_nonzero((lo < 0) & (hi > 0)))
+        return inactive, active, unstable
+
+
+def _widen(lo: np.ndarray, hi: np.ndarray, exact: bool = False):
+    """Outward rounding margin, skipped when the float computation was exact."""
+    if exact:
+        return lo, hi
+    return lo - SLACK * (1 + np.abs(lo)), hi + SLACK * (1 + np.abs(hi))
+
+
+def _integral(*arrays) -> bool:
+    """True when every finite entry is an integer of magnitude < 2^50: sums and products of
+    a few such numbers are then computed exactly in float64."""
+    for a in arrays:
+        a = a.data if sp.issparse(a) else np.asarray(a)
+        f = a[np.isfinite(a)]
+        if f.size and (np.abs(f).max() >= 2.0**50 or not np.array_equal(f, np.round(f))):
+            return False
+    return True
+
+
+def _split(W) -> tuple:
+    if sp.issparse(W):
+        return W.maximum(0), W.minimum(0)
+    return np.maximum(W, 0), np.minimum(W, 0)
+
+
+def _interval_matvec(W, b, lo, hi):
+    Wp, Wn = _split(W)
+    return (np.asarray(Wp @ lo + Wn @ hi).ravel() + b, np.asarray(Wp @ hi + Wn @ lo).ravel() + b)
+
+
+def _act(layer: Layer, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    if layer.activation == "relu":
+        return np.maximum(lo, 0), np.maximum(hi, 0)
+    if layer.activation == "leaky_relu":
+        c = layer.slope
+        f_lo, f_hi = np.maximum(lo, c * lo), np.maximum(hi, c * hi)
+        return np.minimum(f_lo, f_hi), np.maximum(f_lo, f_hi)  # monotone for c >= 0
+    return lo, hi
+
+
+def _act_inverse(layer: Layer, plo, phi, olo, ohi):
+    """Tighten the pre-activation interval ``[plo, phi]`` from the output's ``[olo, ohi]``."""
+    if layer.activation == "identity":
+        return np.maximum(plo, olo), np.minimum(phi, ohi)
+    if layer.activation == "relu":
+        phi = np.minimum(phi, np.where(ohi <= 0, 0.0, ohi))
+        plo = np.where(olo > 0, np.maximum(plo, olo), plo)
+        return plo, phi
+    c = layer.slope
+    if c > 0:  # leaky: invertible, out = pre (pre >= 0) or c * pre (pre < 0)
+        inv_lo = np.where(olo >= 0, olo, olo / c)
+        inv_hi = np.where(ohi >= 0, ohi, ohi / c)
+        return np.maximum(plo, inv_lo), np.minimum(phi, inv_hi)
+    return plo, phi
+
+
+def _backward_rows(W, b, plo, phi, alo, ahi):
+    """Tighten input bounds ``[alo, ahi]`` of ``pre = W a + b`` from ``pre in [plo, phi]``."""
+    Wc = sp.csr_array(W) if not sp.issparse(W) else W
+    rows = np.repeat(np.arange(Wc.shape[0]), np.diff(Wc.indptr))
+    cols, w = Wc.indices, Wc.data
+    emin = np.where(w > 0, w * alo[cols], w * ahi[cols])
+    emax = np.where(w > 0, w * ahi[cols], w * alo[cols])
+    cmin = np.concatenate([[0.0], np.cumsum(emin)])
+    cmax = np.concatenate([[0.0], np.cumsum(emax)])
+    rmin = cmin[Wc.indptr[1:]] - cmin[Wc.indptr[:-1]]
+    rmax = cmax[Wc.indptr[1:]] - cmax[Wc.indptr[:-1]]
+    # w_j a_j in [plo - b - (rmax - emax_j), phi - b - (rmin - emin_j)]
+    with np.errstate(invalid="ignore"):
+        t_lo = plo[rows] - b[rows] - (rmax[rows] - emax)
+        t_hi = phi[rows] - b[rows] - (rmin[rows] - emin)
+        nz = w != 0
+        a_lo = np.where(w > 0, t_lo / np.where(nz, w, 1), t_hi / np.where(nz, w, 1))
+        a_hi = np.where(w > 0, t_hi / np.where(nz, w, 1), t_lo / np.where(nz, w, 1))
+    a_lo = np.where(np.isnan(a_lo) | ~nz, -np.inf, a_lo)
+    a_hi = np.where(np.isnan(a_hi) | ~nz, np.inf, a_hi)
+    new_lo, new_hi = alo.copy(), ahi.copy()
+    np.maximum.at(new_lo, cols, a_lo)
+    np.minimum.at(new_hi, cols, a_hi)
+    exact = _integral(w, b, plo, phi, alo, ahi) and bool(np.all(np.abs(w) == 1))
+    new_lo, new_hi = _widen(new_lo, new_hi, exact)
+    return np.maximum(alo, new_lo), np.minimum(ahi, new_hi)
+
+
+def propagate(problem: InversionProblem, sweeps: int = 3) -> Bounds:
+    """Interval bounds for ``problem`` (see the module docstring). Raises
+    :class:`InputError` for a ``real`` domain without a stated box."""
+    box = problem.domain.bounds()
+    if box is None:
+        raise InputError(None, None, "the latent domain is R^n with no stated box; the MILP "
+                         "needs finite bounds (state a w.l.o.g. box in the network file)")
+    n = problem.n
+    layers = problem.network.layers
+    L = len(layers)
+    latent_lo, latent_hi = np.full(n, box[0]), np.full(n, box[1])
+    q = problem.query
+    slack = 0.0 if q.kind == "exact" else float(q.delta)
+    out_lo, out_hi = problem.target - slack, problem.target + slack
+    pre_lo: list = [None] * L
+    pre_hi: list = [None] * L
+    post_lo: list = [None] * L
+    post_hi: list = [None] * L
+    for sweep in range(max(1, sweeps)):
+        lo, hi = latent_lo, latent_hi
+        for i, layer in enumerate(layers):
+            exact = _integral(layer.W, layer.b, lo, hi)
+            plo, phi = _widen(*_interval_matvec(layer.W, layer.b, lo, hi), exact)
+            if sweep:
+                plo, phi = np.maximum(plo, pre_lo[i]), np.minimum(phi, pre_hi[i])
+            pre_lo[i], pre_hi[i] = plo, phi
+            lo, hi = _act(layer, plo, phi)
+            if sweep:
+                lo, hi = np.maximum(lo, post_lo[i]), np.minimum(hi, post_hi[i])
+            post_lo[i], post_hi[i] = lo, hi
+        post_lo[-1] = np.maximum(post_lo[-1], out_lo)
+        post_hi[-1] = np.minimum(post_hi[-1], out_hi)
+        for i in range(L - 1, -1, -1):
+            layer = layers[i]
+            pre_lo[i], pre_hi[i] = _act_inverse(layer, pre_lo[i], pre_hi[i], post_lo[i],
+                                                post_hi[i])
+            alo, ahi = (latent_lo, latent_hi) if i == 0 else (post_lo[i - 1], post_hi[i - 1])
+            alo, ahi = _backward_rows(layer.W, layer.b, pre_lo[i], pre_hi[i], alo, ahi)
+            if i == 0:
+                latent_lo, latent_hi = alo, ahi
+            else:
+                post_lo[i - 1], post_hi[i - 1] = alo, ahi
+    bounds = Bounds(latent_lo, latent_hi, pre_lo, pre_hi, post_lo, post_hi)
+    for name, lo, hi in [("latent", latent_lo, latent_hi)] + [
+        (f"layer {i + 1}", a, c) for i, (a, c) in enumerate(zip(pre_lo, pre_hi, strict=True))
+    ] + [(f"layer {i + 1} output", a, c) for i, (a, c) in
+         enumerate(zip(post_lo, post_hi, strict=True))]:
+        bad = np.flatnonzero(lo > hi)
+        if bad.size:
+            j = int(bad[0])
+            bounds.infeasible = (f"bound propagation: {name} unit {j} has empty interval "
+                                 f"[{lo[j]:.6g}, {hi[j]:.6g}]")
+            break
+    return bounds

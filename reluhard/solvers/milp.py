@@ -1,0 +1,576 @@
+"""Inversion by mixed-integer programming on OR-Tools: CP-SAT, SCIP and HiGHS.
+
+The encoding (the same for all three, up to what each solver can state):
+
+- bounds on every unit come from :mod:`reluhard.solvers.bounds` (forward from the latent
+  domain, backward from the target), never from a global constant M;
+- a unit whose pre-activation is provably ``<= 0`` is fixed inactive (output 0, and the
+  constraint ``pre <= 0`` is kept, since the backward sweep may have derived it from the
+  target); one provably ``>= 0`` is fixed active (output = pre); only the others get a binary
+  ``d`` and, for SCIP/HiGHS, the big-M constraints with that unit's own bounds ``[L, U]``:
+  ``y >= pre``, ``y <= pre - L (1 - d)``, ``y <= U d``, ``y >= 0``; CP-SAT states the same
+  disjunction with enforcement literals (``d => y = pre``, ``~d => y = 0, pre <= 0``) and
+  needs no M at all;
+- latent: ``sign`` is ``z = 2 y - 1`` with binary ``y``, ``binary`` is ``z = y``, a box (or the
+  stated w.l.o.g. box of a real domain) is a continuous variable (SCIP/HiGHS only);
+- query: ``exact`` pins every output; ``approx`` with ``p = inf`` bounds each
+  ``|out_i - x_i|``, ``p = 1`` bounds the sum of absolute values (auxiliary ``e_i >= +-d_i``);
+  an integer ``p >= 2`` is decided exactly by CP-SAT when every output is an integer (integer
+  weights, biases and target, discrete latent): ``sum |d_i|^p`` is then an integer, and
+  ``< delta^p`` becomes ``<= ceil(delta^p) - 1``. SCIP and HiGHS are linear here, so they
+  refuse ``p >= 2``. A strict ``<`` on SCIP/HiGHS is decided by solving ``<=`` and, if the
+  point found meets the bound only with equality, maximising the slack.
+
+CP-SAT needs integers throughout, so it takes networks with integer weights and biases and
+a discrete latent, or a real one that :func:`two_valued_latents` shows to take two integer
+values per coordinate (``sat-real``: bound propagation proves ``z in {-1, 1}^n``); on other
+real latents it refuses. Every point a solver returns is checked by :func:`reluhard.inversion.check_latent`
+in exact rational arithmetic before it is called INVERTIBLE; a point that fails is repaired
+(rounded for a discrete domain; decode -> check -> encode through the reduction when the
+source instance is embedded) or the verdict is UNKNOWN with the reason. Never a wrong YES.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..errors import InputError
+from ..inversion import InversionProblem, check_latent
+from .bounds import Bounds, propagate
+from .verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Verdict
+
+INF = math.inf
+SUBSTITUTE_MAX_TERMS = 8  # an active unit with a longer expression gets its own variable
+
+
+# ------------------------------------------------------------------------ solver adapters
+
+
+class _CpSat:
+    name = "cpsat"
+    integral = True
+
+    def __init__(self, workers: int = 1):
+        from ortools.sat.python import cp_model
+
+        self.cp = cp_model
+        self.m = cp_model.CpModel()
+        self.workers = workers
+
+    def var(self, lo: float, hi: float, integer: bool = True):
+        return self.m.NewIntVar(math.floor(lo + 1e-9), math.ceil(hi - 1e-9), "")
+
+    def boolean(self):
+        return self.m.NewBoolVar("")
+
+    def row(self, vs, cs, lo: float, hi: float, enforce=None):
+        expr = self.cp.LinearExpr.WeightedSum(vs, [int(c) for c in cs])
+        cts = []
+        if lo > -INF:
+            cts.append(self.m.Add(expr >= math.ceil(lo - 1e-9)))
+        if hi < INF:
+            cts.append(self.m.Add(expr <= math.floor(hi + 1e-9)))
+        if enforce is not None:
+            for ct in cts:
+                ct.OnlyEnforceIf(enforce)
+
+    def maximize(self, v):
+        self.m.Maximize(v)
+
+    def solve(self, time_limit):
+        s = self.cp.CpSolver()
+        if time_limit is not None:
+            s.parameters.max_time_in_seconds = max(0.01, time_limit)
+        s.parameters.num_workers = self.workers
+        status = s.Solve(self.m)
+        self.s = s
+        cp = self.cp
+        return {cp.OPTIMAL: "optimal", cp.FEASIBLE: "feasible", cp.INFEASIBLE: "infeasible",
+                cp.MODEL_INVALID: "invalid"}.get(status, "unknown")
+
+    def value(self, v) -> float:
+        return float(self.s.Value(v))
+
+    def stats(self) -> dict:
+        return {"branches": self.s.NumBranches(), "conflicts": self.s.NumConflicts(),
+                "wall_time": self.s.WallTime()}
+
+
+class _LinearSolver:
+    integral = False
+
+    def __init__(self, backend: str):
+        from ortools.linear_solver import pywraplp
+
+        self.pl = pywraplp
+        self.name = backend.lower()
+        key = {"scip": "SCIP", "highs": "HIGHS_MIXED_INTEGER_PROGRAMMING"}[self.name]
+        self.m = pywraplp.Solver.CreateSolver(key)
+        if self.m is None:
+            raise InputError(None, None, f"solver '{self.name}' is not available in this "
+                                         "OR-Tools build")
+        self.m.SuppressOutput()
+        self.objective = None
+
+    def var(self, lo: float, hi: float, integer: bool = False):
+        lo = -self.m.infinity() if lo == -INF else lo
+        hi = self.m.infinity() if hi == INF else hi
+        return self.m.IntVar(lo, hi, "") if integer else self.m.NumVar(lo, hi, "")
+
+    def boolean(self):
+        return self.m.BoolVar("")
+
+    def row(self, vs, cs, lo: float, hi: float, enforce=None):
+        inf = self.m.infinity()
+        ct = self.m.RowConstraint(-inf if lo == -INF else lo, inf if hi == INF else hi, "")
+        for v, c in zip(vs, cs, strict=True):
+            ct.SetCoefficient(v, ct.GetCoefficient(v) + float(c))
+
+    def maximize(self, v):
+        self.m.Maximize(v)
+
+    def solve(self, time_limit):
+        if time_limit is not None:
+            self.m.SetTimeLimit(int(max(0.01, time_limit) * 1000))
+        status = self.m.Solve()
+        pl = self.pl.Solver
+        return {pl.OPTIMAL: "optimal", pl.FEASIBLE: "feasible", pl.INFEASIBLE: "infeasible",
+                pl.MODEL_INVALID: "invalid"}.get(status, "unknown")
+
+    def value(self, v) -> float:
+        return float(v.solution_value())
+
+    def stats(self) -> dict:
+        return {"nodes": self.m.nodes(), "wall_time": self.m.wall_time() / 1000.0}
+
+
+# ------------------------------------------------------------------------------ encoding
+
+
+@dataclass
+class Encoding:
+    backend: object
+    latent: list  # per coordinate: (var, scale, shift) with z = scale * var + shift
+    outputs: list  # per output: (vars, coefs, const)
+    binaries: int
+    fixed: tuple[int, int]  # (inactive, active) units fixed without a binary
+    slack: object = None  # slack variable for strict approximate queries
+    two: int = 0  # real latent coordinates found to take one of two values
+    one_binary: int = 0  # ReLU units whose input is affine in one binary: no new variable
+
+
+def _rows(W) -> sp.csr_array:
+    return W if sp.issparse(W) else sp.csr_array(W)
+
+
+def _integral_network(problem: InversionProblem) -> bool:
+    arrays = [problem.target] + [a for layer in problem.network.layers
+                                 for a in ((layer.W.data if layer.sparse else layer.W), layer.b)]
+    return all(np.array_equal(a, np.round(a)) and (a.size == 0 or np.abs(a).max() < 2**40)
+               for a in arrays) and all(layer.activation != "leaky_relu"
+                                        for layer in problem.network.layers)
+
+
+def encode(problem: InversionProblem, bounds: Bounds, backend) -> Encoding:
+    """State ``problem`` (less its norm constraint) on ``backend`` with ``bounds``."""
+    dom = problem.domain
+    n = problem.n
+    latent = []
+    two = two_valued_latents(problem, bounds) if not dom.is_discrete else {}
+    booleans = set()  # ids of the solver's 0/1 variables
+    for i in range(n):
+        if i in two or dom.is_discrete:
+            v0, v1 = two[i] if i in two else {"sign": (-1.0, 1.0), "binary": (0.0, 1.0)}[
+                dom.kind]
+            beta = backend.boolean()
+            booleans.add(id(beta))
+            latent.append((beta, v1 - v0, v0))
+        else:
+            latent.append((backend.var(bounds.latent_lo[i], bounds.latent_hi[i]), 1.0, 0.0))
+    # each input of the current layer: None (constant 0) or an affine expression
+    # (vars, coefs, const) of solver variables
+    inputs = [([v], [scale], shift) for v, scale, shift in latent]
+    binaries = inactive = active = one_binary = 0
+    layers = problem.network.layers
+    outputs = []
+    for li, layer in enumerate(layers):
+        W = _rows(layer.W)
+        plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
+        olo, ohi = bounds.post_lo[li], bounds.post_hi[li]
+        last = li == len(layers) - 1
+        new_inputs = []
+        partner = _negation_pairs(W, layer.b, plo, phi) if layer.activation == "relu" else {}
+        shared: dict[int, tuple] = {}  # unit -> (binary of its partner, partner's y, pre)
+        pair_sums = (_pair_sum_bounds(problem, bounds, li, partner) if partner
+                     and li + 1 < len(layers) else {})
+        for j in range(W.shape[0]):
+            terms: dict = {}
+            const = float(layer.b[j])
+            for k in range(W.indptr[j], W.indptr[j + 1]):
+                term = inputs[W.indices[k]]
+                if term is None:
+                    continue
+                w = float(W.data[k])
+                for v, c in zip(term[0], term[1], strict=True):
+                    terms[v] = terms.get(v, 0.0) + w * c
+                const += w * term[2]
+            vs = [v for v, c in terms.items() if c != 0]
+            cs = [terms[v] for v in vs]
+            if last and layer.activation == "identity":
+                outputs.append((vs, cs, const))
+                new_inputs.append(None)
+                continue
+            act = layer.activation
+            if act == "identity" or plo[j] >= 0:
+                # active (or linear): y = pre, substituted into the next layer when short
+                if act != "identity":
+                    active += 1
+                    backend.row(vs, cs, -const, INF)
+                if len(vs) <= SUBSTITUTE_MAX_TERMS:
+                    new_inputs.append((vs, cs, const))
+                else:
+                    y = backend.var(olo[j], ohi[j], backend.integral)
+                    backend.row(vs + [y], cs + [-1.0], -const, -const)
+                    new_inputs.append(([y], [1.0], 0.0))
+            elif phi[j] <= 0:
+                inactive += 1
+                backend.row(vs, cs, -INF, -const)
+                new_inputs.append(None)
+            elif act == "relu" and len(vs) == 1 and id(vs[0]) in booleans:
+                # pre = const + c * beta with beta in {0, 1}: ReLU(pre) is affine in beta
+                r0, r1 = max(const, 0.0), max(const + cs[0], 0.0)
+                new_inputs.append((vs, [r1 - r0], r0))
+                one_binary += 1
+            elif act == "relu":
+                y = backend.var(0.0, max(0.0, ohi[j]), backend.integral)
+                if j in shared:  # pre_j = -pre_k: one binary for both, y_k - y_j = pre_k
+                    d_k, y_k = shared[j]
+                    d = d_k.Not() if isinstance(backend, _CpSat) else None
+                    if d is None:
+                        d = backend.boolean()
+                        backend.row([d, d_k], [1.0, 1.0], 1.0, 1.0)
+                    backend.row(vs + [y, y_k], [-c for c in cs] + [1.0, -1.0], const, const)
+                    s_lo, s_hi = pair_sums.get(j, (0.0, INF))
+                    backend.row([y, y_k], [1.0, 1.0], s_lo, s_hi)  # |pre| in [s_lo, s_hi]
+                else:
+                    binaries += 1
+                    d = backend.boolean()
+                if j in partner:
+                    shared[partner[j]] = (d, y)
+                if isinstance(backend, _CpSat):
+                    backend.row(vs + [y], cs + [-1.0], -const, -const, enforce=d)
+                    backend.row([y], [1.0], 0, 0, enforce=d.Not())
+                    backend.row(vs, cs, -INF, -const, enforce=d.Not())
+                else:
+                    L, U = float(plo[j]), float(phi[j])
+                    backend.row(vs + [y], [-c for c in cs] + [1.0], const, INF)  # y >= pre
+                    backend.row(vs + [y, d], [-c for c in cs] + [1.0, -L], -INF, const - L)
+                    backend.row([y, d], [1.0, -U], -INF, 0.0)  # y <= U d
+                new_inputs.append(([y], [1.0], 0.0))
+            else:
+                raise InputError(None, None, "the MILP back ends take relu and identity "
+                                             f"layers; layer {li + 1} is {act}")
+            if last:
+                outputs.append(new_inputs[-1] or ([], [], 0.0))
+        inputs = new_inputs
+    return Encoding(backend, latent, outputs, binaries, (inactive, active), two=len(two),
+                    one_binary=one_binary)
+
+
+def _add_query(problem: InversionProblem, enc: Encoding, strict_slack: bool) -> None:
+    b, q, x = enc.backend, problem.query, problem.target
+    if q.kind == "exact":
+        for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
+            b.row(vs, cs, xi - const, xi - const)
+        return
+    delta = float(q.delta)
+    if q.p == "inf" or q.p == 1:
+        t = None
+        if strict_slack:
+            t = b.var(0.0, delta)
+            b.maximize(t)
+            enc.slack = t
+        es, ones = [], []
+        for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
+            if q.p == "inf":
+                extra = ([t], [1.0]) if t is not None else ([], [])
+                b.row(vs + extra[0], cs + extra[1], -INF, xi - const + delta)
+                b.row(vs + extra[0], [-c for c in cs] + extra[1], -INF, -(xi - const) + delta)
+            else:
+                e = b.var(0.0, INF)
+                b.row(vs + [e], [-c for c in cs] + [1.0], -(xi - const), INF)  # e >= d
+                b.row(vs + [e], cs + [1.0], xi - const, INF)  # e >= -d
+                es.append(e)
+                ones.append(1.0)
+        if q.p == 1:
+            extra = ([t], [1.0]) if t is not None else ([], [])
+            b.row(es + extra[0], ones + extra[1], -INF, delta)
+        return
+    if not isinstance(b, _CpSat):
+        raise InputError(None, None, f"solver '{b.name}' is linear: use --solver cpsat for "
+                                     f"the p = {q.p} norm (integer networks, discrete latent)")
+    p = int(q.p)
+    # every output is an integer here: sum |d_i|^p <= floor(delta^p) (or < delta^p)
+    dp = Fraction(q.delta) ** p
+    cap = math.floor(dp) if not q.strict else math.ceil(dp) - 1
+    if cap < 0:
+        b.row([], [], 1, 0)  # infeasible
+        return
+    powers = []
+    reach = math.floor(Fraction(cap) ** Fraction(1, p)) + 1 if cap else 1
+    for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
+        d = b.var(-reach, reach)
+        b.row(vs + [d], cs + [-1.0], xi - const, xi - const)
+        a = b.var(0, reach)
+        b.m.AddAbsEquality(a, d)
+        acc = a
+        for _ in range(p - 1):
+            nxt = b.var(0, cap)
+            b.m.AddMultiplicationEquality(nxt, [acc, a])
+            acc = nxt
+        powers.append(acc)
+    b.row(powers, [1.0] * len(powers), -INF, cap)
+
+
+def _negation_pairs(W: sp.csr_array, b: np.ndarray, plo, phi) -> dict[int, int]:
+    """Unstable units ``j < k`` with ``pre_k = -pre_j`` (same inputs, negated weights and
+    bias), as ``{j: k}``. ``ReLU(a)`` and ``ReLU(-a)`` can share one binary (``d_k = 1 - d_j``)
+    and satisfy ``ReLU(a) - ReLU(-a) = a``: on ``sat-real`` this halves the binaries and makes
+    ``v = 2 d - 1`` exact already in the LP relaxation."""
+    unstable = np.flatnonzero((plo < 0) & (phi > 0))
+    seen: dict[tuple, int] = {}
+    pairs: dict[int, int] = {}
+    for j in unstable.tolist():
+        lo, hi = W.indptr[j], W.indptr[j + 1]
+        idx = W.indices[lo:hi].tobytes()
+        key = (idx, W.data[lo:hi].tobytes(), float(b[j]))
+        neg = (idx, (-W.data[lo:hi]).tobytes(), float(-b[j]))
+        if neg in seen and seen[neg] not in pairs:
+            pairs[seen[neg]] = j
+        else:
+            seen.setdefault(key, j)
+    return pairs
+
+
+def _pair_sum_bounds(problem: InversionProblem, bounds: Bounds, li: int,
+                     partner: dict[int, int]) -> dict[int, tuple[float, float]]:
+    """Bounds on ``s = ReLU(a) + ReLU(-a) = |a|`` for each negation pair of layer ``li``,
+    keyed by the pair's second unit. ``s <= max(-L, U)`` always; and where a row of the next
+    layer weighs both units equally, interval reasoning on that row with the pair as one
+    term ``c s`` (instead of two independent terms) bounds ``s`` from the next layer's
+    pre-activation bounds. On ``sat-real`` the output row ``sum |v_i| = n`` with every
+    ``|v_i| <= 1`` gives ``|v_i| = 1`` for each ``i``: a local constraint the solver can
+    propagate, where the global row alone is only seen once all other pairs are fixed."""
+    plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
+    olo, ohi = bounds.post_lo[li], bounds.post_hi[li]
+    nxt = problem.network.layers[li + 1]
+    Wn = _rows(nxt.W)
+    nlo, nhi = bounds.pre_lo[li + 1], bounds.pre_hi[li + 1]
+    second = {k: j for j, k in partner.items()}
+    out: dict[int, tuple[float, float]] = {}
+    for k, j in second.items():
+        out[k] = (0.0, float(min(max(-plo[j], phi[j]), ohi[j] + ohi[k])))
+    for r in range(Wn.shape[0]):
+        cols = Wn.indices[Wn.indptr[r]:Wn.indptr[r + 1]]
+        ws = dict(zip(cols.tolist(), Wn.data[Wn.indptr[r]:Wn.indptr[r + 1]].tolist(),
+                      strict=True))
+        terms = []  # (key or None, coef, lo, hi)
+        for u, w in ws.items():
+            if u in partner and ws.get(partner[u]) == w:
+                k = partner[u]
+                terms.append((k, w, out[k][0], out[k][1]))
+            elif u in second and ws.get(second[u]) == w:
+                continue  # counted with its partner
+            else:
+                terms.append((None, w, olo[u], ohi[u]))
+        tmin = [min(c * lo, c * hi) for _, c, lo, hi in terms]
+        tmax = [max(c * lo, c * hi) for _, c, lo, hi in terms]
+        smin, smax = sum(tmin), sum(tmax)
+        if not (math.isfinite(smin) and math.isfinite(smax)):
+            continue
+        for (key, c, lo, hi), a, b_ in zip(terms, tmin, tmax, strict=True):
+            if key is None or c == 0:
+                continue
+            t_lo = nlo[r] - nxt.b[r] - (smax - b_)
+            t_hi = nhi[r] - nxt.b[r] - (smin - a)
+            s_lo, s_hi = (t_lo / c, t_hi / c) if c > 0 else (t_hi / c, t_lo / c)
+            slack = 1e-9 * (1 + abs(s_lo) + abs(s_hi))
+            cur = out[key]
+            out[key] = (max(cur[0], s_lo - slack), min(cur[1], s_hi + slack))
+    return out
+
+
+def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> dict[int, tuple]:
+    """Latent coordinates that every solution sets to one of two values, ``{i: (v0, v1)}``.
+
+    While every unit so far is stable, a layer's pre-activations are an affine function
+    ``A z + c`` of the latent (inactive units contribute 0, active ones pass through). If a
+    negation pair ``ReLU(a), ReLU(-a)`` there has ``a = alpha z_i + c`` with ``a in [L, U]``
+    and ``|a| >= max(-L, U)`` (from :func:`_pair_sum_bounds`), then ``a in {L, U}`` and
+    ``z_i`` is two-valued: it becomes a binary in the model. Applied only where all these
+    numbers are integers (exact float arithmetic), so it never cuts off a solution. On
+    ``sat-real`` this recovers ``z in {-1, 1}^n`` and the model becomes as easy as
+    ``sat-sign``'s."""
+    out: dict[int, tuple] = {}
+    layers = problem.network.layers
+    n = problem.n
+    A = sp.identity(n, format="csr")
+    c = np.zeros(n)
+    for li, layer in enumerate(layers[:-1]):
+        W = _rows(layer.W)
+        preA = sp.csr_array(W @ A)
+        prec = np.asarray(W @ c).ravel() + layer.b
+        plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
+        unstable = (plo < 0) & (phi > 0)
+        if layer.activation == "relu" and unstable.any():
+            pairs = _negation_pairs(W, layer.b, plo, phi)
+            sums = _pair_sum_bounds(problem, bounds, li, pairs) if pairs else {}
+            for j, k in pairs.items():
+                L, U, s_lo = float(plo[j]), float(phi[j]), sums[k][0]
+                lo_, hi_ = preA.indptr[j], preA.indptr[j + 1]
+                if hi_ - lo_ != 1 or not all(float(v).is_integer() for v in (L, U)):
+                    continue
+                s_lo = math.floor(s_lo + 1e-6) if abs(s_lo - round(s_lo)) < 1e-6 else s_lo
+                if s_lo < max(-L, U):
+                    continue
+                i, alpha = int(preA.indices[lo_]), float(preA.data[lo_])
+                if not (alpha.is_integer() and float(prec[j]).is_integer()) or alpha == 0:
+                    continue
+                vals = sorted(((L - prec[j]) / alpha, (U - prec[j]) / alpha))
+                out.setdefault(i, (float(vals[0]), float(vals[1])))
+            break
+        if layer.activation == "relu":
+            keep = (plo >= 0).astype(np.float64)
+            A = sp.csr_array(sp.diags_array(keep) @ preA)
+            c = keep * prec
+        elif layer.activation == "identity":
+            A, c = preA, prec
+        else:
+            break
+    return out
+
+
+# ------------------------------------------------------------------------------- solving
+
+BACKENDS = ("cpsat", "scip", "highs")
+DEFAULT = "auto"  # cpsat where it applies (fastest on the SATLIB sets), else scip
+
+
+def _make_backend(name: str, problem: InversionProblem, bounds: Bounds | None = None):
+    if name == "cpsat":
+        if not problem.domain.is_discrete:
+            two = two_valued_latents(problem, bounds) if bounds is not None else {}
+            if len(two) < problem.n or not all(float(v).is_integer() for vs in two.values()
+                                               for v in vs):
+                raise InputError(None, None, "solver 'cpsat' works over the integers: it "
+                                 "needs a sign or binary latent (or a real one that bound "
+                                 "propagation shows to be integer two-valued), not this "
+                                 f"'{problem.domain.kind}' one (use scip or highs)")
+        if not _integral_network(problem):
+            raise InputError(None, None, "solver 'cpsat' needs integer weights, biases and "
+                             "target (use scip or highs)")
+        return _CpSat()
+    return _LinearSolver(name)
+
+
+def _candidates(problem: InversionProblem, z: np.ndarray):
+    """The solver's point, then repairs of it."""
+    vals = problem.domain.values()
+    if vals is not None:
+        yield "rounded", np.where(z > (vals[0] + vals[1]) / 2, vals[1], vals[0]).astype(int)
+        return
+    yield "as returned", z
+    src = problem.source
+    name = problem.reduction.get("name")
+    if src is not None and name:
+        from .. import reductions
+
+        red = reductions.REGISTRY.get(name)
+        if red is not None and red.SOURCE_KIND == src.kind:
+            from ..problems import KINDS
+
+            cert = red.decode(src.instance, z)
+            checker = getattr(KINDS[src.kind], "check", None)
+            if checker is None or checker(src.instance, cert):
+                yield "decoded, checked and re-encoded", np.asarray(red.encode(src.instance,
+                                                                              cert))
+    yield "rounded to nearby rationals", [Fraction(float(v)).limit_denominator(1 << 20)
+                                          for v in z]
+
+
+def solve(problem: InversionProblem, *, solver: str = DEFAULT,
+          time_limit: float | None = None) -> Verdict:
+    """Decide ``problem`` with MILP back end ``solver`` (``cpsat``, ``scip``, ``highs``, or
+    ``auto``: cpsat where it applies, else scip)."""
+    if solver == "auto":
+        try:
+            return solve(problem, solver="cpsat", time_limit=time_limit)
+        except InputError as e:
+            if "'cpsat'" not in str(e):
+                raise
+            return solve(problem, solver="scip", time_limit=time_limit)
+    t0 = time.perf_counter()
+    if solver not in BACKENDS:
+        raise InputError(None, None, f"unknown MILP solver '{solver}' (known: "
+                                     f"{', '.join(BACKENDS)})")
+    bounds = propagate(problem)
+    backend = _make_backend(solver, problem, bounds)
+    stats: dict = {"unstable": 0}
+    inactive, active, unstable = bounds.stable_counts(problem.network.layers)
+    stats.update(inactive=inactive, active=active, unstable=unstable,
+                 bounds_time=time.perf_counter() - t0)
+    if bounds.infeasible:
+        return Verdict(NOT_INVERTIBLE, solver, reason=bounds.infeasible,
+                       time=time.perf_counter() - t0, stats=stats)
+    strict_lin = problem.query.kind == "approx" and problem.query.strict and \
+        problem.query.p in ("inf", 1) and not backend.integral
+    for attempt in ("feasibility", "max-slack") if strict_lin else ("feasibility",):
+        if attempt == "max-slack":
+            backend = _make_backend(solver, problem, bounds)
+        enc = encode(problem, bounds, backend)
+        _add_query(problem, enc, strict_slack=attempt == "max-slack")
+        stats.update(binaries=enc.binaries, latent_binaries=sum(
+                         1 for v in enc.latent if problem.domain.is_discrete or v[1] != 1.0),
+                     two_valued_latents=enc.two,
+                     units_affine_in_one_binary=enc.one_binary,
+                     build_time=time.perf_counter() - t0)
+        remaining = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+        if remaining is not None and remaining <= 0:
+            return Verdict(UNKNOWN, solver, reason=f"time limit {time_limit:g} s reached "
+                           "while building the model", time=time.perf_counter() - t0,
+                           stats=stats)
+        status = backend.solve(remaining)
+        stats.update(backend.stats(), status=status)
+        if status == "infeasible":
+            return Verdict(NOT_INVERTIBLE, solver, reason="the MILP is infeasible (solver "
+                           "claim)", time=time.perf_counter() - t0, stats=stats)
+        if status not in ("optimal", "feasible"):
+            why = "time limit reached" if status == "unknown" else f"solver status {status}"
+            return Verdict(UNKNOWN, solver, reason=why, time=time.perf_counter() - t0,
+                           stats=stats)
+        if enc.slack is not None and backend.value(enc.slack) <= 0 and status == "optimal":
+            return Verdict(NOT_INVERTIBLE, solver, reason="the largest slack below delta is 0 "
+                           "(solver claim): the bound is met only with equality",
+                           time=time.perf_counter() - t0, stats=stats)
+        z = np.array([scale * backend.value(v) + shift for v, scale, shift in enc.latent])
+        failures = []
+        for how, cand in _candidates(problem, z):
+            check = check_latent(problem, list(cand))
+            if check.ok:
+                latent = [Fraction(v) for v in (cand.tolist() if isinstance(cand, np.ndarray)
+                                                else cand)]
+                stats["certificate"] = how
+                return Verdict(INVERTIBLE, solver, latent=latent, reason=f"latent {how}, "
+                               "verified exactly", time=time.perf_counter() - t0, stats=stats)
+            failures.append(f"{how}: {check.reason}")
+        if not (strict_lin and attempt == "feasibility"):
+            return Verdict(UNKNOWN, solver, reason="solver point failed the exact check ("
+                           + "; ".join(failures) + ")", time=time.perf_counter() - t0,
+                           stats=stats)
+    raise AssertionError("unreachable")
