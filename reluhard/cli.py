@@ -1,4 +1,4 @@
-"""Command line: ``reduce`` and ``reluhard {reduce,info,list}``.
+"""Command line: ``reduce`` and ``reluhard {reduce,info,invert,solve,list}``.
 
 Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
 (``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
@@ -12,7 +12,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__, netfile, pipeline, reductions, solvers
+from . import __version__, netfile, pipeline, reductions, solution, solvers
 from .errors import InputError
 from .inversion import InversionProblem
 from .problems.dimacs_cnf import ClauseCountWarning
@@ -113,9 +113,65 @@ def _list(args: argparse.Namespace) -> int:
         print(f"  {name:<12} {red.SOURCE_KIND:<5} {red.SUMMARY}{default}")
         print(f"  {'':<12} {'':<5} {red.THEOREM}")
     print("solvers")
-    for name, mod in sorted(solvers.REGISTRY.items()):
-        print(f"  {name:<12} {mod.SUMMARY}")
+    for name in solvers.NAMES:
+        default = " (default)" if name == solvers.DEFAULT else ""
+        print(f"  {name:<12} {solvers.SUMMARIES[name]}{default}")
     return 0
+
+
+def _add_solver_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--solver", metavar="NAME", default=solvers.DEFAULT,
+                   help=f"inversion back end (default {solvers.DEFAULT}); see `reluhard list`")
+    p.add_argument("--time-limit", metavar="SECONDS", type=float, default=None,
+                   help="give up (s UNKNOWN) after this many seconds")
+    p.add_argument("-o", "--output", metavar="SOLUTION.json", help="write the solution file")
+
+
+def _answer(verdict, latent_line: bool) -> int:
+    line, code = solvers.SAT_STYLE[verdict.status]
+    print(f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
+          + (f" ({verdict.reason})" if verdict.reason else ""))
+    print(line)
+    if latent_line and verdict.latent is not None:
+        _v_lines([str(v) for v in verdict.latent], terminator=False)
+    return code
+
+
+def _v_lines(tokens: list[str], terminator: bool = True) -> None:
+    """SAT-competition value lines: ``v`` then values, wrapped, ending in ``0``."""
+    if terminator:
+        tokens = [*tokens, "0"]
+    line = "v"
+    for t in tokens:
+        if len(line) + 1 + len(t) > 78:
+            print(line)
+            line = "v"
+        line += " " + t
+    print(line)
+
+
+def _invert(args: argparse.Namespace) -> int:
+    problem = netfile.read(args.network)
+    verdict = solvers.solve(problem, args.solver, time_limit=args.time_limit)
+    cert, checks = solution.certify(problem, verdict)
+    if args.output:
+        solution.write(args.output, solution.to_json(
+            problem, verdict, cert, checks, solution.file_sha256(args.network)))
+    return _answer(verdict, args.print_latent)
+
+
+def _solve(args: argparse.Namespace) -> int:
+    src = pipeline.load_source(args.input, strict_counts=not args.allow_count_mismatch)
+    problem = pipeline.reduce_source(src, args.via, dict(args.param))
+    print(f"c {_summary(problem)}")
+    verdict = solvers.solve(problem, args.solver, time_limit=args.time_limit)
+    cert, checks = solution.certify(problem, verdict)
+    if args.output:
+        solution.write(args.output, solution.to_json(problem, verdict, cert, checks))
+    code = _answer(verdict, latent_line=False)
+    if cert is not None and src.kind == "cnf":
+        _v_lines([str(x) for x in cert])
+    return code
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,6 +188,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="describe a network file")
     p.add_argument("network", metavar="NET.npz")
     p.set_defaults(func=_info)
+    p = sub.add_parser("invert", help="decide a network file: is some latent a preimage?")
+    p.add_argument("network", metavar="NET.npz")
+    _add_solver_args(p)
+    p.add_argument("--print-latent", action="store_true", help="print the latent on v lines")
+    p.set_defaults(func=_invert)
+    p = sub.add_parser("solve", help="reduce, invert, decode and check: a SAT solver's answer")
+    p.add_argument("input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)")
+    p.add_argument("--via", metavar="NAME", help="reduction (default for a CNF: sat-sign)")
+    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
+                   help="reduction parameter (repeatable)")
+    p.add_argument("--allow-count-mismatch", action="store_true",
+                   help="accept a clause count that differs from the 'p cnf' header (warns)")
+    _add_solver_args(p)
+    p.set_defaults(func=_solve)
     p = sub.add_parser("list", help="list reductions and solvers")
     p.set_defaults(func=_list)
     return parser

@@ -1,23 +1,43 @@
 """Inversion back ends behind one interface: ``solve(problem, *, time_limit=None) ->
-Verdict`` (cf. PySAT's uniform solver interface)."""
+Verdict`` (cf. PySAT's uniform solver interface).
+
+``brute`` enumerates a discrete latent domain; ``cpsat``, ``scip`` and ``highs`` are the MILP
+back ends of :mod:`reluhard.solvers.milp`; ``auto`` (the default) is CP-SAT where it applies
+and SCIP elsewhere, chosen by measurement (``benchmarks/milp_vs_sat.py``).
+"""
 
 from __future__ import annotations
 
-from types import ModuleType
+from functools import partial
 
 from ..errors import InputError
-from . import brute
+from ..inversion import InversionProblem
+from . import brute, milp
 from .verdict import INVERTIBLE, NOT_INVERTIBLE, SAT_STYLE, UNKNOWN, Verdict
 
-REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (brute,)}
+__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "SAT_STYLE", "Verdict", "NAMES", "solve"]
 
-__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "SAT_STYLE", "Verdict", "REGISTRY", "get"]
+DEFAULT = "auto"
+SUMMARIES = {
+    "auto": "cpsat where it applies (integer network, discrete or two-valued latent), else scip",
+    "cpsat": "OR-Tools CP-SAT: exact integer model, indicator constraints, any integer p",
+    "scip": "SCIP through OR-Tools: big-M MILP with per-unit bounds, box/real latents",
+    "highs": "HiGHS through OR-Tools: the same MILP as scip",
+    "brute": brute.SUMMARY,
+}
+NAMES = tuple(SUMMARIES)
 
 
-def get(name: str) -> ModuleType:
-    """The back end called ``name``; :class:`InputError` if there is none."""
-    try:
-        return REGISTRY[name]
-    except KeyError:
-        known = ", ".join(sorted(REGISTRY))
-        raise InputError(None, None, f"unknown solver '{name}' (known: {known})") from None
+def get(name: str):
+    """The ``solve`` function of back end ``name``; :class:`InputError` if there is none."""
+    if name == "brute":
+        return brute.solve
+    if name in ("auto", *milp.BACKENDS):
+        return partial(milp.solve, solver=name)
+    raise InputError(None, None, f"unknown solver '{name}' (known: {', '.join(NAMES)})")
+
+
+def solve(problem: InversionProblem, solver: str = DEFAULT, *,
+          time_limit: float | None = None) -> Verdict:
+    """Decide ``problem`` with back end ``solver``."""
+    return get(solver)(problem, time_limit=time_limit)

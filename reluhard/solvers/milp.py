@@ -32,7 +32,10 @@ source instance is embedded) or the verdict is UNKNOWN with the reason. Never a 
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import sys
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -50,6 +53,23 @@ SUBSTITUTE_MAX_TERMS = 8  # an active unit with a longer expression gets its own
 
 
 # ------------------------------------------------------------------------ solver adapters
+
+
+@contextlib.contextmanager
+def _stdout_to_stderr():
+    """Send what native code writes to file descriptor 1 to descriptor 2 meanwhile."""
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError, AttributeError):
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 class _CpSat:
@@ -111,7 +131,8 @@ class _LinearSolver:
         self.pl = pywraplp
         self.name = backend.lower()
         key = {"scip": "SCIP", "highs": "HIGHS_MIXED_INTEGER_PROGRAMMING"}[self.name]
-        self.m = pywraplp.Solver.CreateSolver(key)
+        with _stdout_to_stderr():  # HiGHS prints a banner on stdout, where `s` lines go
+            self.m = pywraplp.Solver.CreateSolver(key)
         if self.m is None:
             raise InputError(None, None, f"solver '{self.name}' is not available in this "
                                          "OR-Tools build")
@@ -177,12 +198,12 @@ def _integral_network(problem: InversionProblem) -> bool:
                                         for layer in problem.network.layers)
 
 
-def encode(problem: InversionProblem, bounds: Bounds, backend) -> Encoding:
-    """State ``problem`` (less its norm constraint) on ``backend`` with ``bounds``."""
+def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Encoding:
+    """State ``problem`` (less its norm constraint) on ``backend`` with ``bounds``; the
+    latent coordinates in ``two`` (from :func:`two_valued_latents`) become binaries."""
     dom = problem.domain
     n = problem.n
     latent = []
-    two = two_valued_latents(problem, bounds) if not dom.is_discrete else {}
     booleans = set()  # ids of the solver's 0/1 variables
     for i in range(n):
         if i in two or dom.is_discrete:
@@ -205,7 +226,8 @@ def encode(problem: InversionProblem, bounds: Bounds, backend) -> Encoding:
         olo, ohi = bounds.post_lo[li], bounds.post_hi[li]
         last = li == len(layers) - 1
         new_inputs = []
-        partner = _negation_pairs(W, layer.b, plo, phi) if layer.activation == "relu" else {}
+        partner = (_negation_pairs(W, layer.b, layers[li + 1].W)
+                   if layer.activation == "relu" and not last else {})
         shared: dict[int, tuple] = {}  # unit -> (binary of its partner, partner's y, pre)
         pair_sums = (_pair_sum_bounds(problem, bounds, li, partner) if partner
                      and li + 1 < len(layers) else {})
@@ -283,13 +305,22 @@ def encode(problem: InversionProblem, bounds: Bounds, backend) -> Encoding:
                     one_binary=one_binary)
 
 
-def _add_query(problem: InversionProblem, enc: Encoding, strict_slack: bool) -> None:
+def _add_query(problem: InversionProblem, enc: Encoding, bounds: Bounds,
+               strict_slack: bool) -> None:
     b, q, x = enc.backend, problem.query, problem.target
+    # |out_i - x_i| is at most this, from the output bounds (CP-SAT needs finite domains)
+    dmax = [float(max(abs(lo - xi), abs(hi - xi))) for lo, hi, xi in
+            zip(bounds.post_lo[-1], bounds.post_hi[-1], x, strict=True)]
     if q.kind == "exact":
         for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
             b.row(vs, cs, xi - const, xi - const)
         return
     delta = float(q.delta)
+    if b.integral:  # integer outputs: "< delta" is "<= ceil(delta) - 1"
+        delta = math.floor(q.delta) if not q.strict else math.ceil(q.delta) - 1
+        if delta < 0:
+            b.row([], [], 1, 0)
+            return
     if q.p == "inf" or q.p == 1:
         t = None
         if strict_slack:
@@ -303,7 +334,7 @@ def _add_query(problem: InversionProblem, enc: Encoding, strict_slack: bool) -> 
                 b.row(vs + extra[0], cs + extra[1], -INF, xi - const + delta)
                 b.row(vs + extra[0], [-c for c in cs] + extra[1], -INF, -(xi - const) + delta)
             else:
-                e = b.var(0.0, INF)
+                e = b.var(0.0, dmax[len(es)])
                 b.row(vs + [e], [-c for c in cs] + [1.0], -(xi - const), INF)  # e >= d
                 b.row(vs + [e], cs + [1.0], xi - const, INF)  # e >= -d
                 es.append(e)
@@ -338,23 +369,29 @@ def _add_query(problem: InversionProblem, enc: Encoding, strict_slack: bool) -> 
     b.row(powers, [1.0] * len(powers), -INF, cap)
 
 
-def _negation_pairs(W: sp.csr_array, b: np.ndarray, plo, phi) -> dict[int, int]:
-    """Unstable units ``j < k`` with ``pre_k = -pre_j`` (same inputs, negated weights and
-    bias), as ``{j: k}``. ``ReLU(a)`` and ``ReLU(-a)`` can share one binary (``d_k = 1 - d_j``)
-    and satisfy ``ReLU(a) - ReLU(-a) = a``: on ``sat-real`` this halves the binaries and makes
-    ``v = 2 d - 1`` exact already in the LP relaxation."""
-    unstable = np.flatnonzero((plo < 0) & (phi > 0))
-    seen: dict[tuple, int] = {}
+def _negation_pairs(W: sp.csr_array, b: np.ndarray, W_next=None) -> dict[int, int]:
+    """Units ``j < k`` with ``pre_k = -pre_j`` (same inputs, negated weights and bias) that
+    the next layer reads alike (same column of ``W_next``), as ``{j: k}``. ``ReLU(a)`` and
+    ``ReLU(-a)`` can share one binary (``d_k = 1 - d_j``), satisfy ``ReLU(a) - ReLU(-a) = a``,
+    and, read alike, enter the next layer as ``|a|``: on ``sat-real`` this halves the
+    binaries and makes ``v = 2 d - 1`` exact already in the LP relaxation."""
+    cols = sp.csc_array(W_next) if W_next is not None else None
+    seen: dict[tuple, list[int]] = {}
     pairs: dict[int, int] = {}
-    for j in unstable.tolist():
+    for j in range(W.shape[0]):
         lo, hi = W.indptr[j], W.indptr[j + 1]
         idx = W.indices[lo:hi].tobytes()
-        key = (idx, W.data[lo:hi].tobytes(), float(b[j]))
-        neg = (idx, (-W.data[lo:hi]).tobytes(), float(-b[j]))
-        if neg in seen and seen[neg] not in pairs:
-            pairs[seen[neg]] = j
+        if cols is not None:
+            c0, c1 = cols.indptr[j], cols.indptr[j + 1]
+            nxt = (cols.indices[c0:c1].tobytes(), cols.data[c0:c1].tobytes())
         else:
-            seen.setdefault(key, j)
+            nxt = None
+        key = (idx, W.data[lo:hi].tobytes(), float(b[j]), nxt)
+        neg = (idx, (-W.data[lo:hi]).tobytes(), float(-b[j]), nxt)
+        if seen.get(neg):
+            pairs[seen[neg].pop(0)] = j
+        else:
+            seen.setdefault(key, []).append(j)
     return pairs
 
 
@@ -394,20 +431,25 @@ def _pair_sum_bounds(problem: InversionProblem, bounds: Bounds, li: int,
         smin, smax = sum(tmin), sum(tmax)
         if not (math.isfinite(smin) and math.isfinite(smax)):
             continue
+        # all integers: float arithmetic is exact and needs no outward margin
+        exact = all(float(v).is_integer() for v in [*tmin, *tmax, nlo[r], nhi[r], nxt.b[r]]
+                    if math.isfinite(v))
         for (key, c, lo, hi), a, b_ in zip(terms, tmin, tmax, strict=True):
             if key is None or c == 0:
                 continue
             t_lo = nlo[r] - nxt.b[r] - (smax - b_)
             t_hi = nhi[r] - nxt.b[r] - (smin - a)
             s_lo, s_hi = (t_lo / c, t_hi / c) if c > 0 else (t_hi / c, t_lo / c)
-            slack = 1e-9 * (1 + abs(s_lo) + abs(s_hi))
+            slack = 0.0 if exact and abs(c) == 1 else 1e-9 * (1 + abs(s_lo) + abs(s_hi))
             cur = out[key]
             out[key] = (max(cur[0], s_lo - slack), min(cur[1], s_hi + slack))
     return out
 
 
-def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> dict[int, tuple]:
-    """Latent coordinates that every solution sets to one of two values, ``{i: (v0, v1)}``.
+def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> tuple[dict, str]:
+    """Latent coordinates that every solution sets to one of two values, ``{i: (v0, v1)}``,
+    and a reason when some pair ``ReLU(a), ReLU(-a)`` cannot meet its bounds at all (then no
+    solution exists).
 
     While every unit so far is stable, a layer's pre-activations are an affine function
     ``A z + c`` of the latent (inactive units contribute 0, active ones pass through). If a
@@ -418,6 +460,9 @@ def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> dict[int, t
     ``sat-real`` this recovers ``z in {-1, 1}^n`` and the model becomes as easy as
     ``sat-sign``'s."""
     out: dict[int, tuple] = {}
+    for i in np.flatnonzero(bounds.latent_lo == bounds.latent_hi).tolist():
+        if float(bounds.latent_lo[i]).is_integer():  # pinned: one value (counted as two)
+            out[i] = (float(bounds.latent_lo[i]), float(bounds.latent_lo[i]))
     layers = problem.network.layers
     n = problem.n
     A = sp.identity(n, format="csr")
@@ -428,22 +473,28 @@ def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> dict[int, t
         prec = np.asarray(W @ c).ravel() + layer.b
         plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
         unstable = (plo < 0) & (phi > 0)
-        if layer.activation == "relu" and unstable.any():
-            pairs = _negation_pairs(W, layer.b, plo, phi)
+        if layer.activation == "relu":
+            pairs = _negation_pairs(W, layer.b, layers[li + 1].W)
             sums = _pair_sum_bounds(problem, bounds, li, pairs) if pairs else {}
             for j, k in pairs.items():
                 L, U, s_lo = float(plo[j]), float(phi[j]), sums[k][0]
+                if s_lo > sums[k][1]:
+                    return out, (f"bound propagation: |pre| of layer {li + 1} units {j}, {k} "
+                                 f"must lie in the empty interval [{s_lo:g}, {sums[k][1]:g}]")
                 lo_, hi_ = preA.indptr[j], preA.indptr[j + 1]
                 if hi_ - lo_ != 1 or not all(float(v).is_integer() for v in (L, U)):
                     continue
-                s_lo = math.floor(s_lo + 1e-6) if abs(s_lo - round(s_lo)) < 1e-6 else s_lo
-                if s_lo < max(-L, U):
+                if s_lo <= 0 or s_lo < max(-L, U):
                     continue
+                # |a| >= s_lo >= max(-L, U) leaves a in {L, U}, those of them with |a| = s_lo
+                values = [v for v in (L, U) if abs(v) == s_lo] or [None]
                 i, alpha = int(preA.indices[lo_]), float(preA.data[lo_])
-                if not (alpha.is_integer() and float(prec[j]).is_integer()) or alpha == 0:
+                if values[0] is None or alpha == 0 or not (
+                        alpha.is_integer() and float(prec[j]).is_integer()):
                     continue
-                vals = sorted(((L - prec[j]) / alpha, (U - prec[j]) / alpha))
-                out.setdefault(i, (float(vals[0]), float(vals[1])))
+                zs = sorted((v - prec[j]) / alpha for v in values)
+                out.setdefault(i, (float(zs[0]), float(zs[-1])))
+        if unstable.any():
             break
         if layer.activation == "relu":
             keep = (plo >= 0).astype(np.float64)
@@ -453,7 +504,7 @@ def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> dict[int, t
             A, c = preA, prec
         else:
             break
-    return out
+    return out, ""
 
 
 # ------------------------------------------------------------------------------- solving
@@ -462,10 +513,9 @@ BACKENDS = ("cpsat", "scip", "highs")
 DEFAULT = "auto"  # cpsat where it applies (fastest on the SATLIB sets), else scip
 
 
-def _make_backend(name: str, problem: InversionProblem, bounds: Bounds | None = None):
+def _make_backend(name: str, problem: InversionProblem, two: dict):
     if name == "cpsat":
         if not problem.domain.is_discrete:
-            two = two_valued_latents(problem, bounds) if bounds is not None else {}
             if len(two) < problem.n or not all(float(v).is_integer() for vs in two.values()
                                                for v in vs):
                 raise InputError(None, None, "solver 'cpsat' works over the integers: it "
@@ -519,22 +569,33 @@ def solve(problem: InversionProblem, *, solver: str = DEFAULT,
     if solver not in BACKENDS:
         raise InputError(None, None, f"unknown MILP solver '{solver}' (known: "
                                      f"{', '.join(BACKENDS)})")
+    if problem.n == 0:  # one latent, the empty one: decide it exactly (no model to solve)
+        check = check_latent(problem, [])
+        return Verdict(INVERTIBLE if check.ok else NOT_INVERTIBLE, solver,
+                       latent=[] if check.ok else None,
+                       reason="the only latent (n = 0) checked exactly" + (
+                           "" if check.ok else f": {check.reason}"),
+                       time=time.perf_counter() - t0)
     bounds = propagate(problem)
-    backend = _make_backend(solver, problem, bounds)
-    stats: dict = {"unstable": 0}
+    stats: dict = {}
     inactive, active, unstable = bounds.stable_counts(problem.network.layers)
-    stats.update(inactive=inactive, active=active, unstable=unstable,
-                 bounds_time=time.perf_counter() - t0)
-    if bounds.infeasible:
-        return Verdict(NOT_INVERTIBLE, solver, reason=bounds.infeasible,
+    stats.update(inactive=inactive, active=active, unstable=unstable)
+    two, why = ({}, "") if problem.domain.is_discrete else two_valued_latents(problem, bounds)
+    stats["bounds_time"] = time.perf_counter() - t0
+    infeasible = bounds.infeasible or why
+    if infeasible and solver == "cpsat" and not _integral_network(problem):
+        _make_backend(solver, problem, {})  # the refusal it would give with feasible bounds
+    if infeasible:
+        return Verdict(NOT_INVERTIBLE, solver, reason=infeasible,
                        time=time.perf_counter() - t0, stats=stats)
+    backend = _make_backend(solver, problem, two)
     strict_lin = problem.query.kind == "approx" and problem.query.strict and \
         problem.query.p in ("inf", 1) and not backend.integral
     for attempt in ("feasibility", "max-slack") if strict_lin else ("feasibility",):
         if attempt == "max-slack":
-            backend = _make_backend(solver, problem, bounds)
-        enc = encode(problem, bounds, backend)
-        _add_query(problem, enc, strict_slack=attempt == "max-slack")
+            backend = _make_backend(solver, problem, two)
+        enc = encode(problem, bounds, backend, two)
+        _add_query(problem, enc, bounds, strict_slack=attempt == "max-slack")
         stats.update(binaries=enc.binaries, latent_binaries=sum(
                          1 for v in enc.latent if problem.domain.is_discrete or v[1] != 1.0),
                      two_valued_latents=enc.two,

@@ -1,0 +1,130 @@
+"""The MILP back ends (CP-SAT, SCIP, HiGHS) against brute force and python-sat.
+
+- Small instances: a stride sample of the exhaustive enumeration of tests/small_cnfs.py (every
+  formula when RELUHARD_FULL_MILP=1), both SAT reductions, every back end: the verdict equals
+  brute force's (for sat-real, brute force runs on the sat-sign network of the same formula,
+  which the exhaustive tests tie to it), every INVERTIBLE latent passes the exact check.
+- SATLIB: every uf/uuf file, both reductions, with the default back end (all three on the
+  20- and 50-variable ones), against CaDiCaL; each SAT answer's model checked.
+- Approximate queries on small networks against brute force; time limits; refusals.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import numpy as np
+import pytest
+
+from reluhard.errors import InputError
+from reluhard.inversion import Domain, InversionProblem, Query, check_latent
+from reluhard.network import Layer, Network
+from reluhard.pipeline import reduce_instance
+from reluhard.problems.cnf import check, random_kcnf
+from reluhard.problems.cnf import solve as reference_solve
+from reluhard.problems.dimacs_cnf import read_cnf
+from reluhard.reductions import sat_real, sat_sign
+from reluhard.solvers import brute, milp
+from reluhard.solvers import solve as solve_with
+from small_cnfs import all_small_cnfs
+
+BACKENDS = ["cpsat", "scip", "highs"]
+STRIDE = 1 if os.environ.get("RELUHARD_FULL_MILP") else 97
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_agrees_with_brute_on_small_instances(backend):
+    count = 0
+    for f in all_small_cnfs(0, STRIDE):
+        truth = brute.solve(sat_sign.build(f)).status
+        for red in (sat_sign, sat_real):
+            problem = red.build(f)
+            verdict = milp.solve(problem, solver=backend)
+            assert verdict.status == truth, (f.clauses(), red.NAME, verdict)
+            if verdict.latent is not None:
+                assert check_latent(problem, verdict.latent).ok
+                assert check(f, red.decode(f, [float(v) for v in verdict.latent]))
+        count += 1
+    assert count >= 114721 // STRIDE
+
+
+def _satlib(satlib, prefixes):
+    return [p for p in satlib if p.name.startswith(prefixes)]
+
+
+@pytest.mark.parametrize("via", ["sat-sign", "sat-real"])
+def test_satlib_default_backend_agrees_with_cadical(satlib, via):
+    for path in _satlib(satlib, ("uf", "uuf")):
+        f = read_cnf(path)
+        expected = reference_solve(f) is not None
+        assert expected == path.name.startswith("uf")
+        problem = reduce_instance(f, via=via)
+        verdict = solve_with(problem, time_limit=120)
+        assert verdict.status == ("INVERTIBLE" if expected else "NOT_INVERTIBLE"), path.name
+        if expected:
+            model = (sat_sign if via == "sat-sign" else sat_real).decode(
+                f, [float(v) for v in verdict.latent])
+            assert check(f, model), path.name
+
+
+@pytest.mark.parametrize("backend", ["scip", "highs"])
+@pytest.mark.parametrize("via", ["sat-sign", "sat-real"])
+def test_satlib_small_all_backends(satlib, backend, via):
+    for path in _satlib(satlib, ("uf20", "uf50-01", "uuf50-01", "uf50-02", "uuf50-02")):
+        f = read_cnf(path)
+        verdict = milp.solve(reduce_instance(f, via=via), solver=backend, time_limit=120)
+        assert verdict.status == ("INVERTIBLE" if path.name.startswith("uf")
+                                  else "NOT_INVERTIBLE"), (path.name, verdict.reason)
+
+
+def test_sat_real_becomes_two_valued_and_binary_free():
+    f = random_kcnf(30, 120, 3, np.random.default_rng(3))
+    verdict = milp.solve(reduce_instance(f, via="sat-real"), solver="scip")
+    assert verdict.stats["two_valued_latents"] == 30
+    assert verdict.stats["binaries"] == 0  # every ReLU is affine in one latent binary
+
+
+def test_time_limit_is_honoured():
+    f = random_kcnf(600, 2556, 3, np.random.default_rng(11))  # ratio 4.26: hard for a MILP
+    problem = reduce_instance(f, via="sat-real")
+    t0 = time.perf_counter()
+    verdict = milp.solve(problem, solver="scip", time_limit=2)
+    elapsed = time.perf_counter() - t0
+    assert verdict.status == "UNKNOWN" and "time limit" in verdict.reason
+    assert elapsed < 6
+
+
+def _tiny(query: Query, domain: Domain, target) -> InversionProblem:
+    W1 = np.array([[1.0, -2.0, 1.0], [2.0, 1.0, -1.0], [-1.0, 1.0, 2.0]])
+    W2 = np.array([[1.0, 1.0, -1.0], [2.0, -1.0, 1.0]])
+    net = Network((Layer(W1, np.array([0.0, -1.0, 1.0])),
+                   Layer(W2, np.zeros(2), "identity")))
+    return InversionProblem(net, np.asarray(target, float), domain, query)
+
+
+@pytest.mark.parametrize("p", [1, 2, 3, "inf"])
+@pytest.mark.parametrize("strict", [True, False])
+@pytest.mark.parametrize("delta", [0.0, 1.0, 2.0, 3.5])
+@pytest.mark.parametrize("kind", ["sign", "binary"])
+def test_approximate_queries_agree_with_brute(p, strict, delta, kind):
+    for target in ([0, 0], [1, 3], [2, -1], [5, 5]):
+        problem = _tiny(Query("approx", p, delta, strict), Domain(kind), target)
+        truth = brute.solve(problem).status
+        backends = ["cpsat"] + (["scip", "highs"] if p in (1, "inf") else [])
+        for backend in backends:
+            verdict = milp.solve(problem, solver=backend)
+            assert verdict.status == truth, (p, strict, delta, kind, target, backend)
+
+
+def test_refusals_are_clear():
+    f = random_kcnf(5, 10, 3, np.random.default_rng(0))
+    real = reduce_instance(f, via="sat-real")
+    box = InversionProblem(real.network, real.target, Domain("real"), real.query)
+    with pytest.raises(InputError, match="no stated box"):
+        milp.solve(box, solver="scip")
+    approx = _tiny(Query("approx", 2, 1.0), Domain("sign"), [0, 0])
+    with pytest.raises(InputError, match="linear"):
+        milp.solve(approx, solver="scip")
+    with pytest.raises(InputError, match="unknown"):
+        solve_with(approx, "gurobi")
