@@ -226,11 +226,8 @@ def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Enc
         olo, ohi = bounds.post_lo[li], bounds.post_hi[li]
         last = li == len(layers) - 1
         new_inputs = []
-        partner = (_negation_pairs(W, layer.b, layers[li + 1].W)
-                   if layer.activation == "relu" and not last else {})
-        shared: dict[int, tuple] = {}  # unit -> (binary of its partner, partner's y, pre)
-        pair_sums = (_pair_sum_bounds(problem, bounds, li, partner) if partner
-                     and li + 1 < len(layers) else {})
+        partner, pair_sums = _layer_pairs(problem, bounds, li)
+        shared: dict[int, tuple] = {}  # unit -> (binary of its partner, partner's y)
         for j in range(W.shape[0]):
             terms: dict = {}
             const = float(layer.b[j])
@@ -395,6 +392,21 @@ def _negation_pairs(W: sp.csr_array, b: np.ndarray, W_next=None) -> dict[int, in
     return pairs
 
 
+def _layer_pairs(problem: InversionProblem, bounds: Bounds, li: int) -> tuple[dict, dict]:
+    """Negation pairs of ReLU layer ``li`` and the bounds on their ``|a|``, computed once per
+    ``bounds`` (the encoding and the two-valued-latent presolve both ask)."""
+    cache = bounds.__dict__.setdefault("_pairs", {})
+    if li not in cache:
+        layers = problem.network.layers
+        layer = layers[li]
+        if layer.activation != "relu" or li + 1 >= len(layers):
+            cache[li] = ({}, {})
+        else:
+            pairs = _negation_pairs(_rows(layer.W), layer.b, layers[li + 1].W)
+            cache[li] = (pairs, _pair_sum_bounds(problem, bounds, li, pairs) if pairs else {})
+    return cache[li]
+
+
 def _pair_sum_bounds(problem: InversionProblem, bounds: Bounds, li: int,
                      partner: dict[int, int]) -> dict[int, tuple[float, float]]:
     """Bounds on ``s = ReLU(a) + ReLU(-a) = |a|`` for each negation pair of layer ``li``,
@@ -474,8 +486,7 @@ def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> tuple[dict,
         plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
         unstable = (plo < 0) & (phi > 0)
         if layer.activation == "relu":
-            pairs = _negation_pairs(W, layer.b, layers[li + 1].W)
-            sums = _pair_sum_bounds(problem, bounds, li, pairs) if pairs else {}
+            pairs, sums = _layer_pairs(problem, bounds, li)
             for j, k in pairs.items():
                 L, U, s_lo = float(plo[j]), float(phi[j]), sums[k][0]
                 if s_lo > sums[k][1]:
