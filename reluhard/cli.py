@@ -120,17 +120,35 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _add_solver_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--solver", metavar="NAME", default=solvers.DEFAULT,
-                   help=f"inversion back end (default {solvers.DEFAULT}); see `reluhard list`")
-    p.add_argument("--time-limit", metavar="SECONDS", type=float, default=None,
-                   help="give up (s UNKNOWN) after this many seconds")
+    p.add_argument(
+        "--solver",
+        metavar="NAME",
+        default=solvers.DEFAULT,
+        help=f"inversion back end (default {solvers.DEFAULT}); see `reluhard list`",
+    )
+    p.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        type=float,
+        default=None,
+        help="give up (s UNKNOWN) after this many seconds",
+    )
     p.add_argument("-o", "--output", metavar="SOLUTION.json", help="write the solution file")
+    p.add_argument(
+        "--lp-tighten",
+        metavar="SECONDS",
+        type=float,
+        default=0.0,
+        help="spend up to this long tightening unit bounds by LP (MILP back ends)",
+    )
 
 
 def _answer(verdict, latent_line: bool) -> int:
     line, code = solvers.SAT_STYLE[verdict.status]
-    print(f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
-          + (f" ({verdict.reason})" if verdict.reason else ""))
+    print(
+        f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
+        + (f" ({verdict.reason})" if verdict.reason else "")
+    )
     print(line)
     if latent_line and verdict.latent is not None:
         _v_lines([str(v) for v in verdict.latent], terminator=False)
@@ -152,11 +170,15 @@ def _v_lines(tokens: list[str], terminator: bool = True) -> None:
 
 def _invert(args: argparse.Namespace) -> int:
     problem = netfile.read(args.network)
-    verdict = solvers.solve(problem, args.solver, time_limit=args.time_limit)
+    verdict = solvers.solve(
+        problem, args.solver, time_limit=args.time_limit, lp_tighten=args.lp_tighten
+    )
     cert, checks = solution.certify(problem, verdict)
     if args.output:
-        solution.write(args.output, solution.to_json(
-            problem, verdict, cert, checks, solution.file_sha256(args.network)))
+        solution.write(
+            args.output,
+            solution.to_json(problem, verdict, cert, checks, solution.file_sha256(args.network)),
+        )
     return _answer(verdict, args.print_latent)
 
 
@@ -164,7 +186,9 @@ def _solve(args: argparse.Namespace) -> int:
     src = pipeline.load_source(args.input, strict_counts=not args.allow_count_mismatch)
     problem = pipeline.reduce_source(src, args.via, dict(args.param))
     print(f"c {_summary(problem)}")
-    verdict = solvers.solve(problem, args.solver, time_limit=args.time_limit)
+    verdict = solvers.solve(
+        problem, args.solver, time_limit=args.time_limit, lp_tighten=args.lp_tighten
+    )
     cert, checks = solution.certify(problem, verdict)
     if args.output:
         solution.write(args.output, solution.to_json(problem, verdict, cert, checks))
@@ -196,10 +220,19 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("solve", help="reduce, invert, decode and check: a SAT solver's answer")
     p.add_argument("input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)")
     p.add_argument("--via", metavar="NAME", help="reduction (default for a CNF: sat-sign)")
-    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
-                   help="reduction parameter (repeatable)")
-    p.add_argument("--allow-count-mismatch", action="store_true",
-                   help="accept a clause count that differs from the 'p cnf' header (warns)")
+    p.add_argument(
+        "--param",
+        metavar="KEY=VALUE",
+        type=_param,
+        action="append",
+        default=[],
+        help="reduction parameter (repeatable)",
+    )
+    p.add_argument(
+        "--allow-count-mismatch",
+        action="store_true",
+        help="accept a clause count that differs from the 'p cnf' header (warns)",
+    )
     _add_solver_args(p)
     p.set_defaults(func=_solve)
     p = sub.add_parser("list", help="list reductions and solvers")

@@ -29,8 +29,13 @@ def file_sha256(path: str | os.PathLike) -> str:
         return hashlib.sha256(f.read()).hexdigest()
 
 
-def to_json(problem: InversionProblem, verdict: Verdict, certificate: Any = None,
-            checks: list[str] | None = None, network_sha256: str | None = None) -> dict:
+def to_json(
+    problem: InversionProblem,
+    verdict: Verdict,
+    certificate: Any = None,
+    checks: list[str] | None = None,
+    network_sha256: str | None = None,
+) -> dict:
     d = verdict.to_json()
     return {
         "schema": SCHEMA,
@@ -50,8 +55,9 @@ def write(path: str | os.PathLike, data: dict) -> None:
             json.dump(data, f, indent=1, default=str)
             f.write("\n")
     except OSError as e:
-        raise InputError(os.fspath(path), None, f"cannot write solution: {e.strerror or e}"
-                         ) from None
+        raise InputError(
+            os.fspath(path), None, f"cannot write solution: {e.strerror or e}"
+        ) from None
 
 
 def certify(problem: InversionProblem, verdict: Verdict) -> tuple[Any, list[str]]:

@@ -16,6 +16,7 @@ import time
 
 import numpy as np
 import pytest
+from small_cnfs import all_small_cnfs
 
 from reluhard.errors import InputError
 from reluhard.inversion import Domain, InversionProblem, Query, check_latent
@@ -27,7 +28,6 @@ from reluhard.problems.dimacs_cnf import read_cnf
 from reluhard.reductions import sat_real, sat_sign
 from reluhard.solvers import brute, milp
 from reluhard.solvers import solve as solve_with
-from small_cnfs import all_small_cnfs
 
 BACKENDS = ["cpsat", "scip", "highs"]
 STRIDE = 1 if os.environ.get("RELUHARD_FULL_MILP") else 97
@@ -64,7 +64,8 @@ def test_satlib_default_backend_agrees_with_cadical(satlib, via):
         assert verdict.status == ("INVERTIBLE" if expected else "NOT_INVERTIBLE"), path.name
         if expected:
             model = (sat_sign if via == "sat-sign" else sat_real).decode(
-                f, [float(v) for v in verdict.latent])
+                f, [float(v) for v in verdict.latent]
+            )
             assert check(f, model), path.name
 
 
@@ -74,8 +75,9 @@ def test_satlib_small_all_backends(satlib, backend, via):
     for path in _satlib(satlib, ("uf20", "uf50-01", "uuf50-01", "uf50-02", "uuf50-02")):
         f = read_cnf(path)
         verdict = milp.solve(reduce_instance(f, via=via), solver=backend, time_limit=120)
-        assert verdict.status == ("INVERTIBLE" if path.name.startswith("uf")
-                                  else "NOT_INVERTIBLE"), (path.name, verdict.reason)
+        assert verdict.status == (
+            "INVERTIBLE" if path.name.startswith("uf") else "NOT_INVERTIBLE"
+        ), (path.name, verdict.reason)
 
 
 def test_sat_real_becomes_two_valued_and_binary_free():
@@ -98,8 +100,7 @@ def test_time_limit_is_honoured():
 def _tiny(query: Query, domain: Domain, target) -> InversionProblem:
     W1 = np.array([[1.0, -2.0, 1.0], [2.0, 1.0, -1.0], [-1.0, 1.0, 2.0]])
     W2 = np.array([[1.0, 1.0, -1.0], [2.0, -1.0, 1.0]])
-    net = Network((Layer(W1, np.array([0.0, -1.0, 1.0])),
-                   Layer(W2, np.zeros(2), "identity")))
+    net = Network((Layer(W1, np.array([0.0, -1.0, 1.0])), Layer(W2, np.zeros(2), "identity")))
     return InversionProblem(net, np.asarray(target, float), domain, query)
 
 
@@ -128,3 +129,23 @@ def test_refusals_are_clear():
         milp.solve(approx, solver="scip")
     with pytest.raises(InputError, match="unknown"):
         solve_with(approx, "gurobi")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_lp_tightening_keeps_answers(backend):
+    rng = np.random.default_rng(5)
+    for seed in range(6):
+        f = random_kcnf(8, 34, 3, np.random.default_rng(seed))
+        truth = brute.solve(sat_sign.build(f)).status
+        for via in ("sat-sign", "sat-real"):
+            verdict = milp.solve(reduce_instance(f, via=via), solver=backend, lp_tighten=1.0)
+            assert verdict.status == truth
+    # a random dense network: tightening may cut bounds but never the answer
+    W1, W2 = rng.integers(-3, 4, (6, 4)).astype(float), rng.integers(-2, 3, (2, 6)).astype(float)
+    net = Network(
+        (Layer(W1, rng.integers(-2, 3, 6).astype(float)), Layer(W2, np.zeros(2), "identity"))
+    )
+    for target in ([0, 0], [1, 2], [3, -1]):
+        problem = InversionProblem(net, np.array(target, float), Domain("binary"))
+        truth = brute.solve(problem).status
+        assert milp.solve(problem, solver=backend, lp_tighten=1.0).status == truth

@@ -37,7 +37,15 @@ def get(name: str):
     raise InputError(None, None, f"unknown solver '{name}' (known: {', '.join(NAMES)})")
 
 
-def solve(problem: InversionProblem, solver: str = DEFAULT, *,
-          time_limit: float | None = None) -> Verdict:
-    """Decide ``problem`` with back end ``solver``."""
+def solve(
+    problem: InversionProblem,
+    solver: str = DEFAULT,
+    *,
+    time_limit: float | None = None,
+    lp_tighten: float = 0.0,
+) -> Verdict:
+    """Decide ``problem`` with back end ``solver``; ``lp_tighten`` seconds of LP bound
+    tightening for the MILP back ends."""
+    if lp_tighten and solver != "brute":
+        return get(solver)(problem, time_limit=time_limit, lp_tighten=lp_tighten)
     return get(solver)(problem, time_limit=time_limit)

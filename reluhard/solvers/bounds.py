@@ -155,8 +155,12 @@ def propagate(problem: InversionProblem, sweeps: int = 3) -> Bounds:
     :class:`InputError` for a ``real`` domain without a stated box."""
     box = problem.domain.bounds()
     if box is None:
-        raise InputError(None, None, "the latent domain is R^n with no stated box; the MILP "
-                         "needs finite bounds (state a w.l.o.g. box in the network file)")
+        raise InputError(
+            None,
+            None,
+            "the latent domain is R^n with no stated box; the MILP "
+            "needs finite bounds (state a w.l.o.g. box in the network file)",
+        )
     n = problem.n
     layers = problem.network.layers
     L = len(layers)
@@ -184,8 +188,7 @@ def propagate(problem: InversionProblem, sweeps: int = 3) -> Bounds:
         post_hi[-1] = np.minimum(post_hi[-1], out_hi)
         for i in range(L - 1, -1, -1):
             layer = layers[i]
-            pre_lo[i], pre_hi[i] = _act_inverse(layer, pre_lo[i], pre_hi[i], post_lo[i],
-                                                post_hi[i])
+            pre_lo[i], pre_hi[i] = _act_inverse(layer, pre_lo[i], pre_hi[i], post_lo[i], post_hi[i])
             alo, ahi = (latent_lo, latent_hi) if i == 0 else (post_lo[i - 1], post_hi[i - 1])
             alo, ahi = _backward_rows(layer.W, layer.b, pre_lo[i], pre_hi[i], alo, ahi)
             if i == 0:
@@ -193,14 +196,98 @@ def propagate(problem: InversionProblem, sweeps: int = 3) -> Bounds:
             else:
                 post_lo[i - 1], post_hi[i - 1] = alo, ahi
     bounds = Bounds(latent_lo, latent_hi, pre_lo, pre_hi, post_lo, post_hi)
-    for name, lo, hi in [("latent", latent_lo, latent_hi)] + [
-        (f"layer {i + 1}", a, c) for i, (a, c) in enumerate(zip(pre_lo, pre_hi, strict=True))
-    ] + [(f"layer {i + 1} output", a, c) for i, (a, c) in
-         enumerate(zip(post_lo, post_hi, strict=True))]:
+    for name, lo, hi in (
+        [("latent", latent_lo, latent_hi)]
+        + [(f"layer {i + 1}", a, c) for i, (a, c) in enumerate(zip(pre_lo, pre_hi, strict=True))]
+        + [
+            (f"layer {i + 1} output", a, c)
+            for i, (a, c) in enumerate(zip(post_lo, post_hi, strict=True))
+        ]
+    ):
         bad = np.flatnonzero(lo > hi)
         if bad.size:
             j = int(bad[0])
-            bounds.infeasible = (f"bound propagation: {name} unit {j} has empty interval "
-                                 f"[{lo[j]:.6g}, {hi[j]:.6g}]")
+            bounds.infeasible = (
+                f"bound propagation: {name} unit {j} has empty interval [{lo[j]:.6g}, {hi[j]:.6g}]"
+            )
             break
     return bounds
+
+
+LP_SLACK = 1e-6  # LP optima are approximate: widen each LP bound by this (relative)
+
+
+def lp_tighten(problem: InversionProblem, bounds: Bounds, time_budget: float) -> int:
+    """Optimisation-based tightening: min and max every unstable unit's pre-activation over
+    the LP relaxation of the whole network (stable units exact, unstable ReLUs by their
+    triangle ``y >= 0, y >= pre, y <= U (pre - L) / (U - L)``, outputs constrained by the
+    query), with GLOP, until ``time_budget`` seconds are spent. Bounds only ever get
+    tighter; each LP bound is widened by ``LP_SLACK`` (relative) to absorb LP tolerances.
+    Returns the number of bounds tightened."""
+    import time
+
+    from ortools.linear_solver import pywraplp
+
+    t0 = time.perf_counter()
+    layers = problem.network.layers
+    lp = pywraplp.Solver.CreateSolver("GLOP")
+    inf = lp.infinity()
+    xs = [
+        lp.NumVar(float(lo), float(hi), "")
+        for lo, hi in zip(bounds.latent_lo, bounds.latent_hi, strict=True)
+    ]
+    pre_exprs: list[list] = []
+    for li, layer in enumerate(layers):
+        W = layer.W if sp.issparse(layer.W) else sp.csr_array(layer.W)
+        plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
+        ys, exprs = [], []
+        for j in range(W.shape[0]):
+            pre = lp.NumVar(float(plo[j]), float(phi[j]), "")
+            ct = lp.RowConstraint(float(layer.b[j]), float(layer.b[j]), "")
+            ct.SetCoefficient(pre, 1.0)
+            for k in range(W.indptr[j], W.indptr[j + 1]):
+                ct.SetCoefficient(
+                    xs[W.indices[k]], ct.GetCoefficient(xs[W.indices[k]]) - float(W.data[k])
+                )
+            exprs.append(pre)
+            L, U = float(plo[j]), float(phi[j])
+            if layer.activation == "identity" or (layer.activation == "relu" and L >= 0):
+                ys.append(pre)
+            elif layer.activation == "relu" and U <= 0:
+                ys.append(lp.NumVar(0.0, 0.0, ""))
+            elif layer.activation == "relu":
+                y = lp.NumVar(0.0, max(U, 0.0), "")
+                lp.Add(y >= pre)
+                lp.Add(y * (U - L) <= U * (pre - L))
+                ys.append(y)
+            else:
+                return 0  # leaky layers: not relaxed here
+        pre_exprs.append(exprs)
+        xs = ys
+    q = problem.query
+    slack = 0.0 if q.kind == "exact" else float(q.delta)
+    for y, x in zip(xs, problem.target, strict=True):
+        lp.Add(y >= float(x) - slack)
+        lp.Add(y <= float(x) + slack)
+    tightened = 0
+    for li, exprs in enumerate(pre_exprs):
+        plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
+        for j in np.flatnonzero((plo < 0) & (phi > 0)).tolist():
+            for sense in (1, -1):
+                left = time_budget - (time.perf_counter() - t0)
+                if left <= 0:
+                    return tightened
+                lp.SetTimeLimit(int(left * 1000) + 1)
+                lp.Minimize(sense * exprs[j])
+                if lp.Solve() != pywraplp.Solver.OPTIMAL:
+                    continue
+                value = exprs[j].solution_value()
+                if sense == 1 and value - LP_SLACK * (1 + abs(value)) > plo[j]:
+                    plo[j] = value - LP_SLACK * (1 + abs(value))
+                    exprs[j].SetLb(float(plo[j]))
+                    tightened += 1
+                elif sense == -1 and value + LP_SLACK * (1 + abs(value)) < phi[j]:
+                    phi[j] = value + LP_SLACK * (1 + abs(value))
+                    exprs[j].SetUb(float(phi[j]))
+                    tightened += 1
+    return tightened

@@ -46,6 +46,7 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..inversion import InversionProblem, check_latent
 from .bounds import Bounds, propagate
+from .bounds import lp_tighten as lp_bounds
 from .verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Verdict
 
 INF = math.inf
@@ -111,15 +112,22 @@ class _CpSat:
         status = s.Solve(self.m)
         self.s = s
         cp = self.cp
-        return {cp.OPTIMAL: "optimal", cp.FEASIBLE: "feasible", cp.INFEASIBLE: "infeasible",
-                cp.MODEL_INVALID: "invalid"}.get(status, "unknown")
+        return {
+            cp.OPTIMAL: "optimal",
+            cp.FEASIBLE: "feasible",
+            cp.INFEASIBLE: "infeasible",
+            cp.MODEL_INVALID: "invalid",
+        }.get(status, "unknown")
 
     def value(self, v) -> float:
         return float(self.s.Value(v))
 
     def stats(self) -> dict:
-        return {"branches": self.s.NumBranches(), "conflicts": self.s.NumConflicts(),
-                "wall_time": self.s.WallTime()}
+        return {
+            "branches": self.s.NumBranches(),
+            "conflicts": self.s.NumConflicts(),
+            "wall_time": self.s.WallTime(),
+        }
 
 
 class _LinearSolver:
@@ -134,8 +142,9 @@ class _LinearSolver:
         with _stdout_to_stderr():  # HiGHS prints a banner on stdout, where `s` lines go
             self.m = pywraplp.Solver.CreateSolver(key)
         if self.m is None:
-            raise InputError(None, None, f"solver '{self.name}' is not available in this "
-                                         "OR-Tools build")
+            raise InputError(
+                None, None, f"solver '{self.name}' is not available in this OR-Tools build"
+            )
         self.m.SuppressOutput()
         self.objective = None
 
@@ -161,8 +170,12 @@ class _LinearSolver:
             self.m.SetTimeLimit(int(max(0.01, time_limit) * 1000))
         status = self.m.Solve()
         pl = self.pl.Solver
-        return {pl.OPTIMAL: "optimal", pl.FEASIBLE: "feasible", pl.INFEASIBLE: "infeasible",
-                pl.MODEL_INVALID: "invalid"}.get(status, "unknown")
+        return {
+            pl.OPTIMAL: "optimal",
+            pl.FEASIBLE: "feasible",
+            pl.INFEASIBLE: "infeasible",
+            pl.MODEL_INVALID: "invalid",
+        }.get(status, "unknown")
 
     def value(self, v) -> float:
         return float(v.solution_value())
@@ -191,11 +204,14 @@ def _rows(W) -> sp.csr_array:
 
 
 def _integral_network(problem: InversionProblem) -> bool:
-    arrays = [problem.target] + [a for layer in problem.network.layers
-                                 for a in ((layer.W.data if layer.sparse else layer.W), layer.b)]
-    return all(np.array_equal(a, np.round(a)) and (a.size == 0 or np.abs(a).max() < 2**40)
-               for a in arrays) and all(layer.activation != "leaky_relu"
-                                        for layer in problem.network.layers)
+    arrays = [problem.target] + [
+        a
+        for layer in problem.network.layers
+        for a in ((layer.W.data if layer.sparse else layer.W), layer.b)
+    ]
+    return all(
+        np.array_equal(a, np.round(a)) and (a.size == 0 or np.abs(a).max() < 2**40) for a in arrays
+    ) and all(layer.activation != "leaky_relu" for layer in problem.network.layers)
 
 
 def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Encoding:
@@ -207,8 +223,7 @@ def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Enc
     booleans = set()  # ids of the solver's 0/1 variables
     for i in range(n):
         if i in two or dom.is_discrete:
-            v0, v1 = two[i] if i in two else {"sign": (-1.0, 1.0), "binary": (0.0, 1.0)}[
-                dom.kind]
+            v0, v1 = two[i] if i in two else {"sign": (-1.0, 1.0), "binary": (0.0, 1.0)}[dom.kind]
             beta = backend.boolean()
             booleans.add(id(beta))
             latent.append((beta, v1 - v0, v0))
@@ -293,21 +308,28 @@ def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Enc
                     backend.row([y, d], [1.0, -U], -INF, 0.0)  # y <= U d
                 new_inputs.append(([y], [1.0], 0.0))
             else:
-                raise InputError(None, None, "the MILP back ends take relu and identity "
-                                             f"layers; layer {li + 1} is {act}")
+                raise InputError(
+                    None,
+                    None,
+                    f"the MILP back ends take relu and identity layers; layer {li + 1} is {act}",
+                )
             if last:
                 outputs.append(new_inputs[-1] or ([], [], 0.0))
         inputs = new_inputs
-    return Encoding(backend, latent, outputs, binaries, (inactive, active), two=len(two),
-                    one_binary=one_binary)
+    return Encoding(
+        backend, latent, outputs, binaries, (inactive, active), two=len(two), one_binary=one_binary
+    )
 
 
-def _add_query(problem: InversionProblem, enc: Encoding, bounds: Bounds,
-               strict_slack: bool) -> None:
+def _add_query(
+    problem: InversionProblem, enc: Encoding, bounds: Bounds, strict_slack: bool
+) -> None:
     b, q, x = enc.backend, problem.query, problem.target
     # |out_i - x_i| is at most this, from the output bounds (CP-SAT needs finite domains)
-    dmax = [float(max(abs(lo - xi), abs(hi - xi))) for lo, hi, xi in
-            zip(bounds.post_lo[-1], bounds.post_hi[-1], x, strict=True)]
+    dmax = [
+        float(max(abs(lo - xi), abs(hi - xi)))
+        for lo, hi, xi in zip(bounds.post_lo[-1], bounds.post_hi[-1], x, strict=True)
+    ]
     if q.kind == "exact":
         for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
             b.row(vs, cs, xi - const, xi - const)
@@ -341,8 +363,12 @@ def _add_query(problem: InversionProblem, enc: Encoding, bounds: Bounds,
             b.row(es + extra[0], ones + extra[1], -INF, delta)
         return
     if not isinstance(b, _CpSat):
-        raise InputError(None, None, f"solver '{b.name}' is linear: use --solver cpsat for "
-                                     f"the p = {q.p} norm (integer networks, discrete latent)")
+        raise InputError(
+            None,
+            None,
+            f"solver '{b.name}' is linear: use --solver cpsat for "
+            f"the p = {q.p} norm (integer networks, discrete latent)",
+        )
     p = int(q.p)
     # every output is an integer here: sum |d_i|^p <= floor(delta^p) (or < delta^p)
     dp = Fraction(q.delta) ** p
@@ -407,8 +433,9 @@ def _layer_pairs(problem: InversionProblem, bounds: Bounds, li: int) -> tuple[di
     return cache[li]
 
 
-def _pair_sum_bounds(problem: InversionProblem, bounds: Bounds, li: int,
-                     partner: dict[int, int]) -> dict[int, tuple[float, float]]:
+def _pair_sum_bounds(
+    problem: InversionProblem, bounds: Bounds, li: int, partner: dict[int, int]
+) -> dict[int, tuple[float, float]]:
     """Bounds on ``s = ReLU(a) + ReLU(-a) = |a|`` for each negation pair of layer ``li``,
     keyed by the pair's second unit. ``s <= max(-L, U)`` always; and where a row of the next
     layer weighs both units equally, interval reasoning on that row with the pair as one
@@ -426,9 +453,10 @@ def _pair_sum_bounds(problem: InversionProblem, bounds: Bounds, li: int,
     for k, j in second.items():
         out[k] = (0.0, float(min(max(-plo[j], phi[j]), ohi[j] + ohi[k])))
     for r in range(Wn.shape[0]):
-        cols = Wn.indices[Wn.indptr[r]:Wn.indptr[r + 1]]
-        ws = dict(zip(cols.tolist(), Wn.data[Wn.indptr[r]:Wn.indptr[r + 1]].tolist(),
-                      strict=True))
+        cols = Wn.indices[Wn.indptr[r] : Wn.indptr[r + 1]]
+        ws = dict(
+            zip(cols.tolist(), Wn.data[Wn.indptr[r] : Wn.indptr[r + 1]].tolist(), strict=True)
+        )
         terms = []  # (key or None, coef, lo, hi)
         for u, w in ws.items():
             if u in partner and ws.get(partner[u]) == w:
@@ -444,8 +472,11 @@ def _pair_sum_bounds(problem: InversionProblem, bounds: Bounds, li: int,
         if not (math.isfinite(smin) and math.isfinite(smax)):
             continue
         # all integers: float arithmetic is exact and needs no outward margin
-        exact = all(float(v).is_integer() for v in [*tmin, *tmax, nlo[r], nhi[r], nxt.b[r]]
-                    if math.isfinite(v))
+        exact = all(
+            float(v).is_integer()
+            for v in [*tmin, *tmax, nlo[r], nhi[r], nxt.b[r]]
+            if math.isfinite(v)
+        )
         for (key, c, lo, hi), a, b_ in zip(terms, tmin, tmax, strict=True):
             if key is None or c == 0:
                 continue
@@ -490,8 +521,10 @@ def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> tuple[dict,
             for j, k in pairs.items():
                 L, U, s_lo = float(plo[j]), float(phi[j]), sums[k][0]
                 if s_lo > sums[k][1]:
-                    return out, (f"bound propagation: |pre| of layer {li + 1} units {j}, {k} "
-                                 f"must lie in the empty interval [{s_lo:g}, {sums[k][1]:g}]")
+                    return out, (
+                        f"bound propagation: |pre| of layer {li + 1} units {j}, {k} "
+                        f"must lie in the empty interval [{s_lo:g}, {sums[k][1]:g}]"
+                    )
                 lo_, hi_ = preA.indptr[j], preA.indptr[j + 1]
                 if hi_ - lo_ != 1 or not all(float(v).is_integer() for v in (L, U)):
                     continue
@@ -500,8 +533,11 @@ def two_valued_latents(problem: InversionProblem, bounds: Bounds) -> tuple[dict,
                 # |a| >= s_lo >= max(-L, U) leaves a in {L, U}, those of them with |a| = s_lo
                 values = [v for v in (L, U) if abs(v) == s_lo] or [None]
                 i, alpha = int(preA.indices[lo_]), float(preA.data[lo_])
-                if values[0] is None or alpha == 0 or not (
-                        alpha.is_integer() and float(prec[j]).is_integer()):
+                if (
+                    values[0] is None
+                    or alpha == 0
+                    or not (alpha.is_integer() and float(prec[j]).is_integer())
+                ):
                     continue
                 zs = sorted((v - prec[j]) / alpha for v in values)
                 out.setdefault(i, (float(zs[0]), float(zs[-1])))
@@ -527,15 +563,23 @@ DEFAULT = "auto"  # cpsat where it applies (fastest on the SATLIB sets), else sc
 def _make_backend(name: str, problem: InversionProblem, two: dict):
     if name == "cpsat":
         if not problem.domain.is_discrete:
-            if len(two) < problem.n or not all(float(v).is_integer() for vs in two.values()
-                                               for v in vs):
-                raise InputError(None, None, "solver 'cpsat' works over the integers: it "
-                                 "needs a sign or binary latent (or a real one that bound "
-                                 "propagation shows to be integer two-valued), not this "
-                                 f"'{problem.domain.kind}' one (use scip or highs)")
+            if len(two) < problem.n or not all(
+                float(v).is_integer() for vs in two.values() for v in vs
+            ):
+                raise InputError(
+                    None,
+                    None,
+                    "solver 'cpsat' works over the integers: it "
+                    "needs a sign or binary latent (or a real one that bound "
+                    "propagation shows to be integer two-valued), not this "
+                    f"'{problem.domain.kind}' one (use scip or highs)",
+                )
         if not _integral_network(problem):
-            raise InputError(None, None, "solver 'cpsat' needs integer weights, biases and "
-                             "target (use scip or highs)")
+            raise InputError(
+                None,
+                None,
+                "solver 'cpsat' needs integer weights, biases and target (use scip or highs)",
+            )
         return _CpSat()
     return _LinearSolver(name)
 
@@ -559,36 +603,47 @@ def _candidates(problem: InversionProblem, z: np.ndarray):
             cert = red.decode(src.instance, z)
             checker = getattr(KINDS[src.kind], "check", None)
             if checker is None or checker(src.instance, cert):
-                yield "decoded, checked and re-encoded", np.asarray(red.encode(src.instance,
-                                                                              cert))
-    yield "rounded to nearby rationals", [Fraction(float(v)).limit_denominator(1 << 20)
-                                          for v in z]
+                yield "decoded, checked and re-encoded", np.asarray(red.encode(src.instance, cert))
+    yield "rounded to nearby rationals", [Fraction(float(v)).limit_denominator(1 << 20) for v in z]
 
 
-def solve(problem: InversionProblem, *, solver: str = DEFAULT,
-          time_limit: float | None = None) -> Verdict:
+def solve(
+    problem: InversionProblem,
+    *,
+    solver: str = DEFAULT,
+    time_limit: float | None = None,
+    lp_tighten: float = 0.0,
+) -> Verdict:
     """Decide ``problem`` with MILP back end ``solver`` (``cpsat``, ``scip``, ``highs``, or
-    ``auto``: cpsat where it applies, else scip)."""
+    ``auto``: cpsat where it applies, else scip). ``lp_tighten`` > 0 spends up to that many
+    seconds tightening the bounds of unstable units by LP (:func:`bounds.lp_tighten`)."""
     if solver == "auto":
         try:
-            return solve(problem, solver="cpsat", time_limit=time_limit)
+            return solve(problem, solver="cpsat", time_limit=time_limit, lp_tighten=lp_tighten)
         except InputError as e:
             if "'cpsat'" not in str(e):
                 raise
-            return solve(problem, solver="scip", time_limit=time_limit)
+            return solve(problem, solver="scip", time_limit=time_limit, lp_tighten=lp_tighten)
     t0 = time.perf_counter()
     if solver not in BACKENDS:
-        raise InputError(None, None, f"unknown MILP solver '{solver}' (known: "
-                                     f"{', '.join(BACKENDS)})")
+        raise InputError(
+            None, None, f"unknown MILP solver '{solver}' (known: {', '.join(BACKENDS)})"
+        )
     if problem.n == 0:  # one latent, the empty one: decide it exactly (no model to solve)
         check = check_latent(problem, [])
-        return Verdict(INVERTIBLE if check.ok else NOT_INVERTIBLE, solver,
-                       latent=[] if check.ok else None,
-                       reason="the only latent (n = 0) checked exactly" + (
-                           "" if check.ok else f": {check.reason}"),
-                       time=time.perf_counter() - t0)
+        return Verdict(
+            INVERTIBLE if check.ok else NOT_INVERTIBLE,
+            solver,
+            latent=[] if check.ok else None,
+            reason="the only latent (n = 0) checked exactly"
+            + ("" if check.ok else f": {check.reason}"),
+            time=time.perf_counter() - t0,
+        )
     bounds = propagate(problem)
     stats: dict = {}
+    if lp_tighten > 0 and not bounds.infeasible:
+        budget = lp_tighten if time_limit is None else min(lp_tighten, time_limit / 2)
+        stats["lp_tightened"] = lp_bounds(problem, bounds, budget)
     inactive, active, unstable = bounds.stable_counts(problem.network.layers)
     stats.update(inactive=inactive, active=active, unstable=unstable)
     two, why = ({}, "") if problem.domain.is_discrete else two_valued_latents(problem, bounds)
@@ -597,52 +652,83 @@ def solve(problem: InversionProblem, *, solver: str = DEFAULT,
     if infeasible and solver == "cpsat" and not _integral_network(problem):
         _make_backend(solver, problem, {})  # the refusal it would give with feasible bounds
     if infeasible:
-        return Verdict(NOT_INVERTIBLE, solver, reason=infeasible,
-                       time=time.perf_counter() - t0, stats=stats)
+        return Verdict(
+            NOT_INVERTIBLE, solver, reason=infeasible, time=time.perf_counter() - t0, stats=stats
+        )
     backend = _make_backend(solver, problem, two)
-    strict_lin = problem.query.kind == "approx" and problem.query.strict and \
-        problem.query.p in ("inf", 1) and not backend.integral
+    strict_lin = (
+        problem.query.kind == "approx"
+        and problem.query.strict
+        and problem.query.p in ("inf", 1)
+        and not backend.integral
+    )
     for attempt in ("feasibility", "max-slack") if strict_lin else ("feasibility",):
         if attempt == "max-slack":
             backend = _make_backend(solver, problem, two)
         enc = encode(problem, bounds, backend, two)
         _add_query(problem, enc, bounds, strict_slack=attempt == "max-slack")
-        stats.update(binaries=enc.binaries, latent_binaries=sum(
-                         1 for v in enc.latent if problem.domain.is_discrete or v[1] != 1.0),
-                     two_valued_latents=enc.two,
-                     units_affine_in_one_binary=enc.one_binary,
-                     build_time=time.perf_counter() - t0)
+        stats.update(
+            binaries=enc.binaries,
+            latent_binaries=sum(1 for v in enc.latent if problem.domain.is_discrete or v[1] != 1.0),
+            two_valued_latents=enc.two,
+            units_affine_in_one_binary=enc.one_binary,
+            build_time=time.perf_counter() - t0,
+        )
         remaining = None if time_limit is None else time_limit - (time.perf_counter() - t0)
         if remaining is not None and remaining <= 0:
-            return Verdict(UNKNOWN, solver, reason=f"time limit {time_limit:g} s reached "
-                           "while building the model", time=time.perf_counter() - t0,
-                           stats=stats)
+            return Verdict(
+                UNKNOWN,
+                solver,
+                reason=f"time limit {time_limit:g} s reached while building the model",
+                time=time.perf_counter() - t0,
+                stats=stats,
+            )
         status = backend.solve(remaining)
         stats.update(backend.stats(), status=status)
         if status == "infeasible":
-            return Verdict(NOT_INVERTIBLE, solver, reason="the MILP is infeasible (solver "
-                           "claim)", time=time.perf_counter() - t0, stats=stats)
+            return Verdict(
+                NOT_INVERTIBLE,
+                solver,
+                reason="the MILP is infeasible (solver claim)",
+                time=time.perf_counter() - t0,
+                stats=stats,
+            )
         if status not in ("optimal", "feasible"):
             why = "time limit reached" if status == "unknown" else f"solver status {status}"
-            return Verdict(UNKNOWN, solver, reason=why, time=time.perf_counter() - t0,
-                           stats=stats)
+            return Verdict(UNKNOWN, solver, reason=why, time=time.perf_counter() - t0, stats=stats)
         if enc.slack is not None and backend.value(enc.slack) <= 0 and status == "optimal":
-            return Verdict(NOT_INVERTIBLE, solver, reason="the largest slack below delta is 0 "
-                           "(solver claim): the bound is met only with equality",
-                           time=time.perf_counter() - t0, stats=stats)
+            return Verdict(
+                NOT_INVERTIBLE,
+                solver,
+                reason="the largest slack below delta is 0 "
+                "(solver claim): the bound is met only with equality",
+                time=time.perf_counter() - t0,
+                stats=stats,
+            )
         z = np.array([scale * backend.value(v) + shift for v, scale, shift in enc.latent])
         failures = []
         for how, cand in _candidates(problem, z):
             check = check_latent(problem, list(cand))
             if check.ok:
-                latent = [Fraction(v) for v in (cand.tolist() if isinstance(cand, np.ndarray)
-                                                else cand)]
+                latent = [
+                    Fraction(v) for v in (cand.tolist() if isinstance(cand, np.ndarray) else cand)
+                ]
                 stats["certificate"] = how
-                return Verdict(INVERTIBLE, solver, latent=latent, reason=f"latent {how}, "
-                               "verified exactly", time=time.perf_counter() - t0, stats=stats)
+                return Verdict(
+                    INVERTIBLE,
+                    solver,
+                    latent=latent,
+                    reason=f"latent {how}, verified exactly",
+                    time=time.perf_counter() - t0,
+                    stats=stats,
+                )
             failures.append(f"{how}: {check.reason}")
         if not (strict_lin and attempt == "feasibility"):
-            return Verdict(UNKNOWN, solver, reason="solver point failed the exact check ("
-                           + "; ".join(failures) + ")", time=time.perf_counter() - t0,
-                           stats=stats)
+            return Verdict(
+                UNKNOWN,
+                solver,
+                reason="solver point failed the exact check (" + "; ".join(failures) + ")",
+                time=time.perf_counter() - t0,
+                stats=stats,
+            )
     raise AssertionError("unreachable")
