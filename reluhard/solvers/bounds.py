@@ -231,7 +231,6 @@ def lp_tighten(problem: InversionProblem, bounds: Bounds, time_budget: float) ->
     t0 = time.perf_counter()
     layers = problem.network.layers
     lp = pywraplp.Solver.CreateSolver("GLOP")
-    inf = lp.infinity()
     xs = [
         lp.NumVar(float(lo), float(hi), "")
         for lo, hi in zip(bounds.latent_lo, bounds.latent_hi, strict=True)

@@ -24,10 +24,11 @@ The encoding (the same for all three, up to what each solver can state):
 CP-SAT needs integers throughout, so it takes networks with integer weights and biases and
 a discrete latent, or a real one that :func:`two_valued_latents` shows to take two integer
 values per coordinate (``sat-real``: bound propagation proves ``z in {-1, 1}^n``); on other
-real latents it refuses. Every point a solver returns is checked by :func:`reluhard.inversion.check_latent`
-in exact rational arithmetic before it is called INVERTIBLE; a point that fails is repaired
-(rounded for a discrete domain; decode -> check -> encode through the reduction when the
-source instance is embedded) or the verdict is UNKNOWN with the reason. Never a wrong YES.
+real latents it refuses. Every point a solver returns is checked by
+:func:`reluhard.inversion.check_latent` in exact rational arithmetic before it is called
+INVERTIBLE; a point that fails is repaired (rounded for a discrete domain; decode -> check
+-> encode through the reduction when the source instance is embedded) or the verdict is
+UNKNOWN with the reason. Never a wrong YES.
 """
 
 from __future__ import annotations
@@ -477,7 +478,7 @@ def _pair_sum_bounds(
             for v in [*tmin, *tmax, nlo[r], nhi[r], nxt.b[r]]
             if math.isfinite(v)
         )
-        for (key, c, lo, hi), a, b_ in zip(terms, tmin, tmax, strict=True):
+        for (key, c, _, _), a, b_ in zip(terms, tmin, tmax, strict=True):
             if key is None or c == 0:
                 continue
             t_lo = nlo[r] - nxt.b[r] - (smax - b_)
