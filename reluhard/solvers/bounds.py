@@ -150,7 +150,7 @@ def _backward_rows(W, b, plo, phi, alo, ahi):
     return np.maximum(alo, new_lo), np.minimum(ahi, new_hi)
 
 
-def propagate(problem: InversionProblem, sweeps: int = 3) -> Bounds:
+def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
     """Interval bounds for ``problem`` (see the module docstring). Raises
     :class:`InputError` for a ``real`` domain without a stated box."""
     box = problem.domain.bounds()
@@ -172,6 +172,7 @@ def propagate(problem: InversionProblem, sweeps: int = 3) -> Bounds:
     pre_hi: list = [None] * L
     post_lo: list = [None] * L
     post_hi: list = [None] * L
+    before = None
     for sweep in range(max(1, sweeps)):
         lo, hi = latent_lo, latent_hi
         for i, layer in enumerate(layers):
@@ -195,6 +196,10 @@ def propagate(problem: InversionProblem, sweeps: int = 3) -> Bounds:
                 latent_lo, latent_hi = alo, ahi
             else:
                 post_lo[i - 1], post_hi[i - 1] = alo, ahi
+        state = np.concatenate([latent_lo, latent_hi, *pre_lo, *pre_hi, *post_lo, *post_hi])
+        if before is not None and np.array_equal(state, before):
+            break  # a fixpoint: another sweep would change nothing
+        before = state
     bounds = Bounds(latent_lo, latent_hi, pre_lo, pre_hi, post_lo, post_hi)
     for name, lo, hi in (
         [("latent", latent_lo, latent_hi)]
