@@ -57,10 +57,8 @@ from __future__ import annotations
 
 import argparse
 import csv
-import datetime as _dt
 import json
 import os
-import platform
 import resource
 import statistics
 import subprocess
@@ -68,6 +66,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _machine import machine_info  # benchmarks/_machine.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results"
@@ -123,36 +123,6 @@ def _make_cnf(path: str, nclauses: int, nvars: int, seed: int) -> dict:
         "nliterals": int(cnf.literals.size),
         "bytes": os.path.getsize(path),
         "generate_seconds": time.perf_counter() - t0,
-    }
-
-
-def _machine_info() -> dict:
-    import numpy
-    import pysat
-    import scipy
-
-    import reluhard
-
-    cpu_model = platform.processor()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu_model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_model": cpu_model,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "python-sat": getattr(pysat, "__version__", "unknown"),
-        "reluhard": reluhard.__version__,
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
     }
 
 
@@ -212,7 +182,7 @@ def _worker(args: argparse.Namespace) -> None:
     if args.worker == "generate":
         result = _make_cnf(args.cnf, args.clauses, args.vars, args.seed)
     elif args.worker == "info":
-        result = _machine_info()
+        result = machine_info()
     else:
         result = {"tool": args.worker}
         if args.worker == "pysat":

@@ -66,16 +66,16 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import datetime as _dt
 import glob
 import json
 import os
-import platform
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from _machine import machine_info  # benchmarks/_machine.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results"
@@ -112,38 +112,6 @@ def _natural_key(path: Path) -> list:
 
 def _family(name: str) -> str:
     return name.split("-", 1)[0]
-
-
-def _machine_info() -> dict:
-    import numpy
-    import ortools
-    import pysat
-    import scipy
-
-    import reluhard
-
-    cpu_model = platform.processor()
-    try:
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu_model = line.split(":", 1)[1].strip()
-                    break
-    except OSError:
-        pass
-    return {
-        "platform": platform.platform(),
-        "machine": platform.machine(),
-        "cpu_model": cpu_model,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        "numpy": numpy.__version__,
-        "scipy": scipy.__version__,
-        "ortools": ortools.__version__,
-        "python-sat": getattr(pysat, "__version__", "unknown"),
-        "reluhard": reluhard.__version__,
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-    }
 
 
 @contextlib.contextmanager
@@ -653,7 +621,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from reluhard.problems.dimacs_cnf import read_cnf
 
-    machine = _machine_info()
+    machine = machine_info()
     combos = [(v, b) for v in REDUCTIONS for b in backends]
     print(
         f"milp_vs_sat: {len(paths)} instances, back ends {', '.join(backends)}, "

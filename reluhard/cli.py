@@ -26,8 +26,13 @@ def _param(text: str) -> tuple[str, str]:
 
 
 def _add_reduce_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)")
+    _add_source_args(p)
     p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
+
+
+def _add_source_args(p: argparse.ArgumentParser) -> None:
+    """INPUT and how to reduce it: shared by `reduce` and `solve`."""
+    p.add_argument("input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)")
     p.add_argument(
         "--via", metavar="NAME", help="reduction (default for a CNF: sat-sign); see `reluhard list`"
     )
@@ -218,21 +223,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--print-latent", action="store_true", help="print the latent on v lines")
     p.set_defaults(func=_invert)
     p = sub.add_parser("solve", help="reduce, invert, decode and check: a SAT solver's answer")
-    p.add_argument("input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)")
-    p.add_argument("--via", metavar="NAME", help="reduction (default for a CNF: sat-sign)")
-    p.add_argument(
-        "--param",
-        metavar="KEY=VALUE",
-        type=_param,
-        action="append",
-        default=[],
-        help="reduction parameter (repeatable)",
-    )
-    p.add_argument(
-        "--allow-count-mismatch",
-        action="store_true",
-        help="accept a clause count that differs from the 'p cnf' header (warns)",
-    )
+    _add_source_args(p)
     _add_solver_args(p)
     p.set_defaults(func=_solve)
     p = sub.add_parser("list", help="list reductions and solvers")
