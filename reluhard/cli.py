@@ -1,4 +1,4 @@
-"""Command line: ``reduce`` and ``reluhard {reduce,info,invert,solve,list}``.
+"""Command line: ``reduce`` and ``reluhard {reduce,info,invert,solve,explain,scaling,list}``.
 
 Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
 (``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
@@ -16,6 +16,7 @@ from . import __version__, netfile, pipeline, reductions, solution, solvers
 from .errors import InputError
 from .inversion import InversionProblem
 from .problems.dimacs_cnf import ClauseCountWarning
+from .teaching import explain
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -226,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_args(p)
     _add_solver_args(p)
     p.set_defaults(func=_solve)
+    p = sub.add_parser("explain", help="walk through a reduction on a small instance")
+    explain.add_arguments(p)
+    p.set_defaults(func=explain.run)
     p = sub.add_parser("list", help="list reductions and solvers")
     p.set_defaults(func=_list)
     return parser
