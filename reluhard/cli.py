@@ -16,7 +16,7 @@ from . import __version__, netfile, pipeline, reductions, solution, solvers
 from .errors import InputError
 from .inversion import InversionProblem
 from .problems.dimacs_cnf import ClauseCountWarning
-from .teaching import explain
+from .teaching import explain, scaling
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -230,6 +230,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("explain", help="walk through a reduction on a small instance")
     explain.add_arguments(p)
     p.set_defaults(func=explain.run)
+    p = sub.add_parser("scaling", help="measure the 2^n wall: brute force vs MILP vs CaDiCaL")
+    scaling.add_arguments(p)
+    p.set_defaults(func=scaling.run)
     p = sub.add_parser("list", help="list reductions and solvers")
     p.set_defaults(func=_list)
     return parser
