@@ -68,14 +68,15 @@ import contextlib
 import csv
 import glob
 import json
-import os
 import re
 import statistics
 import sys
 import time
 from pathlib import Path
 
-from _machine import machine_info  # benchmarks/_machine.py, beside this script
+from _machine import machine_info
+
+from reluhard.fds import redirected  # benchmarks/_machine.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results"
@@ -112,28 +113,6 @@ def _natural_key(path: Path) -> list:
 
 def _family(name: str) -> str:
     return name.split("-", 1)[0]
-
-
-@contextlib.contextmanager
-def _quiet_stdout():
-    """Silence what native code writes to file descriptor 1 (HiGHS's banner)."""
-    sys.stdout.flush()
-    try:
-        saved = os.dup(1)
-    except OSError:  # no usable fd 1: nothing to silence
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            import ctypes
-
-            ctypes.CDLL(None).fflush(None)  # C stdio buffers go to /dev/null, not later
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 def _loud(msg: str) -> None:
@@ -193,7 +172,7 @@ def _warm_up(backends: list[str]) -> None:
     for via in REDUCTIONS:
         problem = reduce_instance(cnf, via=via)
         for b in backends:
-            with contextlib.suppress(Exception), _quiet_stdout():
+            with contextlib.suppress(Exception), redirected({1: None}):
                 milp.solve(problem, solver=b, time_limit=10)
 
 
@@ -211,7 +190,7 @@ def _measure(cnf, name: str, via: str, backend: str, time_limit: float, sat: boo
     row["build_seconds"] = time.perf_counter() - t0
     row.update(solve_seconds=None, status=None, agrees=None, model_checks=None, reason="")
     try:
-        with _quiet_stdout():
+        with redirected({1: None}):
             verdict = milp.solve(problem, solver=backend, time_limit=time_limit)
     except InputError as e:  # the back end refuses this network (cpsat on sat-real)
         row.update(status="n/a", reason=str(e))

@@ -33,10 +33,7 @@ UNKNOWN with the reason. Never a wrong YES.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
-import sys
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -45,6 +42,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError
+from ..fds import redirected
 from ..inversion import InversionProblem, check_latent
 from .bounds import Bounds, propagate
 from .bounds import lp_tighten as lp_bounds
@@ -55,23 +53,6 @@ SUBSTITUTE_MAX_TERMS = 8  # an active unit with a longer expression gets its own
 
 
 # ------------------------------------------------------------------------ solver adapters
-
-
-@contextlib.contextmanager
-def _stdout_to_stderr():
-    """Send what native code writes to file descriptor 1 to descriptor 2 meanwhile."""
-    try:
-        sys.stdout.flush()
-        saved = os.dup(1)
-    except (OSError, ValueError, AttributeError):
-        yield
-        return
-    try:
-        os.dup2(2, 1)
-        yield
-    finally:
-        os.dup2(saved, 1)
-        os.close(saved)
 
 
 class _CpSat:
@@ -140,7 +121,7 @@ class _LinearSolver:
         self.pl = pywraplp
         self.name = backend.lower()
         key = {"scip": "SCIP", "highs": "HIGHS_MIXED_INTEGER_PROGRAMMING"}[self.name]
-        with _stdout_to_stderr():  # HiGHS prints a banner on stdout, where `s` lines go
+        with redirected({1: 2}):  # HiGHS prints a banner on stdout, where `s` lines go
             self.m = pywraplp.Solver.CreateSolver(key)
         if self.m is None:
             raise InputError(
@@ -169,7 +150,8 @@ class _LinearSolver:
     def solve(self, time_limit):
         if time_limit is not None:
             self.m.SetTimeLimit(int(max(0.01, time_limit) * 1000))
-        status = self.m.Solve()
+        with redirected({1: 2}):  # HiGHS prints its banner when it first solves
+            status = self.m.Solve()
         pl = self.pl.Solver
         return {
             pl.OPTIMAL: "optimal",

@@ -90,6 +90,7 @@ from pathlib import Path
 import numpy as np
 
 from ..errors import InputError
+from ..fds import redirected
 from ..inversion import InversionProblem, check_latent
 from ..solvers import brute
 
@@ -327,33 +328,6 @@ def instance_seed(seed: int, n: int, index: int) -> int:
     return int(np.random.SeedSequence([seed, n, index]).generate_state(1)[0])
 
 
-@contextlib.contextmanager
-def _quiet_native():
-    """Send what native code writes to file descriptors 1 and 2 to /dev/null meanwhile
-    (HiGHS's banner; it would garble the progress bar)."""
-    try:
-        sys.stdout.flush()
-        sys.stderr.flush()
-        saved = (os.dup(1), os.dup(2))
-    except (OSError, ValueError, AttributeError):
-        yield
-        return
-    try:
-        with open(os.devnull, "w") as null:
-            os.dup2(null.fileno(), 1)
-            os.dup2(null.fileno(), 2)
-        yield
-    finally:
-        with contextlib.suppress(Exception):
-            import ctypes
-
-            ctypes.CDLL(None).fflush(None)
-        os.dup2(saved[0], 1)
-        os.dup2(saved[1], 2)
-        os.close(saved[0])
-        os.close(saved[1])
-
-
 def _cadical(cnf) -> tuple[str, float, float, str]:
     """(verdict, CPU seconds, wall seconds, detail): the fastest of :data:`CADICAL_RUNS`
     ``solve()`` calls on fresh solvers, by each clock (loading the clauses is not timed)."""
@@ -394,7 +368,7 @@ def _milp(cnf, problem: InversionProblem, via: str, name: str, time_limit: float
     from ..problems.cnf import check
 
     try:
-        with _quiet_native():
+        with redirected({1: None, 2: None}):  # HiGHS banner vs progress bar
             c0 = time.process_time()
             v = solvers.solve(problem, name, time_limit=time_limit)
             cpu = time.process_time() - c0
