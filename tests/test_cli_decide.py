@@ -91,3 +91,23 @@ def test_unknown_solver_is_one_line(capsys):
 def test_list_names_backends(capsys):
     code, out, _ = run(capsys, ["list"])
     assert code == 0 and all(name in out for name in ("cpsat", "scip", "highs", "brute", "auto"))
+
+
+def test_stdout_holds_only_competition_lines():
+    """Native solver output (HiGHS prints a banner) never reaches stdout."""
+    import subprocess
+    import sys
+
+    exe = Path(sys.executable).parent / "reluhard"
+    for solver in ("highs", "scip", "cpsat"):
+        proc = subprocess.run(
+            [str(exe), "solve", str(UNSAT), "--solver", solver],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert proc.returncode == 20
+        assert all(line[:2] in ("c ", "s ", "v ") for line in proc.stdout.splitlines()), (
+            solver,
+            proc.stdout,
+        )
