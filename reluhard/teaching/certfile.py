@@ -1,0 +1,105 @@
+"""Reading the certificate for ``reluhard explain --cert``: a DIMACS model (as SAT
+solvers print it) or a solution JSON, with errors naming the file and line.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+
+from ..errors import InputError
+
+_INT = re.compile(r"^[+-]?\d+$")
+
+
+def read_certificate(path: str | os.PathLike, nvars: int | None = None) -> list[int]:
+    """An assignment from ``path``: a DIMACS model (whitespace-separated signed integers;
+    ``c`` comment lines, an ``s SATISFIABLE`` line, ``v`` prefixes and a final ``0`` allowed,
+    so a SAT solver's output works) or a solution JSON (``reluhard solve -o``) with a
+    ``certificate`` list. Bad content raises :class:`InputError` with the file and line."""
+    from ..problems.textio import read_bytes
+
+    name = os.fspath(path)
+    raw = read_bytes(name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InputError(name, line, "not a text file (invalid UTF-8)") from None
+    if text.lstrip().startswith("{"):
+        return _read_json_cert(name, text, nvars)
+    lits: list[int] = []
+    seen: dict[int, tuple[int, int]] = {}
+    ended = None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith("c") or s.startswith("%"):
+            continue
+        if s.startswith("s"):
+            word = s[1:].strip().upper()
+            if word in ("UNSATISFIABLE", "UNKNOWN"):
+                raise InputError(name, lineno, f"the solver output says {word}: no model in it")
+            continue
+        toks = s.split()
+        if toks[0] == "v":
+            toks = toks[1:]
+        elif toks[0].startswith("v") and _INT.match(toks[0][1:]):
+            toks[0] = toks[0][1:]
+        for tok in toks:
+            if ended is not None:
+                raise InputError(name, lineno, f"'{tok}' after the terminating 0 (on line {ended})")
+            if not _INT.match(tok):
+                raise InputError(
+                    name,
+                    lineno,
+                    f"'{tok}' is not a literal (expected signed integers, optional 'v' "
+                    "prefix, final 0)",
+                )
+            if tok.lstrip("+") == "-0" or re.fullmatch(r"-0+", tok):
+                raise InputError(name, lineno, "'-0' is not a literal")
+            v = int(tok)
+            if v == 0:
+                ended = lineno
+                continue
+            _add_literal(name, lineno, v, nvars, seen)
+            lits.append(v)
+    if not lits:
+        raise InputError(name, None, "no literals found (expected a DIMACS model like '1 -2 3 0')")
+    return lits
+
+
+def _add_literal(name, lineno, v: int, nvars, seen: dict) -> None:
+    if nvars is not None and abs(v) > nvars:
+        raise InputError(name, lineno, f"literal {v} exceeds the formula's {nvars} variables")
+    prev = seen.get(abs(v))
+    if prev is not None and prev[0] != v:
+        where = f" (line {prev[1]} has {prev[0]})" if prev[1] else ""
+        raise InputError(name, lineno, f"variable {abs(v)} is assigned both true and false{where}")
+    seen[abs(v)] = (v, lineno)
+
+
+def _read_json_cert(name: str, text: str, nvars: int | None) -> list[int]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(name, e.lineno, f"invalid JSON: {e.msg}") from None
+    line = None
+    for i, s in enumerate(text.splitlines(), 1):
+        if '"certificate"' in s:
+            line = i
+            break
+    if not isinstance(data, dict) or "certificate" not in data:
+        raise InputError(name, 1, 'JSON without a "certificate" field (expected a solution file)')
+    cert = data["certificate"]
+    if cert is None:
+        answer = data.get("answer", "no model")
+        raise InputError(name, line, f"the solution has no certificate (answer: {answer})")
+    if not isinstance(cert, list) or not all(
+        isinstance(v, int) and not isinstance(v, bool) and v != 0 for v in cert
+    ):
+        raise InputError(name, line, '"certificate" must be a list of nonzero integers')
+    seen: dict = {}
+    for v in cert:
+        _add_literal(name, line, v, nvars, seen)
+    return list(cert)
