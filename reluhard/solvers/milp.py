@@ -543,26 +543,27 @@ BACKENDS = ("cpsat", "scip", "highs")
 DEFAULT = "auto"  # cpsat where it applies (fastest on the SATLIB sets), else scip
 
 
+def _cpsat_refusal(problem: InversionProblem, two: dict | None) -> str:
+    """Why CP-SAT cannot state ``problem`` exactly ("" if it can); ``two`` from
+    :func:`two_valued_latents`, or ``None`` when not computed (infeasible bounds)."""
+    if not _integral_network(problem):
+        return "solver 'cpsat' needs integer weights, biases and target (use scip or highs)"
+    if problem.domain.is_discrete or two is None:
+        return ""
+    if len(two) < problem.n or not all(float(v).is_integer() for vs in two.values() for v in vs):
+        return (
+            "solver 'cpsat' works over the integers: it needs a sign or binary latent (or "
+            "a real one that bound propagation shows to be integer two-valued), not this "
+            f"'{problem.domain.kind}' one (use scip or highs)"
+        )
+    return ""
+
+
 def _make_backend(name: str, problem: InversionProblem, two: dict):
     if name == "cpsat":
-        if not problem.domain.is_discrete:
-            if len(two) < problem.n or not all(
-                float(v).is_integer() for vs in two.values() for v in vs
-            ):
-                raise InputError(
-                    None,
-                    None,
-                    "solver 'cpsat' works over the integers: it "
-                    "needs a sign or binary latent (or a real one that bound "
-                    "propagation shows to be integer two-valued), not this "
-                    f"'{problem.domain.kind}' one (use scip or highs)",
-                )
-        if not _integral_network(problem):
-            raise InputError(
-                None,
-                None,
-                "solver 'cpsat' needs integer weights, biases and target (use scip or highs)",
-            )
+        refusal = _cpsat_refusal(problem, two)
+        if refusal:
+            raise InputError(None, None, refusal)
         return _CpSat()
     return _LinearSolver(name)
 
@@ -600,18 +601,13 @@ def solve(
     """Decide ``problem`` with MILP back end ``solver`` (``cpsat``, ``scip``, ``highs``, or
     ``auto``: cpsat where it applies, else scip). ``lp_tighten`` > 0 spends up to that many
     seconds tightening the bounds of unstable units by LP (:func:`bounds.lp_tighten`)."""
-    if solver == "auto":
-        try:
-            return solve(problem, solver="cpsat", time_limit=time_limit, lp_tighten=lp_tighten)
-        except InputError as e:
-            if "'cpsat'" not in str(e):
-                raise
-            return solve(problem, solver="scip", time_limit=time_limit, lp_tighten=lp_tighten)
     t0 = time.perf_counter()
-    if solver not in BACKENDS:
+    if solver not in (*BACKENDS, "auto"):
         raise InputError(
             None, None, f"unknown MILP solver '{solver}' (known: {', '.join(BACKENDS)})"
         )
+    if solver == "auto" and problem.n == 0:
+        solver = "cpsat"
     if problem.n == 0:  # one latent, the empty one: decide it exactly (no model to solve)
         check = check_latent(problem, [])
         return Verdict(
@@ -632,8 +628,10 @@ def solve(
     two, why = ({}, "") if problem.domain.is_discrete else two_valued_latents(problem, bounds)
     stats["bounds_time"] = time.perf_counter() - t0
     infeasible = bounds.infeasible or why
-    if infeasible and solver == "cpsat" and not _integral_network(problem):
-        _make_backend(solver, problem, {})  # the refusal it would give with feasible bounds
+    if solver == "auto":
+        solver = "scip" if _cpsat_refusal(problem, None if infeasible else two) else "cpsat"
+    if infeasible and solver == "cpsat" and _cpsat_refusal(problem, None):
+        raise InputError(None, None, _cpsat_refusal(problem, None))
     if infeasible:
         return Verdict(
             NOT_INVERTIBLE, solver, reason=infeasible, time=time.perf_counter() - t0, stats=stats
