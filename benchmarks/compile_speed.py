@@ -67,7 +67,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from _machine import machine_info  # benchmarks/_machine.py, beside this script
+from _common import machine_info, print_table, verdict  # benchmarks/_common.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results"
@@ -269,18 +269,7 @@ def _print_table(rows: list[tuple[str, dict]]) -> None:
         ]
         for name, s in rows
     ]
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    for r in [header, ["-" * w for w in widths], *body]:
-        print(
-            "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(r, widths, strict=True))
-            )
-        )
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
+    print_table(header, body)
 
 
 def _write_csv(path: Path, rows: list[tuple[str, dict, dict]], machine: dict) -> None:
@@ -432,17 +421,17 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(
         f"ratio reduce/pysat-parse = {ratio:.2f} (target <= {SPEED_TARGET:.1f})  "
-        f"{_verdict(speed_ok)}"
+        f"{verdict(speed_ok)}"
     )
     print(
         f"peak memory reduce = {ours['peak_rss_bytes'] / MIB:.1f} MiB (target < 1 GiB)  "
-        f"{_verdict(mem_ok)}"
+        f"{verdict(mem_ok)}"
     )
     print(
         f"output size: {bpl_full:.3f} bytes/literal at {nlits:,} literals, "
         f"{bpl_half:.3f} at {half['nliterals']:,} (half size, same density): differ by "
         f"{100 * rel:.1f}% (target <= {100 * LINEAR_TOLERANCE:.0f}%: linear in literals)  "
-        f"{_verdict(linear_ok)}"
+        f"{verdict(linear_ok)}"
     )
     info = {}
     for via in VIAS:

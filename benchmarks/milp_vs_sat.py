@@ -74,9 +74,9 @@ import sys
 import time
 from pathlib import Path
 
-from _machine import machine_info
+from _common import machine_info, print_table, verdict
 
-from reluhard.fds import redirected  # benchmarks/_machine.py, beside this script
+from reluhard.fds import redirected  # benchmarks/_common.py, beside this script
 
 HERE = Path(__file__).resolve().parent
 DEFAULT_OUT = HERE / "results"
@@ -365,18 +365,7 @@ def _print_table(instances: list[dict], combos: list[tuple[str, str]]) -> None:
             row = next(r for r in inst["rows"] if r["reduction"] == v and r["backend"] == b)
             cells.append(_cell(row, inst["cadical_seconds"]))
         body.append(cells)
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    for r in [header, ["-" * w for w in widths], *body]:
-        print(
-            "  ".join(
-                c.ljust(w) if i == 0 else c.rjust(w)
-                for i, (c, w) in enumerate(zip(r, widths, strict=True))
-            )
-        )
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
+    print_table(header, body)
 
 
 def _print_summary(summary: dict, backends: list[str]) -> None:
@@ -386,7 +375,7 @@ def _print_summary(summary: dict, backends: list[str]) -> None:
         extra = f", {cens} with T/O counted at the time limit: a lower bound" if cens else ""
         print(
             f"  median {key} = {_fmt(t['median'])} (target {t['target']}, n = {t['n']}{extra})"
-            f"  {_verdict(t['pass'])}"
+            f"  {verdict(t['pass'])}"
         )
     print("  (info) per back end, medians:")
     for b in backends:

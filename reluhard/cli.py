@@ -80,8 +80,7 @@ def _summary(problem: InversionProblem) -> str:
 
 
 def _info(args: argparse.Namespace) -> int:
-    problem = netfile.read(args.network)
-    meta, _ = netfile.read_meta(args.network)
+    problem, meta = netfile.read_with_meta(args.network)
     red = problem.reduction
     print(f"file       {args.network}  ({meta['schema']}, written by {meta.get('tool', '?')})")
     params = red.get("params") or {}

@@ -203,6 +203,11 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
 
 def read(path: str | os.PathLike) -> InversionProblem:
     """Read a network file written by :func:`write` (or any valid ``reluhard.net/1``)."""
+    return read_with_meta(path)[0]
+
+
+def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
+    """:func:`read`, also returning the parsed ``meta`` (one pass over the file)."""
     name = os.fspath(path)
     meta, arrays = read_meta(name)
     try:
@@ -230,7 +235,7 @@ def read(path: str | os.PathLike) -> InversionProblem:
                 raise ValueError(f"unknown source kind {s['kind']!r}")
             instance = KINDS[s["kind"]].from_arrays(src_arrays, s.get("meta", {}))
             source = Source(s["kind"], instance, s.get("sha256", ""), s.get("name", ""))
-        return InversionProblem(
+        problem = InversionProblem(
             Network(tuple(layers)),
             arrays["target"],
             Domain.from_json(meta["domain"]),
@@ -241,3 +246,4 @@ def read(path: str | os.PathLike) -> InversionProblem:
     except (KeyError, ValueError, TypeError, IndexError, AttributeError) as e:
         what = f"missing entry {e}" if isinstance(e, KeyError) else str(e)
         raise InputError(name, None, f"inconsistent network file: {what}") from None
+    return problem, meta

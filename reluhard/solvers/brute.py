@@ -40,6 +40,22 @@ def _magnitude(problem: InversionProblem) -> float:
     return total + float(np.abs(problem.target).max(initial=0.0))
 
 
+def tolerance(problem: InversionProblem) -> float:
+    """The float filter's tolerance: relative ``1e-6`` of the magnitudes in the network."""
+    return 1e-6 * _magnitude(problem)
+
+
+def hits(D: np.ndarray, query, tol: float) -> np.ndarray:
+    """Rows of the differences ``D = G(Z) - x`` that may meet ``query`` (a float filter,
+    loose by ``tol``; every hit is then decided exactly)."""
+    if query.kind == "exact":
+        return np.max(np.abs(D), axis=1, initial=0.0) <= tol
+    if query.p == "inf":
+        return np.max(np.abs(D), axis=1, initial=0.0) <= query.delta * (1 + 1e-9) + tol
+    norm = np.sum(np.abs(D) ** int(query.p), axis=1) ** (1.0 / int(query.p))
+    return norm <= query.delta * (1 + 1e-9) + tol * D.shape[1]
+
+
 def solve(problem: InversionProblem, *, time_limit: float | None = None) -> Verdict:
     """Decide ``problem`` by trying every latent of its discrete domain."""
     t0 = time.perf_counter()
@@ -54,7 +70,7 @@ def solve(problem: InversionProblem, *, time_limit: float | None = None) -> Verd
     if n > MAX_N:
         raise InputError(None, None, f"solver 'brute' enumerates 2^n latents; n = {n} > {MAX_N}")
     net, x, q = problem.network, problem.target, problem.query
-    tol = 1e-6 * _magnitude(problem)
+    tol = tolerance(problem)
     width = max(net.widths)
     chunk = max(1, min(1 << n, CHUNK_ELEMENTS // max(width, 1)))
     shifts = np.arange(n, dtype=np.int64)
@@ -72,13 +88,7 @@ def solve(problem: InversionProblem, *, time_limit: float | None = None) -> Verd
         k = np.arange(start, min(start + chunk, 1 << n), dtype=np.int64)
         Z = np.where((k[:, None] >> shifts) & 1, hi, lo)
         D = net(Z) - x
-        if q.kind == "exact":
-            hit = np.max(np.abs(D), axis=1, initial=0.0) <= tol
-        elif q.p == "inf":
-            hit = np.max(np.abs(D), axis=1, initial=0.0) <= q.delta * (1 + 1e-9) + tol
-        else:
-            norm = np.sum(np.abs(D) ** int(q.p), axis=1) ** (1.0 / int(q.p))
-            hit = norm <= q.delta * (1 + 1e-9) + tol * D.shape[1]
+        hit = hits(D, q, tol)
         tried += k.size
         for i in np.flatnonzero(hit):
             candidates += 1

@@ -201,17 +201,6 @@ def _vertex_values(problem: InversionProblem) -> tuple[int, int]:
     )
 
 
-def _hits(D: np.ndarray, problem: InversionProblem, tol: float) -> np.ndarray:
-    """Float filter of :func:`reluhard.solvers.brute.solve`, on a block of differences."""
-    q = problem.query
-    if q.kind == "exact":
-        return np.max(np.abs(D), axis=1, initial=0.0) <= tol
-    if q.p == "inf":
-        return np.max(np.abs(D), axis=1, initial=0.0) <= q.delta * (1 + 1e-9) + tol
-    norm = np.sum(np.abs(D) ** int(q.p), axis=1) ** (1.0 / int(q.p))
-    return norm <= q.delta * (1 + 1e-9) + tol * D.shape[1]
-
-
 _BLAS_THREAD_SYMBOLS = (
     ("openblas_get_num_threads", "openblas_set_num_threads"),
     ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
@@ -282,7 +271,7 @@ def _count_inverting(
     if n > brute.MAX_N:
         raise InputError(None, None, f"brute force enumerates 2^n latents; n = {n} > {brute.MAX_N}")
     net, x = problem.network, problem.target
-    tol = 1e-6 * brute._magnitude(problem)
+    tol = brute.tolerance(problem)
     first, rest = net.layers[0], net.layers[1:]
     W = first.W.toarray() if first.sparse else np.asarray(first.W)
     L = min(n, max(0, int(math.log2(max(1, BLOCK_ELEMENTS // max(net.widths))))))
@@ -305,7 +294,7 @@ def _count_inverting(
             A = first.act(buf)
         for layer in rest:
             A = layer.act(layer.pre(A))
-        for i in np.flatnonzero(_hits(A - x, problem, tol)):
+        for i in np.flatnonzero(brute.hits(A - x, problem.query, tol)):
             candidates += 1
             k = (h << L) | int(i)
             z = [hi if (k >> j) & 1 else lo for j in range(n)]
