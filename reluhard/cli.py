@@ -12,7 +12,8 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__, netfile, pipeline, reductions, solution, solvers
+from . import __version__, netfile, pipeline, reductions, solvers
+from .certs import certificate as solution
 from .errors import InputError
 from .inversion import InversionProblem
 from .problems.dimacs_cnf import ClauseCountWarning

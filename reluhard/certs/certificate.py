@@ -17,9 +17,9 @@ import json
 import os
 from typing import Any
 
-from .errors import InputError
-from .inversion import InversionProblem
-from .solvers.verdict import INVERTIBLE, SAT_STYLE, Verdict
+from ..errors import InputError
+from ..inversion import InversionProblem
+from ..solvers.verdict import INVERTIBLE, SAT_STYLE, Verdict
 
 SCHEMA = "reluhard.solution/1"
 
@@ -68,8 +68,8 @@ def certify(problem: InversionProblem, verdict: Verdict) -> tuple[Any, list[str]
     checks = ["latent verified exactly (rational arithmetic)"]
     if verdict.status != INVERTIBLE or problem.source is None:
         return None, checks if verdict.status == INVERTIBLE else []
-    from . import reductions
-    from .problems import KINDS
+    from .. import reductions
+    from ..problems import KINDS
 
     red = reductions.REGISTRY.get(problem.reduction.get("name", ""))
     if red is None:
