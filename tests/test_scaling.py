@@ -16,6 +16,7 @@ from reluhard import reductions
 from reluhard.errors import InputError
 from reluhard.pipeline import reduce_instance
 from reluhard.problems.cnf import CNF, check, random_kcnf
+from reluhard.progress import Progress
 from reluhard.teaching import scaling
 
 
@@ -219,14 +220,14 @@ class _Tty(io.StringIO):
 
 def test_progress_bar_tty_and_not():
     tty = _Tty()
-    bar = scaling.Progress(tty)
+    bar = Progress(tty)
     bar.update(0.5, "n=20 #1 brute")
     bar.finish("done")
     text = tty.getvalue()
     assert text.startswith("\r[") and "50%" in text and text.endswith("done\n")
 
     plain = io.StringIO()
-    bar = scaling.Progress(plain)
+    bar = Progress(plain)
     bar.update(0.5, "n=20 #1 brute")
     bar.finish("done")
     assert plain.getvalue() == "done\n"

@@ -74,12 +74,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import datetime as _dt
 import functools
 import json
 import math
-import os
-import platform
 import statistics
 import sys
 import time
@@ -92,6 +89,8 @@ import numpy as np
 from ..errors import InputError
 from ..fds import redirected
 from ..inversion import InversionProblem, check_latent
+from ..machine import machine_info
+from ..progress import Progress
 from ..solvers import brute
 
 # ------------------------------------------------------------------------------ defaults
@@ -571,72 +570,7 @@ def fits(rows: Sequence[dict], time_limit: float, floor: float = TIME_FLOOR) -> 
     return {m: fit(list(d), list(d.values()), floor) for m, d in medians(rows, time_limit).items()}
 
 
-# ------------------------------------------------------------------------------ progress
-
-
-class Progress:
-    """A one-line progress bar on stderr, redrawn with ``\\r`` on a terminal; elsewhere
-    silent until :meth:`finish` prints one final line."""
-
-    def __init__(self, stream=None, width: int = 28):
-        self.stream = stream if stream is not None else sys.stderr
-        self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
-        self.width = width
-        self.t0 = time.perf_counter()
-        self.last = -1.0
-        self.frac = 0.0
-
-    def update(self, frac: float, label: str = "") -> None:
-        self.frac = min(max(frac, 0.0), 1.0)
-        now = time.perf_counter()
-        if not self.tty or (now - self.last < 0.1 and frac < 1.0):
-            return
-        self.last = now
-        filled = int(round(self.width * self.frac))
-        bar = "#" * filled + "." * (self.width - filled)
-        elapsed = now - self.t0
-        eta = f", ~{elapsed * (1 - self.frac) / self.frac:.0f} s left" if self.frac > 0.02 else ""
-        line = f"[{bar}] {100 * self.frac:3.0f}%  {label:<18.18s} {elapsed:.0f} s{eta}"
-        self.stream.write("\r" + line.ljust(78)[:78])
-        self.stream.flush()
-
-    def finish(self, message: str) -> None:
-        sys.stdout.flush()
-        self.stream.write(("\r" + " " * 78 + "\r" if self.tty else "") + message + "\n")
-        self.stream.flush()
-
-
 # -------------------------------------------------------------------------------- output
-
-
-def machine_info() -> dict:
-    """Platform, CPU, Python and package versions, and the date (UTC)."""
-    from importlib import metadata
-
-    from .. import __version__
-
-    cpu = platform.processor()
-    with contextlib.suppress(OSError):
-        with open("/proc/cpuinfo") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    cpu = line.split(":", 1)[1].strip()
-                    break
-    versions = {}
-    for pkg in ("numpy", "scipy", "ortools", "python-sat"):
-        try:
-            versions[pkg] = metadata.version(pkg)
-        except metadata.PackageNotFoundError:
-            versions[pkg] = None
-    return {
-        "platform": platform.platform(),
-        "cpu_model": cpu,
-        "cpu_count": os.cpu_count(),
-        "python": platform.python_version(),
-        **versions,
-        "reluhard": __version__,
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-    }
 
 
 def _tick_seconds(t: float, _pos=None) -> str:

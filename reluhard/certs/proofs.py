@@ -1,0 +1,229 @@
+"""DRUP proofs of unsatisfiability: produced by python-sat's proof-logging solvers and
+checked by a verified checker.
+
+A SAT solver's "UNSAT" is a claim; a DRUP proof (Heule, Hunt and Wetzler, "Trimming while
+checking clausal proofs", FMCAD 2013; format as in the SAT competition) turns it into a
+certificate: every added lemma must follow from the formula and the earlier lemmas by unit
+propagation (RUP), and at the end unit propagation must derive the empty clause.
+
+The checker is the ``drup`` package (PyPI, ``drup`` 1.2.x, Fredrikson et al.,
+https://github.com/cmu-transparency/verified_rup): its core is written and proved correct in
+Why3 and extracted to OCaml, so trusting it means trusting the Why3 specification, the
+extraction and OCaml, not a hand-written C checker. It was chosen over DRAT-trim (not on
+PyPI, unverified) with these properties checked here (``tests/test_proofs.py``):
+
+- it rejects an empty or truncated proof of a formula that unit propagation does not refute,
+  and a lemma that is not RUP (or RAT);
+- it accepts RAT lemmas too, so DRAT proofs from lingeling pass;
+- it ignores deletion lines (``d ...``). That is sound: the checker then works with a superset
+  of the clauses, all implied by the formula, and RUP is monotone in the clause set. It makes
+  checking slower (quadratic-looking growth on long proofs: about 10 s for a 4,000-lemma
+  proof) and could only make a RAT check fail, never pass, that would otherwise pass;
+- it reads text proofs only; binary DRAT is refused with a clear message here.
+
+Its wheel ships a prebuilt Linux x86-64 library; elsewhere it needs OCaml and Why3 to build.
+Where it is not installed, :func:`check_proof` answers ``UNCHECKED`` and says why; nothing
+here ever reports a proof as checked without running the checker.
+
+Known-broken proof output (found by ``reluhard crosscheck``; see the README):
+:data:`KNOWN_BROKEN_PROOFS`.
+
+>>> from reluhard.problems.cnf import CNF
+>>> f = CNF.from_clauses([[1, 2], [-1, 2], [1, -2], [-1, -2]])
+>>> sat, model, proof = solve_with_proof(f)
+>>> sat, model
+(False, None)
+>>> check_proof(f, proof).status
+'VALID'
+>>> check_proof(f, []).status     # unit propagation alone does not refute f
+'INVALID'
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ..problems.cnf import CNF
+
+DEFAULT_SOLVER = "cadical195"
+CHECKER = "drup (verified DRUP/DRAT checker, Why3 extracted to OCaml)"
+
+VALID = "VALID"
+INVALID = "INVALID"
+UNCHECKED = "UNCHECKED"
+
+#: python-sat solvers whose proof output is wrong, with the evidence.
+KNOWN_BROKEN_PROOFS = {
+    "maplesat": "python-sat's MapleSAT writes every proof variable shifted by +1 "
+    "(uuf75-01: the proof mentions variable 76 of 75; with every literal moved back by one "
+    "the same proof checks VALID)",
+}
+
+
+@dataclass(frozen=True)
+class ProofCheck:
+    """The outcome of checking a proof: ``status`` is VALID, INVALID or UNCHECKED."""
+
+    status: str
+    reason: str = ""
+    lemmas: int = 0
+    deletions: int = 0
+    time: float = 0.0
+    checker: str = CHECKER
+
+    @property
+    def valid(self) -> bool:
+        return self.status == VALID
+
+    def to_json(self) -> dict:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "lemmas": self.lemmas,
+            "deletions": self.deletions,
+            "time": self.time,
+            "checker": self.checker,
+        }
+
+
+def checker_version() -> str | None:
+    """The installed ``drup`` version, or None where it is missing or fails to load."""
+    try:
+        import importlib.metadata
+
+        import drup  # noqa: F401
+    except Exception:
+        return None
+    return importlib.metadata.version("drup")
+
+
+def can_log_proofs(solver: str) -> bool:
+    """Whether python-sat's ``solver`` accepts ``with_proof=True``."""
+    from pysat.solvers import Solver
+
+    try:
+        s = Solver(name=solver, with_proof=True)
+    except (NotImplementedError, Exception):
+        return False
+    s.delete()
+    return True
+
+
+def solve_with_proof(
+    cnf: CNF, solver: str = DEFAULT_SOLVER
+) -> tuple[bool, list[int] | None, list[str] | None]:
+    """Run python-sat's ``solver`` with proof logging: ``(satisfiable, model, proof)``;
+    ``proof`` (DRUP text lines) only when unsatisfiable."""
+    from pysat.solvers import Solver
+
+    with Solver(name=solver, with_proof=True, bootstrap_with=cnf.clauses()) as s:
+        sat = bool(s.solve())
+        if sat:
+            return True, _full_model(s.get_model(), cnf.nvars), None
+        return False, None, list(s.get_proof() or [])
+
+
+def _full_model(model: Sequence[int] | None, nvars: int) -> list[int]:
+    values = {abs(v): v for v in model or ()}
+    return [values.get(i, -i) for i in range(1, nvars + 1)]
+
+
+def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[int]], int]:
+    """The lemmas added by a text DRUP/DRAT proof, and the number of deletions.
+
+    Each line is ``lit ... 0`` (a lemma) or ``d lit ... 0`` (a deletion); ``c`` lines and
+    blank lines are skipped. A malformed line raises :class:`InputError` with its number.
+    """
+    lemmas: list[list[int]] = []
+    deletions = 0
+    for lineno, line in enumerate(lines, 1):
+        tokens = line.split()
+        if not tokens or tokens[0] == "c":
+            continue
+        delete = tokens[0] == "d"
+        if delete:
+            tokens = tokens[1:]
+        try:
+            lits = [int(t) for t in tokens]
+        except ValueError:
+            bad = next(t for t in tokens if not t.lstrip("-").isdigit())
+            raise InputError(
+                name, lineno, f"not a DRUP line: unexpected token '{bad[:20]}'"
+            ) from None
+        if not lits or lits[-1] != 0:
+            raise InputError(name, lineno, "a proof line must end with 0")
+        if 0 in lits[:-1]:
+            raise InputError(name, lineno, "0 inside a proof line (one clause per line)")
+        if delete:
+            deletions += 1
+        else:
+            lemmas.append(lits[:-1])
+    return lemmas, deletions
+
+
+def read_proof(path: str | os.PathLike) -> list[str]:
+    """The lines of a text proof file; binary DRAT is refused with a clear message."""
+    from ..problems.textio import decompress, read_raw
+
+    name = os.fspath(path)
+    data = decompress(read_raw(name), name)
+    if data[:1] in (b"a", b"d") and any(
+        b > 127 or (b < 32 and b not in b"\t\r\n ") for b in data[:256]
+    ):
+        raise InputError(name, None, "binary DRAT proofs are not supported; write text DRUP")
+    try:
+        return data.decode("ascii").splitlines()
+    except UnicodeDecodeError as e:
+        line = data[: e.start].count(b"\n") + 1
+        raise InputError(name, line, "not a text DRUP proof (non-ASCII byte)") from None
+
+
+def write_proof(path: str | os.PathLike, lines: Iterable[str]) -> None:
+    """Write proof lines, one per line, as a text DRUP file."""
+    try:
+        with open(path, "w") as f:
+            for line in lines:
+                f.write(line)
+                f.write("\n")
+    except OSError as e:
+        raise InputError(os.fspath(path), None, f"cannot write proof: {e.strerror or e}") from None
+
+
+def check_proof(cnf: CNF, proof: Iterable[str], name: str = "<proof>") -> ProofCheck:
+    """Check a text DRUP/DRAT proof (lines) of the unsatisfiability of ``cnf`` with the
+    verified checker. Never VALID unless the checker said so."""
+    lemmas, deletions = parse_proof(proof, name)
+    if checker_version() is None:
+        return ProofCheck(
+            UNCHECKED,
+            "the verified checker is not installed (pip install drup; Linux x86-64 wheels)",
+            len(lemmas),
+            deletions,
+        )
+    import drup
+
+    start = time.perf_counter()
+    result = drup.check_proof(cnf.clauses(), lemmas, verbose=False)
+    elapsed = time.perf_counter() - start
+    if result.outcome == drup.Outcome.VALID:
+        return ProofCheck(VALID, "", len(lemmas), deletions, elapsed)
+    detail = drup.check_proof(cnf.clauses(), lemmas, verbose=True) if len(lemmas) < 5000 else None
+    return ProofCheck(INVALID, _failure(detail, len(lemmas)), len(lemmas), deletions, elapsed)
+
+
+def _failure(result, nlemmas: int) -> str:
+    """A sentence a person can act on from the checker's failure report."""
+    if result is None or result.rup_info is None:
+        return "unit propagation does not derive the empty clause from the formula and the proof"
+    clause = list(result.rup_info.clause)
+    done = len(result.steps or [])
+    if not clause:
+        return (
+            f"after all {nlemmas} lemmas, unit propagation still does not derive the empty clause"
+        )
+    shown = " ".join(map(str, clause[:12])) + (" ..." if len(clause) > 12 else "")
+    return f"lemma {done + 1} ({shown} 0) is neither RUP nor RAT"
