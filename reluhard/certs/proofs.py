@@ -102,15 +102,25 @@ def checker_version() -> str | None:
 
 
 def can_log_proofs(solver: str) -> bool:
-    """Whether python-sat's ``solver`` accepts ``with_proof=True``."""
+    """Whether python-sat's ``solver`` logs a DRUP proof (some accept ``with_proof=True``
+    and only refuse when the proof is asked for, e.g. MergeSat 3)."""
+    import gc
+    import sys
+
     from pysat.solvers import Solver
 
+    hook = sys.unraisablehook
+    # a refused Solver(...) is half-built and its __del__ complains; nothing is wrong
+    sys.unraisablehook = lambda _: None
     try:
-        s = Solver(name=solver, with_proof=True)
-    except (NotImplementedError, Exception):
+        with Solver(name=solver, with_proof=True, bootstrap_with=[[1, 2], [-1, 2], [-2]]) as s:
+            s.solve()
+            return s.get_proof() is not None
+    except Exception:
         return False
-    s.delete()
-    return True
+    finally:
+        gc.collect()
+        sys.unraisablehook = hook
 
 
 def solve_with_proof(

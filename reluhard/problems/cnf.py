@@ -140,6 +140,35 @@ def check(cnf: CNF, model: Sequence[int] | np.ndarray) -> bool:
     return falsified(cnf, model).size == 0
 
 
+def model_fault(cnf: CNF, model: Sequence[int] | np.ndarray) -> str | None:
+    """Why ``model`` is not a model of ``cnf``, in words a person can act on, or None.
+
+    >>> model_fault(CNF.from_clauses([[1, -2], [2, 3]]), [-1, 2, 3])
+    'clause 1 (1 -2 0) is false under the model'
+    >>> model_fault(CNF.from_clauses([[1, -2]]), [5])
+    'the model names variable 5, the formula has 2'
+    """
+    try:
+        bad = falsified(cnf, model)
+    except ValueError as e:
+        text = str(e)
+        if "> nvars=" in text:
+            var = text.split("variable ", 1)[1].split(" ", 1)[0]
+            return f"the model names variable {var}, the formula has {cnf.nvars}"
+        return f"the model {text.removeprefix('model ')}"
+    if bad.size == 0:
+        return None
+    j = int(bad[0])
+    lits = cnf.literals[cnf.offsets[j] : cnf.offsets[j + 1]].tolist()
+    shown = " ".join(map(str, lits[:16])) + (" ..." if len(lits) > 16 else "")
+    more = f" (and {bad.size - 1} more)" if bad.size > 1 else ""
+    values = assignment_values(cnf, model)
+    hint = ""
+    if lits and all(values[abs(x) - 1] == 0 for x in lits):
+        hint = "; the model gives its variables no value"
+    return f"clause {j + 1} ({shown} 0) is false under the model{more}{hint}"
+
+
 def solve(cnf: CNF, solver: str = REFERENCE_SOLVER) -> list[int] | None:
     """Reference decision by a python-sat solver (CaDiCaL 1.9.5 by default).
 

@@ -1,0 +1,163 @@
+"""The cross-check's output: a table per runner, a line per instance, and the JSON report
+(schema ``reluhard.crosscheck/1``).
+
+The JSON report holds ``schema``, ``machine``, ``options``, ``runners`` (with why a runner
+gives no proofs), ``instances`` (each with ``name``, ``path``, ``sha256``, ``nvars``,
+``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``, ``time``, ``model_check``,
+``model_reason``, ``proof_check`` (status VALID/INVALID/UNCHECKED, lemmas, deletions,
+checker time, checker), ``proof_note``, ``detail``), ``failures`` (``instance``,
+``runner``, ``kind``, ``detail``, ``reproducer`` and its size) and ``summary``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+from collections.abc import Sequence
+
+from ..certs import proofs
+from ..errors import InputError
+from . import runners
+from .run import Options, Result, proof_plan
+
+SCHEMA = "reluhard.crosscheck/1"
+
+
+def summary(results: Sequence[Result], opts: Options) -> list[dict]:
+    """Per runner: verdict counts, checks passed, failures and times."""
+    rows = []
+    for k, name in enumerate(opts.runners):
+        runs = [res.runs[k] for res in results]
+        times = [r.time for r in runs]
+        rows.append(
+            {
+                "runner": name,
+                "SAT": sum(r.verdict == runners.SAT for r in runs),
+                "UNSAT": sum(r.verdict == runners.UNSAT for r in runs),
+                "unknown": sum(r.verdict not in (runners.SAT, runners.UNSAT) for r in runs),
+                "models_checked": sum(r.model_check == "PASS" for r in runs),
+                "proofs_valid": sum(r.proof_status == proofs.VALID for r in runs),
+                "failures": sum(f.runner == name for res in results for f in res.failures),
+                "time_total": sum(times),
+                "time_median": statistics.median(times) if times else 0.0,
+            }
+        )
+    return rows
+
+
+def _table(header: list[str], body: list[list[str]]) -> str:
+    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
+    lines = []
+    for r in [header, ["-" * w for w in widths], *body]:
+        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))]
+        lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+def runner_table(results: Sequence[Result], opts: Options) -> str:
+    rows = summary(results, opts)
+    body = [
+        [
+            r["runner"],
+            str(r["SAT"]),
+            str(r["UNSAT"]),
+            str(r["unknown"]),
+            str(r["models_checked"]),
+            str(r["proofs_valid"]) if proof_plan(r["runner"], opts.proofs)[0] else "-",
+            str(r["failures"]),
+            f"{r['time_median'] * 1e3:.1f}",
+            f"{r['time_total']:.2f}",
+        ]
+        for r in rows
+    ]
+    header = ["runner", "SAT", "UNSAT", "other", "models ok", "proofs ok", "FAIL", "median ms",
+              "total s"]  # fmt: skip
+    return _table(header, body)
+
+
+def instance_lines(results: Sequence[Result]) -> str:
+    body = []
+    for res in results:
+        verdicts = [r.verdict for r in res.runs]
+        slow = max(res.runs, key=lambda r: r.time)
+        body.append(
+            [
+                res.instance.name,
+                res.truth,
+                str(verdicts.count(runners.SAT)),
+                str(verdicts.count(runners.UNSAT)),
+                str(len(verdicts) - verdicts.count(runners.SAT) - verdicts.count(runners.UNSAT)),
+                str(sum(r.proof_status == proofs.VALID for r in res.runs)),
+                f"{slow.runner} {slow.time:.2f} s",
+                ", ".join(f"{f.runner}: {f.kind}" for f in res.failures) or "ok",
+            ]
+        )
+    header = ["instance", "truth", "SAT", "UNSAT", "other", "proofs ok", "slowest", "checks"]
+    return _table(header, body)
+
+
+def failure_lines(results: Sequence[Result]) -> list[str]:
+    lines = []
+    for res in results:
+        for f in res.failures:
+            where = ""
+            if f.reproducer:
+                v, c, lits = f.reproducer_size
+                where = (
+                    f"\n    reproducer {f.reproducer}: {v} vars, {c} clauses, {lits} literals "
+                    f"({f.shrink_tests} shrink tests)"
+                )
+            lines.append(f"FAIL {f.instance}: {f.runner}: {f.kind}: {f.detail}{where}")
+    return lines
+
+
+def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: float) -> dict:
+    failures = [f.to_json() for res in results for f in res.failures]
+    return {
+        "schema": SCHEMA,
+        "machine": machine,
+        "options": {
+            "time_limit": opts.time_limit,
+            "jobs": opts.jobs,
+            "proofs": opts.proofs,
+            "shrink": opts.shrink,
+            "proof_checker": proofs.CHECKER,
+            "proof_checker_version": proofs.checker_version(),
+        },
+        "runners": [
+            {"runner": name, "kind": runners.kind(name), "proofs": want, "proof_note": note}
+            for name in opts.runners
+            for want, note in [proof_plan(name, opts.proofs)]
+        ],
+        "instances": [
+            {
+                "name": res.instance.name,
+                "path": res.instance.path,
+                "sha256": res.instance.sha256,
+                "nvars": res.instance.cnf.nvars,
+                "nclauses": res.instance.cnf.nclauses,
+                "truth": res.truth,
+                "runs": [r.to_json() for r in res.runs],
+            }
+            for res in results
+        ],
+        "failures": failures,
+        "summary": {
+            "instances": len(results),
+            "runs": sum(len(res.runs) for res in results),
+            "failures": len(failures),
+            "clean": not failures,
+            "elapsed": elapsed,
+            "per_runner": summary(results, opts),
+        },
+    }
+
+
+def write(path: str | os.PathLike, data: dict) -> None:
+    try:
+        with open(path, "w") as f:
+            json.dump(data, f, indent=1)
+            f.write("\n")
+    except OSError as e:
+        raise InputError(os.fspath(path), None, f"cannot write report: {e.strerror or e}") from None

@@ -1,0 +1,130 @@
+"""The things a cross-check runs on a CNF, as one interface: python-sat solvers, the network
+routes (reduce, then invert with a MILP back end, then decode), and user plug-ins.
+
+A runner is named by a string:
+
+- a python-sat solver name (``cadical195``, ``glucose4``, ...; :func:`available_solvers`);
+- ``net:REDUCTION`` or ``net:REDUCTION@BACKEND`` (``net:sat-sign``, ``net:sat-real@scip``):
+  the CNF goes through the network route of this tool;
+- ``module:function`` for a plug-in, ``function(cnf, proof) -> (sat, model, proof_lines)``
+  with ``sat`` True, False or None (unknown), ``model`` a list of DIMACS literals or None and
+  ``proof_lines`` text DRUP lines or None. This is how a solver outside python-sat (or a
+  deliberately faulty one, in the tests) is cross-checked.
+
+:func:`execute` runs in a worker process (:mod:`.sandbox`): it yields the solver's answer
+first and then, for an UNSAT answer with a proof, the verified checker's verdict on it. The
+model is *not* checked here: the parent checks it against its own copy of the CNF.
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Iterator
+from functools import cache
+
+import numpy as np
+
+from ..certs import proofs
+from ..problems.cnf import CNF
+
+SAT, UNSAT, UNKNOWN = "SAT", "UNSAT", "UNKNOWN"
+NET_PREFIX = "net:"
+DEFAULT_ROUTES = ("sat-sign", "sat-real")
+
+#: python-sat solvers that this tool never runs by default, and why.
+NOT_BY_DEFAULT: dict[str, str] = {}
+
+
+@cache
+def available_solvers() -> tuple[str, ...]:
+    """Every solver python-sat ships that can be created here (some names in
+    ``SolverNames`` are build options that a wheel may lack, e.g. CryptoMiniSat)."""
+    from pysat.solvers import Solver, SolverNames
+
+    names = []
+    for name in sorted(k for k in vars(SolverNames) if not k.startswith("_")):
+        try:
+            Solver(name=name).delete()
+        except Exception:
+            continue
+        names.append(name)
+    return tuple(names)
+
+
+@cache
+def proof_capable(solver: str) -> bool:
+    """Whether python-sat's ``solver`` can log a DRUP proof."""
+    return proofs.can_log_proofs(solver)
+
+
+def kind(runner: str) -> str:
+    """``net``, ``plugin`` or ``pysat``."""
+    if runner.startswith(NET_PREFIX):
+        return "net"
+    return "plugin" if ":" in runner else "pysat"
+
+
+def payload(runner: str, cnf: CNF, *, proof: bool, time_limit: float | None) -> dict:
+    """What a worker needs to run ``runner`` on ``cnf`` (plain arrays: cheap to pickle)."""
+    return {
+        "runner": runner,
+        "nvars": cnf.nvars,
+        "literals": cnf.literals,
+        "offsets": cnf.offsets,
+        "proof": proof,
+        "time_limit": time_limit,
+    }
+
+
+def execute(p: dict) -> Iterator[dict]:
+    """Worker side: run, yield ``{"verdict", "time", "model", "lemmas", "detail"}``, then
+    ``{"proof": ProofCheck.to_json()}`` when an UNSAT answer came with a proof."""
+    cnf = CNF(int(p["nvars"]), np.asarray(p["literals"]), np.asarray(p["offsets"]))
+    runner = p["runner"]
+    start = time.perf_counter()
+    detail = ""
+    if kind(runner) == "net":
+        verdict, model, proof, detail = _net(runner, cnf, p["time_limit"])
+    elif kind(runner) == "plugin":
+        module, _, name = runner.rpartition(":")
+        sat, model, proof = getattr(importlib.import_module(module), name)(cnf, p["proof"])
+        verdict = UNKNOWN if sat is None else (SAT if sat else UNSAT)
+    else:
+        verdict, model, proof = _pysat(runner, cnf, p["proof"])
+    elapsed = time.perf_counter() - start
+    yield {
+        "verdict": verdict,
+        "time": elapsed,
+        "model": None if model is None else [int(v) for v in model],
+        "lemmas": None if proof is None else len(proof),
+        "detail": detail,
+    }
+    if verdict == UNSAT and p["proof"] and proof is not None:
+        yield {"proof": proofs.check_proof(cnf, proof).to_json()}
+
+
+def _pysat(name: str, cnf: CNF, want_proof: bool):
+    from pysat.solvers import Solver
+
+    with Solver(name=name, with_proof=want_proof, bootstrap_with=cnf.clauses()) as s:
+        if s.solve():
+            return SAT, s.get_model() or [], None
+        return UNSAT, None, (list(s.get_proof() or []) if want_proof else None)
+
+
+def _net(runner: str, cnf: CNF, time_limit: float | None):
+    from .. import reductions, solvers
+    from ..pipeline import reduce_instance
+
+    via, _, backend = runner[len(NET_PREFIX) :].partition("@")
+    problem = reduce_instance(cnf, via=via)
+    verdict = solvers.solve(problem, backend or solvers.DEFAULT, time_limit=time_limit)
+    detail = f"{verdict.solver}" + (f": {verdict.reason}" if verdict.reason else "")
+    if verdict.status == solvers.INVERTIBLE:
+        # decoded, not checked: the parent checks every model against its own CNF
+        model = reductions.get(via).decode(cnf, [float(v) for v in verdict.latent])
+        return SAT, model, None, detail
+    if verdict.status == solvers.NOT_INVERTIBLE:
+        return UNSAT, None, None, detail
+    return UNKNOWN, None, None, detail
