@@ -1,4 +1,5 @@
-"""Command line: ``reduce`` and ``reluhard {reduce,info,invert,solve,explain,scaling,list}``.
+"""Command line: ``reduce`` and
+``reluhard {reduce,info,invert,solve,verify,explain,scaling,list}``.
 
 Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
 (``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
@@ -14,6 +15,7 @@ from collections.abc import Sequence
 
 from . import __version__, netfile, pipeline, reductions, solvers
 from .certs import certificate as solution
+from .crosscheck import command as crosscheck
 from .errors import InputError
 from .inversion import InversionProblem
 from .problems.dimacs_cnf import ClauseCountWarning
@@ -204,6 +206,20 @@ def _solve(args: argparse.Namespace) -> int:
     return code
 
 
+def _verify(args: argparse.Namespace) -> int:
+    from .certs.verify import verify_files
+
+    result = verify_files(args.network, args.solution)
+    if not result.ok:
+        for reason in result.reasons:
+            print(f"REJECTED: {reason}")
+        return 1
+    print("VERIFIED")
+    for check in result.checks:
+        print(f"c {check}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reluhard",
@@ -227,12 +243,25 @@ def build_parser() -> argparse.ArgumentParser:
     _add_source_args(p)
     _add_solver_args(p)
     p.set_defaults(func=_solve)
+    p = sub.add_parser(
+        "verify", help="check a solution (latent, model or UNSAT proof) against a network file"
+    )
+    p.add_argument("network", metavar="NET.npz")
+    p.add_argument(
+        "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
+    )
+    p.set_defaults(func=_verify)
     p = sub.add_parser("explain", help="walk through a reduction on a small instance")
     explain.add_arguments(p)
     p.set_defaults(func=explain.run)
     p = sub.add_parser("scaling", help="measure the 2^n wall: brute force vs MILP vs CaDiCaL")
     scaling.add_arguments(p)
     p.set_defaults(func=scaling.run)
+    p = sub.add_parser(
+        "crosscheck", help="run CNFs through every SAT solver and network route, check all"
+    )
+    crosscheck.add_arguments(p)
+    p.set_defaults(func=crosscheck.run)
     p = sub.add_parser("list", help="list reductions and solvers")
     p.set_defaults(func=_list)
     return parser

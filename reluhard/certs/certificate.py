@@ -1,13 +1,49 @@
 """The solution file (JSON, schema ``reluhard.solution/1``) that ``invert`` and ``solve``
-write with ``-o``.
+write with ``-o``, and that ``reluhard verify`` checks (:mod:`.verify`).
 
-Fields: ``schema``; ``status`` (``INVERTIBLE`` / ``NOT_INVERTIBLE`` / ``UNKNOWN``) and the
-SAT-competition ``answer`` (``SATISFIABLE`` / ``UNSATISFIABLE`` / ``UNKNOWN``); ``solver``,
-``reason``, ``time`` (seconds), ``stats`` (solver statistics); ``latent``: the exact latent as
-strings (``"1"``, ``"-3/4"``) or null; ``certificate``: the source certificate decoded from
-it and checked (a CNF model as DIMACS literals) or null; ``checks``: what was verified;
-``network_sha256`` (of the network file's bytes, when read from a file), ``source_sha256``,
-``reduction``.
+One JSON object. Fields (``verify`` needs only ``answer`` or ``status``, and what that
+answer is checked by; everything else is optional for a hand-written file):
+
+==================  =========================================================================
+field               meaning
+==================  =========================================================================
+``schema``          ``"reluhard.solution/1"``
+``answer``          SAT-competition word: ``SATISFIABLE`` / ``UNSATISFIABLE`` / ``UNKNOWN``
+``status``          the same as an inversion verdict: ``INVERTIBLE`` / ``NOT_INVERTIBLE`` /
+                    ``UNKNOWN`` (must agree with ``answer``)
+``solver``          the inversion back end that answered (``cpsat``, ``scip``, ...)
+``reason``          the back end's one-line explanation ("latent rounded, verified exactly")
+``time``            seconds spent deciding
+``stats``           back-end statistics (bounds, fixed units, binaries, nodes, conflicts)
+``latent``          the latent ``z`` as exact rationals in strings (``"1"``, ``"-3/4"``), or
+                    ``null``; a JSON integer is accepted, a JSON float is not
+``certificate``     the source certificate, for a CNF a model as DIMACS literals
+                    (``[1, -2, 3]``; a missing variable has no value), or ``null``
+``checks``          what the writer verified (human sentences; never trusted by ``verify``)
+``network_sha256``  sha256 of the network file's bytes (``invert``), or ``null`` (``solve``
+                    builds the network in memory)
+``source_sha256``   sha256 of the source instance file's bytes as stored (compressed or not),
+                    as embedded in the network file's ``meta.source.sha256``
+``reduction``       the reduction's name (``sat-sign``, ``sat-real``)
+``proof``           optional, with ``UNSATISFIABLE`` only: the proof of unsatisfiability of the
+                    source CNF, below
+==================  =========================================================================
+
+The ``proof`` entry (written by ``solve --certify``)::
+
+    "proof": {"format": "drup", "path": "uuf75-01.drup", "sha256": "<hex>",
+              "solver": "cadical195", "check": {"status": "VALID", ...}}
+
+``format``: ``drup`` (text DRUP; DRAT lemmas are accepted by the checker too); ``path``: the
+proof file, relative to the solution file's directory unless absolute; ``sha256``: of the
+proof file's bytes; ``solver``: the python-sat solver that logged it; ``check``: the
+writer's :class:`~reluhard.certs.proofs.ProofCheck` (``status``, ``reason``, ``lemmas``,
+``deletions``, ``time``, ``checker``), informative only: ``verify`` re-checks the proof.
+
+What ``verify`` accepts as proof of each answer: ``SATISFIABLE`` needs a ``latent`` that
+passes the exact check, or a ``certificate`` that satisfies the embedded source and
+encodes to such a latent (both, when both are given); ``UNSATISFIABLE`` needs a ``proof``
+that the verified checker finds VALID; ``UNKNOWN`` is never verified.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
-"""Reading the certificate for ``reluhard explain --cert``: a DIMACS model (as SAT
-solvers print it) or a solution JSON, with errors naming the file and line.
+"""Reading a source certificate (a model of a CNF) from a file, with errors naming the file
+and line: a DIMACS model (``1 -2 3 0``), a SAT solver's output (``c`` comments, an ``s``
+line, ``v`` lines), or a solution JSON (``reluhard solve -o``) with a ``certificate`` list.
+
+Used by ``reluhard explain --cert`` and ``reluhard verify`` (:mod:`.verify`).
 """
 
 from __future__ import annotations
@@ -18,17 +21,44 @@ def read_certificate(path: str | os.PathLike, nvars: int | None = None) -> list[
     ``c`` comment lines, an ``s SATISFIABLE`` line, ``v`` prefixes and a final ``0`` allowed,
     so a SAT solver's output works) or a solution JSON (``reluhard solve -o``) with a
     ``certificate`` list. Bad content raises :class:`InputError` with the file and line."""
+    name = os.fspath(path)
+    text = read_text(name)
+    if is_json(text):
+        return _read_json_cert(name, text, nvars)
+    return parse_model(name, text, nvars)
+
+
+def read_text(path: str | os.PathLike) -> str:
+    """The text of ``path`` (plain or gzip/bzip2/xz); not UTF-8 is an :class:`InputError`
+    naming the line."""
     from ..problems.textio import read_bytes
 
     name = os.fspath(path)
     raw = read_bytes(name)
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         raise InputError(name, line, "not a text file (invalid UTF-8)") from None
-    if text.lstrip().startswith("{"):
-        return _read_json_cert(name, text, nvars)
+
+
+def is_json(text: str) -> bool:
+    """Whether ``text`` looks like a JSON object (a solution file) rather than a model."""
+    return text.lstrip().startswith("{")
+
+
+def solver_status(text: str) -> str | None:
+    """The word on the first ``s`` line of a SAT solver's output (``SATISFIABLE``,
+    ``UNSATISFIABLE``, ``UNKNOWN``), or ``None`` when there is no ``s`` line."""
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("s"):
+            return s[1:].strip().upper()
+    return None
+
+
+def parse_model(name: str, text: str, nvars: int | None = None) -> list[int]:
+    """The literals of a DIMACS model or SAT solver output ``text`` (read from ``name``)."""
     lits: list[int] = []
     seen: dict[int, tuple[int, int]] = {}
     ended = None

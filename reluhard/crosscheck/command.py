@@ -57,8 +57,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--shrink-budget",
         metavar="N",
         type=int,
-        default=400,
-        help="at most N test runs to minimise one failure (default 400)",
+        default=1000,
+        help="at most N test runs to minimise one failure (default 1000)",
     )
 
 

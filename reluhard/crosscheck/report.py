@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from ..certs import proofs
 from ..errors import InputError
+from ..tables import format_table
 from . import runners
 from .run import Options, Result, proof_plan
 
@@ -46,15 +47,6 @@ def summary(results: Sequence[Result], opts: Options) -> list[dict]:
     return rows
 
 
-def _table(header: list[str], body: list[list[str]]) -> str:
-    widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = []
-    for r in [header, ["-" * w for w in widths], *body]:
-        cells = [c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))]
-        lines.append("  ".join(cells).rstrip())
-    return "\n".join(lines)
-
-
 def runner_table(results: Sequence[Result], opts: Options) -> str:
     rows = summary(results, opts)
     body = [
@@ -73,7 +65,7 @@ def runner_table(results: Sequence[Result], opts: Options) -> str:
     ]
     header = ["runner", "SAT", "UNSAT", "other", "models ok", "proofs ok", "FAIL", "median ms",
               "total s"]  # fmt: skip
-    return _table(header, body)
+    return format_table(header, body)
 
 
 def instance_lines(results: Sequence[Result]) -> str:
@@ -94,7 +86,7 @@ def instance_lines(results: Sequence[Result]) -> str:
             ]
         )
     header = ["instance", "truth", "SAT", "UNSAT", "other", "proofs ok", "slowest", "checks"]
-    return _table(header, body)
+    return format_table(header, body)
 
 
 def failure_lines(results: Sequence[Result]) -> list[str]:

@@ -120,7 +120,7 @@ class Options:
     jobs: int = 1
     proofs: bool = True
     shrink: bool = True
-    shrink_budget: int = 400
+    shrink_budget: int = 1000
     out_dir: str | os.PathLike | None = None  # where reproducers go
     out_stem: str = "crosscheck"
 
@@ -176,7 +176,7 @@ def proof_plan(runner: str, want: bool) -> tuple[bool, str]:
 def task(runner: str, cnf: CNF, opts: Options) -> Task:
     want, _ = proof_plan(runner, opts.proofs)
     p = runners.payload(runner, cnf, proof=want, time_limit=opts.time_limit)
-    solve_budget = None if opts.time_limit is None else opts.time_limit * 1.5 + 5.0
+    solve_budget = None if opts.time_limit is None else opts.time_limit * 1.2 + 1.0
     check_budget = None if opts.time_limit is None else max(PROOF_BUDGET, 4 * opts.time_limit)
     return Task(HANDLER, p, (solve_budget, check_budget))
 

@@ -27,7 +27,7 @@ variables and 1000 clauses in full.
 This module holds only the entry points; the work is in :mod:`.analysis` (what is shown),
 :mod:`.walkthrough` (the six steps as a list of blocks, :mod:`.blocks`),
 :mod:`.render_text` and :mod:`.render_html` (that list as text and as a page),
-:mod:`.diagram` (``network.png``) and :mod:`.certfile` (reading ``--cert``).
+:mod:`.diagram` (``network.png``); ``--cert`` is read by :mod:`reluhard.certs.modelfile`.
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ import argparse
 import os
 import shutil
 
+from ..certs.modelfile import read_certificate
 from ..errors import InputError
 from ..inversion import InversionProblem, Source
 from .analysis import analyse
 from .blocks import HTML, TEXT
 from .blocks import TEXT_LIMITS_CLAUSES as TEXT_LIMITS_CLAUSES  # re-exported
 from .blocks import TEXT_LIMITS_VARS as TEXT_LIMITS_VARS  # re-exported
-from .certfile import read_certificate
 from .diagram import draw_network
 from .render_html import render_html
 from .render_text import render_text

@@ -1,0 +1,455 @@
+"""Independent verification of a solution against a network file: ``reluhard verify``.
+
+Nothing a solution file says about itself is trusted: its ``checks`` and a proof's
+``check`` entry are ignored and everything is re-done here.
+
+- **Identity.** A ``network_sha256`` must be that of the network file's bytes, a
+  ``source_sha256`` that of the embedded source, a ``reduction`` the network's reduction: a
+  solution for another network is rejected before any arithmetic.
+- **SATISFIABLE / INVERTIBLE.** A ``latent`` (exact rationals as strings, ``"-3/4"``) must
+  pass :func:`reluhard.inversion.check_latent` (exact rational arithmetic, no tolerance) and,
+  where the network embeds its source, decode to a model that satisfies it. A
+  ``certificate`` (a CNF model, DIMACS literals) must satisfy the embedded CNF and, encoded
+  by the network's reduction, give a latent that passes the exact check (the round trip).
+  When both are given both must pass.
+- **UNSATISFIABLE / NOT_INVERTIBLE.** Only with a ``proof`` entry: the DRUP proof file
+  (its sha256 compared with the one named) is checked against the embedded CNF by the
+  verified checker of :mod:`.proofs`. Only ``VALID`` verifies; the network is then not
+  invertible by the correctness of its reduction.
+- **UNKNOWN** has nothing to verify, and is rejected.
+
+>>> from reluhard.pipeline import reduce_instance
+>>> from reluhard.problems.cnf import CNF
+>>> p = reduce_instance(CNF.from_clauses([[1, -2], [2]]))
+>>> verify(p, {"answer": "SATISFIABLE", "certificate": [1, 2]}).ok
+True
+>>> verify(p, {"answer": "SATISFIABLE", "certificate": [-1, 2]}).reasons
+['clause 1 (1 -2 0) is false under the model']
+>>> verify(p, {"answer": "SATISFIABLE", "latent": ["1", "-1"]}).reasons
+['the latent does not invert the network: output 0 is 1, target 0 (differs by 1)']
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from ..errors import InputError
+from ..inversion import InversionProblem, check_latent
+from . import modelfile
+from .certificate import SCHEMA, file_sha256
+
+SAT, UNSAT, UNKNOWN = "SATISFIABLE", "UNSATISFIABLE", "UNKNOWN"
+#: ``status`` word -> ``answer`` word.
+STATUS_ANSWER = {"INVERTIBLE": SAT, "NOT_INVERTIBLE": UNSAT, "UNKNOWN": UNKNOWN}
+PROOF_FORMATS = ("drup", "drat")
+_RATIONAL = re.compile(r"^[+-]?\d+(/\d+|\.\d+)?$")
+
+
+@dataclass
+class Verification:
+    """``ok``; ``reasons`` why not (each a sentence a person can act on); ``checks``: what
+    was verified and passed."""
+
+    ok: bool
+    reasons: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def short(sha: str) -> str:
+    """The first 8 hex digits of a sha256, for messages."""
+    return f"{sha[:8]}…" if len(sha) > 8 else sha
+
+
+def verify(
+    problem: InversionProblem,
+    doc: dict,
+    network_sha256: str | None = None,
+    base_dir: str | os.PathLike | None = None,
+    network_name: str = "the network",
+) -> Verification:
+    """Verify the parsed solution ``doc`` against ``problem``. ``network_sha256`` is that of
+    the network file (when read from one), ``base_dir`` the directory a relative proof
+    path is taken from (the solution file's), ``network_name`` how messages call it."""
+    v = Verification(False)
+    if not isinstance(doc, dict):
+        return _reject(v, "the solution is not a JSON object")
+    if not _identity(problem, doc, network_sha256, network_name, v):
+        return _reject(v)
+    answer = _answer(doc, v)
+    if answer is None:
+        return _reject(v)
+    if answer == UNKNOWN:
+        return _reject(v, "nothing to verify: the answer is UNKNOWN")
+    if answer == SAT:
+        _verify_sat(problem, doc, v)
+    else:
+        _verify_unsat(problem, doc, base_dir, network_name, v)
+    v.ok = not v.reasons
+    return v
+
+
+def _reject(v: Verification, reason: str | None = None) -> Verification:
+    if reason:
+        v.reasons.append(reason)
+    v.ok = False
+    return v
+
+
+def _identity(
+    problem: InversionProblem, doc: dict, net_sha: str | None, net_name: str, v: Verification
+) -> bool:
+    """The hash and reduction checks: is this solution about this network at all?"""
+    ok = True
+    claimed = doc.get("network_sha256")
+    if claimed is not None and net_sha is not None:
+        if str(claimed).lower() != net_sha:
+            v.reasons.append(
+                f"the solution is for network sha256 {short(str(claimed))}, "
+                f"{net_name} is {short(net_sha)}"
+            )
+            ok = False
+        else:
+            v.checks.append(f"the solution names this network file (sha256 {short(net_sha)})")
+    claimed = doc.get("source_sha256")
+    src = problem.source
+    if claimed is not None:
+        if src is None:
+            v.reasons.append(
+                f"the solution is for source sha256 {short(str(claimed))}, "
+                f"{net_name} embeds no source instance"
+            )
+            ok = False
+        elif str(claimed).lower() != src.sha256:
+            what = f" ({src.name})" if src.name else ""
+            v.reasons.append(
+                f"the solution is for source sha256 {short(str(claimed))}, "
+                f"{net_name} embeds source{what} {short(src.sha256)}"
+            )
+            ok = False
+        else:
+            v.checks.append(f"the solution names the embedded source (sha256 {short(src.sha256)})")
+    claimed = doc.get("reduction")
+    ours = problem.reduction.get("name")
+    if claimed is not None and ours is not None and claimed != ours:
+        v.reasons.append(f"the solution is for reduction {claimed}, {net_name} was built by {ours}")
+        ok = False
+    return ok
+
+
+def _answer(doc: dict, v: Verification) -> str | None:
+    """SATISFIABLE / UNSATISFIABLE / UNKNOWN from ``answer`` and ``status`` (which must agree)."""
+    answer, status = doc.get("answer"), doc.get("status")
+    if answer is not None and answer not in (SAT, UNSAT, UNKNOWN):
+        v.reasons.append(f"unknown answer {answer!r} (expected {SAT}, {UNSAT} or {UNKNOWN})")
+        return None
+    if status is not None and status not in STATUS_ANSWER:
+        known = ", ".join(STATUS_ANSWER)
+        v.reasons.append(f"unknown status {status!r} (expected {known})")
+        return None
+    if answer is not None and status is not None and STATUS_ANSWER[status] != answer:
+        v.reasons.append(f"the status {status} and the answer {answer} disagree")
+        return None
+    if answer is None and status is None:
+        v.reasons.append('the solution states no "answer" or "status"')
+        return None
+    return answer if answer is not None else STATUS_ANSWER[status]
+
+
+def _verify_sat(problem: InversionProblem, doc: dict, v: Verification) -> None:
+    latent, cert = doc.get("latent"), doc.get("certificate")
+    if latent is None and cert is None:
+        v.reasons.append(
+            "a SATISFIABLE answer without a latent or a certificate: there is nothing to check"
+        )
+        return
+    if latent is not None:
+        _check_latent_entry(problem, latent, v)
+    if cert is not None:
+        _check_certificate(problem, cert, v)
+
+
+def _parse_latent(latent: Any) -> tuple[list[Fraction] | None, str]:
+    """Exact rationals from the JSON ``latent`` (strings like ``"-3/4"``, or integers)."""
+    if not isinstance(latent, list):
+        return None, f"the latent must be a list of exact rationals, not {type(latent).__name__}"
+    out = []
+    for i, x in enumerate(latent):
+        if isinstance(x, int) and not isinstance(x, bool):
+            out.append(Fraction(x))
+            continue
+        if isinstance(x, float):
+            return None, (
+                f"latent[{i}] is the JSON number {x!r}; write exact rationals as strings "
+                'such as "-3/4"'
+            )
+        if not isinstance(x, str) or not _RATIONAL.match(x.strip()):
+            shown = repr(x) if not isinstance(x, str) else repr(x[:40])
+            return None, f'latent[{i}] = {shown} is not an exact rational (like "1" or "-3/4")'
+        try:
+            out.append(Fraction(x.strip()))
+        except ZeroDivisionError:
+            return None, f"latent[{i}] = {x!r} divides by zero"
+    return out, ""
+
+
+def _check_latent_entry(problem: InversionProblem, latent: Any, v: Verification) -> None:
+    z, why = _parse_latent(latent)
+    if z is None:
+        v.reasons.append(why)
+        return
+    lc = check_latent(problem, z)
+    if not lc.ok:
+        v.reasons.append(f"the latent does not invert the network: {lc.reason}")
+        return
+    query = problem.query.describe().split(": ", 1)[-1]
+    v.checks.append(
+        f"the latent ({len(z)} exact rationals) lies in {problem.domain.describe()} and meets "
+        f"{query} (exact rational arithmetic)"
+    )
+    red, src = _reduction(problem), problem.source
+    if red is None or src is None or src.kind != "cnf":
+        return
+    model = red.decode(src.instance, [_float(x) for x in z])
+    bad = _model_problem(src.instance, model)
+    if bad:
+        v.reasons.append(
+            f"the latent inverts the network, but decodes by {red.NAME} to a model where {bad} "
+            f"(a bug in {red.NAME}, or a network that does not match its embedded source)"
+        )
+        return
+    v.checks.append(f"the latent decodes ({red.NAME}) to a model of the embedded CNF")
+
+
+def _float(x: Fraction) -> float:
+    """``x`` as a float, saturating to +-inf beyond the float range (decoding reads signs)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return math.inf if x > 0 else -math.inf
+
+
+def _reduction(problem: InversionProblem):
+    from .. import reductions
+
+    return reductions.REGISTRY.get(problem.reduction.get("name", ""))
+
+
+def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) -> None:
+    src = problem.source
+    if src is None:
+        v.reasons.append(
+            "the network embeds no source instance, so a source certificate cannot be "
+            "checked (give a latent instead)"
+        )
+        return
+    if src.kind != "cnf":
+        v.reasons.append(f"cannot check a certificate of a '{src.kind}' source")
+        return
+    if not isinstance(cert, list):
+        v.reasons.append("the certificate must be a list of DIMACS literals")
+        return
+    for i, x in enumerate(cert):
+        if not isinstance(x, int) or isinstance(x, bool) or x == 0:
+            v.reasons.append(
+                f"certificate[{i}] = {x!r} is not a literal (a nonzero integer, DIMACS style)"
+            )
+            return
+    cnf = src.instance
+    bad = _model_problem(cnf, cert)
+    if bad:
+        v.reasons.append(bad)
+        return
+    name = f" {src.name}" if src.name else ""
+    v.checks.append(
+        f"the model satisfies all {cnf.nclauses} clauses of the embedded CNF{name} "
+        f"({cnf.nvars} variables)"
+    )
+    red = _reduction(problem)
+    if red is None:
+        v.reasons.append(
+            f"unknown reduction {problem.reduction.get('name')!r}: cannot encode the model "
+            "into a latent"
+        )
+        return
+    lc = check_latent(problem, red.encode(cnf, cert))
+    if not lc.ok:
+        v.reasons.append(
+            f"the model satisfies the CNF, but its latent (encoded by {red.NAME}) does not "
+            f"invert the network: {lc.reason}"
+        )
+        return
+    v.checks.append(
+        f"the model, encoded by {red.NAME}, gives a latent that inverts the network exactly"
+    )
+
+
+def _model_problem(cnf, model: list[int]) -> str | None:
+    """``None`` when ``model`` satisfies ``cnf``, else the first thing wrong with it."""
+    from ..problems.cnf import falsified
+
+    n = cnf.nvars
+    values: dict[int, int] = {}
+    for lit in model:
+        if abs(lit) > n:
+            span = f"1..{n}" if lit > 0 else f"-{n}..-1"
+            return f"literal {lit} is outside {span} (the CNF has {n} variables)"
+        if values.get(abs(lit), lit) != lit:
+            return f"variable {abs(lit)} is both true and false in the model"
+        values[abs(lit)] = lit
+    false = falsified(cnf, model)
+    if false.size == 0:
+        return None
+    j = int(false[0])
+    clause = cnf.clause(j).tolist()
+    text = f"clause {j + 1} ({' '.join(map(str, clause))}{' ' if clause else ''}0)"
+    more = f" ({false.size} clauses are not satisfied)" if false.size > 1 else ""
+    unset = [abs(lit) for lit in clause if abs(lit) not in values]
+    if unset:
+        return f"{text} is not satisfied: variable {unset[0]} has no value{more}"
+    if not clause:
+        return f"{text} is empty, so no model satisfies it{more}"
+    return f"{text} is false under the model{more}"
+
+
+def _verify_unsat(
+    problem: InversionProblem, doc: dict, base_dir, net_name: str, v: Verification
+) -> None:
+    from . import proofs
+
+    for key in ("latent", "certificate"):
+        if doc.get(key) is not None:
+            v.reasons.append(
+                f"an UNSATISFIABLE answer comes with a {key}: the solution is inconsistent"
+            )
+            return
+    proof = doc.get("proof")
+    if proof is None:
+        v.reasons.append(
+            "an UNSATISFIABLE answer without a proof cannot be verified (use solve --certify)"
+        )
+        return
+    if not isinstance(proof, dict) or not isinstance(proof.get("path"), str):
+        v.reasons.append('the "proof" entry must be an object with a "path" to the proof file')
+        return
+    fmt = proof.get("format", "drup")
+    if fmt not in PROOF_FORMATS:
+        v.reasons.append(f"cannot verify: unknown proof format {fmt!r} (reluhard checks drup)")
+        return
+    src = problem.source
+    if src is None or src.kind != "cnf":
+        v.reasons.append(
+            f"{net_name} embeds no CNF, so there is nothing to check the proof of "
+            "unsatisfiability against"
+        )
+        return
+    path = proof["path"]
+    if not os.path.isabs(path) and base_dir:
+        path = os.path.join(os.fspath(base_dir), path)
+    try:
+        sha = file_sha256(path)
+    except OSError as e:
+        v.reasons.append(f"cannot verify: the proof file {path} cannot be read ({e.strerror})")
+        return
+    claimed = proof.get("sha256")
+    if claimed is not None and str(claimed).lower() != sha:
+        v.reasons.append(
+            f"the proof file {path} has sha256 {short(sha)}, the solution names "
+            f"{short(str(claimed))} (the proof was changed or replaced)"
+        )
+        return
+    if claimed is not None:
+        v.checks.append(
+            f"the proof file {path} is the one the solution names (sha256 {short(sha)})"
+        )
+    try:
+        result = proofs.check_proof(src.instance, proofs.read_proof(path), path)
+    except InputError as e:
+        v.reasons.append(f"cannot verify: {e}")
+        return
+    if result.status == proofs.UNCHECKED:
+        v.reasons.append(f"cannot verify: {result.reason}")
+        return
+    if result.status != proofs.VALID:
+        v.reasons.append(f"the proof does not refute the embedded CNF: {result.reason}")
+        return
+    version = proofs.checker_version()
+    v.checks.append(
+        f"the DRUP proof ({result.lemmas} lemmas) refutes the embedded CNF: checked VALID by "
+        f"drup {version} in {result.time:.2f} s"
+    )
+    red = _reduction(problem)
+    why = f"{red.NAME}, {red.THEOREM}" if red is not None else problem.reduction.get("name", "?")
+    v.checks.append(
+        f"the CNF is unsatisfiable, so {net_name} is not invertible (by the correctness of {why})"
+    )
+
+
+def read_solution(path: str | os.PathLike) -> tuple[dict, list[str]]:
+    """The solution at ``path`` as a dict, and what was read: a solution JSON, or a DIMACS
+    model / SAT solver output taken as a source certificate claiming SATISFIABLE (an
+    ``s UNSATISFIABLE`` / ``s UNKNOWN`` output claims that instead)."""
+    name = os.fspath(path)
+    text = modelfile.read_text(name)
+    if modelfile.is_json(text):
+        return _read_json(name, text), []
+    status = modelfile.solver_status(text)
+    if status in (UNSAT, UNKNOWN):
+        return {"answer": status}, []
+    model = modelfile.parse_model(name, text)
+    return {"answer": SAT, "certificate": model}, [
+        f"read a model of {len(model)} literals from {name}"
+    ]
+
+
+def _read_json(name: str, text: str) -> dict:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(name, e.lineno, f"invalid JSON: {e.msg}") from None
+    if not isinstance(doc, dict):
+        raise InputError(name, 1, "not a solution file: the JSON is not an object")
+    schema = doc.get("schema")
+    if schema is not None and schema != SCHEMA:
+        raise InputError(
+            name,
+            _line_of(text, "schema"),
+            f"schema {schema!r} is not one this reluhard reads ({SCHEMA})",
+        )
+    if "answer" not in doc and "status" not in doc:
+        raise InputError(name, 1, 'not a solution file: no "answer" or "status"')
+    return doc
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if f'"{key}"' in line:
+            return i
+    return None
+
+
+def verify_files(network_path: str | os.PathLike, solution_path: str | os.PathLike) -> Verification:
+    """``reluhard verify NET.npz SOLUTION``: read both files and :func:`verify`. Bad files
+    raise :class:`InputError` naming the file (and line)."""
+    from .. import netfile
+
+    net = os.fspath(network_path)
+    problem = netfile.read(net)
+    doc, read = read_solution(solution_path)
+    v = verify(
+        problem,
+        doc,
+        file_sha256(net),
+        os.path.dirname(os.fspath(solution_path)),
+        net,
+    )
+    v.checks[:0] = read
+    return v
