@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from . import __version__, netfile, pipeline, reductions, solvers
 from .certs import certificate as solution
+from .certs import proofs
 from .crosscheck import command as crosscheck
 from .errors import InputError
 from .inversion import InversionProblem
@@ -149,6 +150,17 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
         default=0.0,
         help="spend up to this long tightening unit bounds by LP (MILP back ends)",
     )
+    p.add_argument(
+        "--certify",
+        action="store_true",
+        help="back an UNSATISFIABLE answer with a DRUP proof of the CNF, checked by a "
+        "verified checker (exit 1 if that fails)",
+    )
+    p.add_argument(
+        "--proof",
+        metavar="PROOF.drup",
+        help="where --certify writes the proof (default: beside -o, else INPUT-stem.drup)",
+    )
 
 
 def _answer(verdict, latent_line: bool) -> int:
@@ -178,31 +190,59 @@ def _v_lines(tokens: list[str], terminator: bool = True) -> None:
 
 def _invert(args: argparse.Namespace) -> int:
     problem = netfile.read(args.network)
-    verdict = solvers.solve(
-        problem, args.solver, time_limit=args.time_limit, lp_tighten=args.lp_tighten
-    )
-    cert, checks = solution.certify(problem, verdict)
-    if args.output:
-        solution.write(
-            args.output,
-            solution.to_json(problem, verdict, cert, checks, solution.file_sha256(args.network)),
-        )
-    return _answer(verdict, args.print_latent)
+    sha = solution.file_sha256(args.network)
+    return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
 
 
 def _solve(args: argparse.Namespace) -> int:
     src = pipeline.load_source(args.input, strict_counts=not args.allow_count_mismatch)
     problem = pipeline.reduce_source(src, args.via, dict(args.param))
     print(f"c {_summary(problem)}")
+    return _decide(args, problem, None, args.input, latent_line=False)
+
+
+def _decide(
+    args: argparse.Namespace,
+    problem: InversionProblem,
+    network_sha256: str | None,
+    input_path: str,
+    latent_line: bool,
+) -> int:
+    """Invert, decode and check; with ``--certify`` prove an UNSAT answer; print and write."""
     verdict = solvers.solve(
         problem, args.solver, time_limit=args.time_limit, lp_tighten=args.lp_tighten
     )
     cert, checks = solution.certify(problem, verdict)
+    proof = None
+    if args.certify and verdict.status == solvers.NOT_INVERTIBLE:
+        out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
+        stem = os.path.basename(args.output or input_path).split(".")[0]
+        path = args.proof or os.path.join(out_dir, stem + ".drup")
+        try:
+            proof = solution.prove_unsat(problem, path, out_dir)
+        except solution.CertificationError as e:
+            print(f"c solver {verdict.solver}: {verdict.status}; --certify failed")
+            print(f"certify: {e}", file=sys.stderr)
+            return 1
+        checks.append(f"DRUP proof of the CNF checked VALID by {proofs.CHECKER}")
     if args.output:
-        solution.write(args.output, solution.to_json(problem, verdict, cert, checks))
-    code = _answer(verdict, latent_line=False)
-    if cert is not None and src.kind == "cnf":
-        _v_lines([str(x) for x in cert])
+        data = solution.to_json(problem, verdict, cert, checks, network_sha256)
+        if proof is not None:
+            data["proof"] = proof
+        solution.write(args.output, data)
+    code = _answer(verdict, latent_line)
+    if proof is not None:
+        c = proof["check"]
+        print(
+            f"c proof: {c['lemmas']} lemmas from {proof['solver']} written to {path}; "
+            f"checked VALID in {c['time']:.2f} s by drup {proofs.checker_version()} "
+            "(verified DRUP checker)"
+        )
+    elif args.certify and cert is not None:
+        print("c certified: the model satisfies every clause; the latent was checked exactly")
+    if cert is not None and problem.source is not None and problem.source.kind == "cnf":
+        if not latent_line:
+            _v_lines([str(x) for x in cert])
     return code
 
 

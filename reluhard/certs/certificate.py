@@ -116,3 +116,50 @@ def certify(problem: InversionProblem, verdict: Verdict) -> tuple[Any, list[str]
         raise AssertionError(f"decoded {src.kind} certificate fails its check")
     checks.append(f"decoded {src.kind} certificate checked against the source instance")
     return cert, checks
+
+
+class CertificationError(Exception):
+    """``--certify`` could not turn the answer into a certificate; the message says why."""
+
+
+def prove_unsat(
+    problem: InversionProblem,
+    proof_path: str | os.PathLike,
+    solution_dir: str | os.PathLike | None = None,
+    solver: str | None = None,
+) -> dict:
+    """Certify a NOT_INVERTIBLE answer for a network built from a CNF: a proof-logging SAT
+    solver refutes the embedded CNF, the DRUP proof is written to ``proof_path`` and checked
+    by the verified checker. Returns the solution file's ``proof`` entry (``path`` relative to
+    ``solution_dir``). Raises :class:`CertificationError` when the proof is not VALID, and
+    when the SAT solver finds a model that checks: then the network route's answer was wrong.
+    """
+    from ..problems.cnf import check
+    from . import proofs
+
+    src = problem.source
+    if src is None or src.kind != "cnf":
+        raise CertificationError("UNSAT certificates need a network with an embedded CNF source")
+    solver = solver or proofs.DEFAULT_SOLVER
+    sat, model, lines = proofs.solve_with_proof(src.instance, solver)
+    if sat:
+        if check(src.instance, model):
+            raise CertificationError(
+                f"{solver} found a model that satisfies the CNF, so the NOT_INVERTIBLE answer "
+                "is wrong; please report this with the input file"
+            )
+        raise CertificationError(f"{solver} says SAT with a model that fails: a solver bug")
+    proofs.write_proof(proof_path, lines)
+    result = proofs.check_proof(src.instance, lines)
+    if not result.valid:
+        raise CertificationError(
+            f"the proof in {os.fspath(proof_path)} is {result.status}: {result.reason}"
+        )
+    base = os.fspath(solution_dir) if solution_dir is not None else os.getcwd()
+    return {
+        "format": "drup",
+        "path": os.path.relpath(os.path.abspath(proof_path), os.path.abspath(base)),
+        "sha256": file_sha256(proof_path),
+        "solver": solver,
+        "check": result.to_json(),
+    }

@@ -68,9 +68,11 @@ def runner_table(results: Sequence[Result], opts: Options) -> str:
     return format_table(header, body)
 
 
-def instance_lines(results: Sequence[Result]) -> str:
+def instance_lines(results: Sequence[Result], limit: int = 60) -> str:
+    """A line per instance; beyond ``limit`` instances only those with failures."""
     body = []
-    for res in results:
+    shown = results if len(results) <= limit else [r for r in results if r.failures]
+    for res in shown:
         verdicts = [r.verdict for r in res.runs]
         slow = max(res.runs, key=lambda r: r.time)
         body.append(
@@ -86,7 +88,9 @@ def instance_lines(results: Sequence[Result]) -> str:
             ]
         )
     header = ["instance", "truth", "SAT", "UNSAT", "other", "proofs ok", "slowest", "checks"]
-    return format_table(header, body)
+    hidden = len(results) - len(shown)
+    note = f"\n({hidden} more instances, all checks ok: see the JSON report)" if hidden else ""
+    return (format_table(header, body) if body else "") + note
 
 
 def failure_lines(results: Sequence[Result]) -> list[str]:
