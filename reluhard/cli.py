@@ -234,7 +234,7 @@ def _decide(
     if proof is not None:
         c = proof["check"]
         print(
-            f"c proof: {c['lemmas']} lemmas from {proof['solver']} written to {path}; "
+            f"c proof: {c['lemmas']} lemmas from {proof['solver']} written to {_shown(path)}; "
             f"checked VALID in {c['time']:.2f} s by drup {proofs.checker_version()} "
             "(verified DRUP checker)"
         )
@@ -244,6 +244,12 @@ def _decide(
         if not latent_line:
             _v_lines([str(x) for x in cert])
     return code
+
+
+def _shown(path: str) -> str:
+    """``path`` relative to the current directory when it lies below it."""
+    rel = os.path.relpath(path)
+    return path if rel.startswith("..") else rel
 
 
 def _verify(args: argparse.Namespace) -> int:

@@ -42,6 +42,7 @@ Known-broken proof output (found by ``reluhard crosscheck``; see the README):
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -51,6 +52,8 @@ from ..problems.cnf import CNF
 
 DEFAULT_SOLVER = "cadical195"
 CHECKER = "drup (verified DRUP/DRAT checker, Why3 extracted to OCaml)"
+
+_LITERAL = re.compile(r"^-?(0|[1-9][0-9]*)$")  # DIMACS literals: no "+", "_", "--"
 
 VALID = "VALID"
 INVALID = "INVALID"
@@ -157,13 +160,11 @@ def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[
         delete = tokens[0] == "d"
         if delete:
             tokens = tokens[1:]
-        try:
-            lits = [int(t) for t in tokens]
-        except ValueError:
-            bad = next(t for t in tokens if not t.lstrip("-").isdigit())
-            raise InputError(
-                name, lineno, f"not a DRUP line: unexpected token '{bad[:20]}'"
-            ) from None
+        bad = next((t for t in tokens if not _LITERAL.match(t)), None)
+        if bad is not None:
+            msg = f"not a DRUP line: unexpected token '{bad[:20]}'"
+            raise InputError(name, lineno, msg)
+        lits = [int(t) for t in tokens]
         if not lits or lits[-1] != 0:
             raise InputError(name, lineno, "a proof line must end with 0")
         if 0 in lits[:-1]:
