@@ -36,3 +36,30 @@ def test_compile_speed_quick(tmp_path: Path) -> None:
     )
     assert set(report["targets"]) == {"speed", "memory", "linearity"}
     assert "ratio reduce/pysat-parse" in proc.stdout
+
+
+def test_crosscheck_throughput_quick(tmp_path: Path) -> None:
+    script = ROOT / "benchmarks" / "crosscheck_throughput.py"
+    satlib = ROOT.parent / "shared" / "instances" / "satlib"
+    if not satlib.is_dir():
+        import pytest
+
+        pytest.skip(f"public SATLIB instances not found at {satlib}")
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    report = json.loads((tmp_path / "crosscheck_throughput.json").read_text())
+    rows = {(r["config"], r["jobs"]): r for r in report["rows"]}
+    assert set(rows) == {("bare", 0), ("no-proofs", 1), ("no-proofs", 2), ("solvers", 1),
+                         ("solvers", 2), ("full", 1), ("full", 2)}  # fmt: skip
+    for r in rows.values():
+        assert r["instances"] == 10 and r["instances_per_s"] > 0
+        assert r["failures"] in (None, 0)
+    assert rows[("full", 1)]["runners"] == 4
+    assert (tmp_path / "crosscheck_throughput.csv").exists()
+    assert "inst/s" in proc.stdout
