@@ -10,6 +10,8 @@ from hypothesis import HealthCheck, settings
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "instances"
 SATLIB = SHARED / "satlib"
+EXAMPLE = ROOT / "instances" / "example3.cnf"  # shipped, satisfiable
+UNSAT = ROOT / "instances" / "unsat3.cnf"  # shipped, unsatisfiable
 
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -27,3 +29,12 @@ def satlib() -> list[Path]:
     if not files:
         pytest.skip(f"public SATLIB instances not found at {SATLIB}")
     return files
+
+
+def run_cli(capsys, argv) -> tuple[int, str, str]:
+    """``reluhard ARGV...`` in this process: exit code, stdout, stderr."""
+    from reluhard import cli
+
+    code = cli.main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return code, out, err

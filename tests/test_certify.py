@@ -10,23 +10,15 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SATLIB
+from conftest import EXAMPLE, SATLIB, UNSAT, run_cli
 
-from reluhard import cli, solvers
+from reluhard import solvers
 from reluhard.certs import proofs
 from reluhard.problems.cnf import solve
 from reluhard.problems.dimacs_cnf import read_cnf
 from reluhard.solvers.verdict import NOT_INVERTIBLE, Verdict
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "instances" / "example3.cnf"
-UNSAT = ROOT / "instances" / "unsat3.cnf"
-
-
-def run(capsys, argv):
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def sha256(path: Path) -> str:

@@ -9,20 +9,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import EXAMPLE, UNSAT, run_cli
 
 from reluhard import cli
 from reluhard.problems.cnf import check, random_kcnf
 from reluhard.problems.dimacs_cnf import read_cnf, write_cnf
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "instances" / "example3.cnf"
-UNSAT = ROOT / "instances" / "unsat3.cnf"
-
-
-def run(capsys, argv):
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def v_model(out: str) -> list[int]:

@@ -10,6 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, UNSAT, run_cli
 
 from reluhard import cli, netfile
 from reluhard.certs import proofs
@@ -21,18 +22,12 @@ from reluhard.problems.cnf import CNF, check, falsified
 from reluhard.problems.dimacs_cnf import read_cnf, write_cnf
 from reluhard.reductions import sat_sign
 
-ROOT = Path(__file__).resolve().parents[1]
-EXAMPLE = ROOT / "instances" / "example3.cnf"
-UNSAT = ROOT / "instances" / "unsat3.cnf"
 VIAS = ["sat-sign", "sat-real"]
 #: unsatisfiable, and unit propagation alone does not refute it (an empty proof is INVALID)
 XOR2 = [[1, 2], [-1, 2], [1, -2], [-1, -2]]
 
 
-def run(capsys, argv):
-    code = cli.main([str(a) for a in argv])
-    out, err = capsys.readouterr()
-    return code, out, err
+run = run_cli
 
 
 def reduce(cnf_path: Path, net: Path, via: str) -> Path:
