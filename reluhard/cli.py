@@ -19,6 +19,7 @@ from .certs import proofs
 from .crosscheck import command as crosscheck
 from .errors import InputError
 from .inversion import InversionProblem
+from .problems import KINDS
 from .problems.dimacs_cnf import ClauseCountWarning
 from .teaching import explain, scaling
 
@@ -72,9 +73,8 @@ def _reduce(args: argparse.Namespace) -> int:
 def _summary(problem: InversionProblem) -> str:
     net, src = problem.network, problem.source
     what = ""
-    if src is not None and src.kind == "cnf":
-        f = src.instance
-        what = f"{src.name or 'cnf'} ({f.nvars} variables, {f.nclauses} clauses) "
+    if src is not None:
+        what = f"{src.name or src.kind} ({KINDS[src.kind].describe(src.instance)}) "
     nnz = sum(layer.nnz for layer in net.layers)
     widths = "-".join(map(str, net.widths))
     return (
@@ -95,8 +95,8 @@ def _info(args: argparse.Namespace) -> int:
     src = problem.source
     if src is not None:
         detail = ""
-        if src.kind == "cnf":
-            detail = f"{src.instance.nvars} variables, {src.instance.nclauses} clauses"
+        if src.kind in KINDS:
+            detail = KINDS[src.kind].describe(src.instance)
         print(f"source     {src.kind} {src.name or '(in memory)'}: {detail}")
         print(f"sha256     {src.sha256}")
     print(f"latent     n = {problem.n}, domain {problem.domain.describe()}")
@@ -240,9 +240,11 @@ def _decide(
         )
     elif args.certify and cert is not None:
         print("c certified: the model satisfies every clause; the latent was checked exactly")
-    if cert is not None and problem.source is not None and problem.source.kind == "cnf":
-        if not latent_line:
-            _v_lines([str(x) for x in cert])
+    if cert is not None and problem.source is not None and not latent_line:
+        if problem.source.kind != "cnf":
+            red = reductions.get(problem.reduction["name"])
+            print(f"c certificate: {red.CERTIFICATE}")
+        _v_lines([str(x) for x in cert])
     return code
 
 

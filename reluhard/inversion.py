@@ -112,12 +112,18 @@ class Domain:
 @dataclass(frozen=True)
 class Query:
     """``exact``: ``G(z) = x``. ``approx``: ``||G(z) - x||_p < delta`` (``<=`` if not
-    ``strict``) with ``p`` a positive integer or ``"inf"``."""
+    ``strict``) with ``p`` a positive integer or ``"inf"``.
+
+    ``delta`` may be irrational (the Half-Clique and Vertex Cover reductions need
+    ``delta = (sum ...)^(1/p)``): then ``delta_pow`` holds ``delta^p`` exactly (a
+    :class:`~fractions.Fraction`), every exact comparison uses it, and ``delta`` is only its
+    float p-th root, for display and float filters."""
 
     kind: str = "exact"
     p: int | str | None = None
     delta: float | None = None
     strict: bool = True
+    delta_pow: Fraction | None = None
 
     def __post_init__(self) -> None:
         if self.kind == "exact":
@@ -126,24 +132,62 @@ class Query:
             raise ValueError(f"unknown query {self.kind!r}")
         if not (self.p == "inf" or (isinstance(self.p, int) and self.p >= 1)):
             raise ValueError(f"norm p must be a positive integer or 'inf', got {self.p!r}")
+        if self.delta_pow is not None:
+            if self.p == "inf":
+                raise ValueError("delta_pow (delta^p) needs a finite p")
+            dp = Fraction(self.delta_pow)
+            if dp < 0:
+                raise ValueError("delta^p must be >= 0")
+            object.__setattr__(self, "delta_pow", dp)
+            if self.delta is None:
+                object.__setattr__(self, "delta", float(dp) ** (1.0 / int(self.p)))
         if self.delta is None or not self.delta >= 0 or not math.isfinite(self.delta):
             raise ValueError("approximate query needs a finite delta >= 0")
+
+    def power(self) -> Fraction:
+        """``delta^p`` exactly (finite p), or ``delta`` exactly for ``p = inf``."""
+        if self.delta_pow is not None:
+            return self.delta_pow
+        if self.p == "inf":
+            return Fraction(self.delta)
+        return Fraction(self.delta) ** int(self.p)
+
+    def radius_hi(self) -> float:
+        """A float at least ``delta``: a safe radius for float filters and bounds."""
+        if self.delta_pow is None:
+            return float(self.delta)
+        return float(self.delta) * (1 + 1e-9) + 1e-12
 
     def to_json(self) -> dict:
         if self.kind == "exact":
             return {"kind": "exact"}
-        return {"kind": "approx", "p": self.p, "delta": self.delta, "strict": self.strict}
+        d = {"kind": "approx", "p": self.p, "delta": self.delta, "strict": self.strict}
+        if self.delta_pow is not None:
+            d["delta_pow"] = str(self.delta_pow)
+        return d
 
     @classmethod
     def from_json(cls, d: dict) -> Query:
         if d["kind"] == "exact":
             return cls()
-        return cls("approx", d["p"], d["delta"], bool(d.get("strict", True)))
+        dp = d.get("delta_pow")
+        return cls(
+            "approx",
+            d["p"],
+            d["delta"],
+            bool(d.get("strict", True)),
+            None if dp is None else Fraction(str(dp)),
+        )
 
     def describe(self) -> str:
         if self.kind == "exact":
             return "exact: G(z) = x"
         rel = "<" if self.strict else "<="
+        if self.delta_pow is not None:
+            return (
+                f"approx: ||G(z) - x||_{self.p}^{self.p} {rel} {self.delta_pow} "
+                f"(delta = {self.delta:.6g})"
+            )
         return f"approx: ||G(z) - x||_{self.p} {rel} {self.delta:g}"
 
 
@@ -225,15 +269,15 @@ def check_latent(problem: InversionProblem, z) -> LatentCheck:
                     out,
                 )
         return LatentCheck(True, "", out)
-    delta = Fraction(q.delta)
+    bound = q.power()  # delta^p exactly (delta for p = inf)
     if q.p == "inf":
         norm = max((Fraction(abs(d), scale) for d in diff), default=Fraction(0))
-        ok = norm < delta if q.strict else norm <= delta
+        ok = norm < bound if q.strict else norm <= bound
         shown = float(norm)
     else:
         p = int(q.p)
         power = Fraction(sum(abs(d) ** p for d in diff), scale**p)  # ||G(z) - x||_p^p
-        ok = power < delta**p if q.strict else power <= delta**p
+        ok = power < bound if q.strict else power <= bound
         shown = float(power) ** (1 / p)
     if ok:
         return LatentCheck(True, "", out)

@@ -24,33 +24,65 @@ from .inversion import InversionProblem, Source
 from .problems import dimacs_cnf
 from .problems.textio import decompress, read_raw
 
-#: DIMACS problem lines of other formats, recognised so the error can say what the file is.
-OTHER_DIMACS_KINDS = ("edge", "col", "edges", "sp", "max", "min", "wcnf", "pcnf", "qbf")
+#: DIMACS problem lines of formats this tool does not read, so the error can say what it is.
+OTHER_DIMACS_KINDS = ("sp", "max", "min", "wcnf", "pcnf", "qbf")
+GRAPH_DIMACS_KINDS = ("edge", "col", "edges")
+EDGE_LIST_SUFFIXES = (".edges", ".edgelist", ".el")
 
 
 def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Source:
     """Parse the instance file at ``path`` (plain, gzip, bzip2 or xz) into a :class:`Source`
-    whose ``sha256`` is that of the file's bytes as stored."""
+    whose ``sha256`` is that of the file's bytes as stored.
+
+    The kind is recognised by content: a ``p cnf`` header is a CNF, ``p edge``/``p col`` a
+    DIMACS graph, ``p cvp`` a CVP instance; a file named ``*.edges``/``*.edgelist``/``*.el``
+    (before any compression suffix) is an edge list. Anything else goes to the CNF reader,
+    which says what is wrong with it."""
+    from .problems import cvp, graph
+
     name = os.fspath(path)
     raw = read_raw(name)
     data = decompress(raw, name)
+    sha = hashlib.sha256(raw).hexdigest()
+    base = os.path.basename(name)
     header = dimacs_cnf.sniff_header(data)
+    if header and header[0] in GRAPH_DIMACS_KINDS:
+        return Source("graph", graph.parse_dimacs_graph(data, name), sha, base)
+    if cvp.sniff(data):
+        return Source("cvp", cvp.parse_cvp(data, name), sha, base)
+    stem = base
+    for suffix in (".gz", ".bz2", ".xz"):
+        stem = stem.removesuffix(suffix)
+    if stem.endswith(EDGE_LIST_SUFFIXES):
+        return Source("graph", graph.parse_edge_list(data, name), sha, base)
     if header and header[0] in OTHER_DIMACS_KINDS:
         raise InputError(
             name,
             header[1],
-            f"'p {header[0]}' inputs are not supported yet (reluhard reads DIMACS CNF: 'p cnf')",
+            f"'p {header[0]}' inputs are not supported (reluhard reads DIMACS CNF 'p cnf', "
+            "DIMACS graphs 'p edge', CVP instances 'p cvp' and edge lists)",
         )
     # anything else, a malformed or missing header included, is for the CNF reader to judge
     instance = dimacs_cnf.parse_cnf(data, name, strict_counts=strict_counts)
-    return Source("cnf", instance, hashlib.sha256(raw).hexdigest(), os.path.basename(name))
+    return Source("cnf", instance, sha, base)
+
+
+def canonical_text(kind: str, instance: Any) -> str:
+    """The instance in its file format, as this tool writes it (hashed for in-memory ones)."""
+    from .problems import cvp, graph
+
+    if kind == "cnf":
+        return dimacs_cnf.format_cnf(instance)
+    if kind == "cvp":
+        return cvp.format_cvp(instance)
+    if kind == "graph":
+        return graph.format_dimacs_graph(instance)
+    raise ValueError(f"unknown source kind {kind!r}")
 
 
 def in_memory_source(kind: str, instance: Any) -> Source:
     """A :class:`Source` for an instance built in Python, hashed by its canonical text."""
-    if kind != "cnf":
-        raise ValueError(f"unknown source kind {kind!r}")
-    text = dimacs_cnf.format_cnf(instance).encode()
+    text = canonical_text(kind, instance).encode()
     return Source(kind, instance, hashlib.sha256(text).hexdigest(), "")
 
 

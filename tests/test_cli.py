@@ -219,16 +219,21 @@ def test_parameter_the_reduction_does_not_take(small_cnf, tmp_path, capsys):
     assert not out_path.exists()
 
 
-def test_graph_file_is_not_supported(tmp_path, capsys):
+def test_graph_file_needs_its_parameter_and_other_formats_are_refused(tmp_path, capsys):
     graph = tmp_path / "triangle.col"
     graph.write_text("c a triangle\np edge 3 3\ne 1 2\ne 2 3\ne 1 3\n")
     out_path = tmp_path / "out.npz"
     rc, _, err = run(capsys, cli.reduce_main, [graph, "-o", out_path])
     assert rc == 1
-    line = one_error_line(err)
-    assert line.startswith(f"{graph}:2: ")
-    assert "not supported" in line and "p edge" in line
+    assert "needs --param q=" in one_error_line(err)
     assert not out_path.exists()
+    rc, _, err = run(capsys, cli.reduce_main, [graph, "-o", out_path, "--param", "q=2"])
+    assert rc == 0 and out_path.exists()
+    wcnf = tmp_path / "x.wcnf"
+    wcnf.write_text("c weighted\np wcnf 2 1 5\n5 1 2 0\n")
+    rc, _, err = run(capsys, cli.reduce_main, [wcnf, "-o", tmp_path / "w.npz"])
+    line = one_error_line(err)
+    assert rc == 1 and line.startswith(f"{wcnf}:2: ") and "not supported" in line
 
 
 @pytest.mark.parametrize(

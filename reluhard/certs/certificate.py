@@ -105,15 +105,16 @@ def certify(problem: InversionProblem, verdict: Verdict) -> tuple[Any, list[str]
     if verdict.status != INVERTIBLE or problem.source is None:
         return None, checks if verdict.status == INVERTIBLE else []
     from .. import reductions
-    from ..problems import KINDS
 
     red = reductions.REGISTRY.get(problem.reduction.get("name", ""))
     if red is None:
         return None, checks
     src = problem.source
-    cert = red.decode(src.instance, [float(v) for v in verdict.latent])
-    if not KINDS[src.kind].check(src.instance, cert):
-        raise AssertionError(f"decoded {src.kind} certificate fails its check")
+    params = reductions.params_of(problem)
+    cert = red.decode(src.instance, [float(v) for v in verdict.latent], **params)
+    bad = red.fault(src.instance, cert, **params)
+    if bad:
+        raise AssertionError(f"decoded {src.kind} certificate fails its check: {bad}")
     checks.append(f"decoded {src.kind} certificate checked against the source instance")
     return cert, checks
 

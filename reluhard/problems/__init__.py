@@ -2,11 +2,12 @@
 independent checker of certificates and a reference solver.
 
 ``KINDS`` maps a source kind (as stored in a network file) to its module; each provides
-``to_arrays(instance) -> (arrays, meta)`` and ``from_arrays(arrays, meta) -> instance``.
+``to_arrays(instance) -> (arrays, meta)`` and ``from_arrays(arrays, meta) -> instance`` (the
+network file embeds the instance) and ``describe(instance)`` (its size, in words).
 """
 
 from types import ModuleType
 
-from . import cnf
+from . import cnf, cvp, graph
 
-KINDS: dict[str, ModuleType] = {"cnf": cnf}
+KINDS: dict[str, ModuleType] = {"cnf": cnf, "cvp": cvp, "graph": graph}

@@ -169,6 +169,11 @@ def model_fault(cnf: CNF, model: Sequence[int] | np.ndarray) -> str | None:
     return f"clause {j + 1} ({shown} 0) is false under the model{more}{hint}"
 
 
+def describe(cnf: CNF) -> str:
+    """A few words on the instance's size, for messages."""
+    return f"{cnf.nvars} variables, {cnf.nclauses} clauses"
+
+
 def solve(cnf: CNF, solver: str = REFERENCE_SOLVER) -> list[int] | None:
     """Reference decision by a python-sat solver (CaDiCaL 1.9.5 by default).
 

@@ -6,31 +6,46 @@ Each module provides ``NAME``, ``SOURCE_KIND``, ``SUMMARY``, ``PAPER``, ``THEORE
 - ``build(instance, *, source=None, **params) -> InversionProblem`` (forward instance map),
 - ``encode(instance, certificate) -> z`` (a source certificate becomes a working latent),
 - ``decode(instance, z) -> certificate`` (any working latent, even an inexact one, becomes a
-  source certificate, which the source problem's ``check`` then verifies).
+  source certificate, which the source problem's ``check`` then verifies);
+- ``fault(instance, certificate, **params) -> str | None`` and ``check``: the source
+  problem's own judgement of a certificate (why it is not one, in words).
+
+``encode``, ``decode`` and ``fault`` take the reduction's parameters as keywords (the ones
+recorded in the network file: ``q`` for Vertex Cover, ``M`` for Half-Clique, ...).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
 
 from ..errors import InputError
-from . import sat_real, sat_sign
+from . import (
+    cvp_binary,
+    cvp_real,
+    halfclique_binary,
+    halfclique_real,
+    sat_real,
+    sat_sign,
+    vertexcover_binary,
+    vertexcover_real,
+)
+from .params import Param
 
-
-@dataclass(frozen=True)
-class Param:
-    """A reduction parameter given as ``--param KEY=VALUE``."""
-
-    type: type
-    help: str
-    default: Any = None
-    required: bool = False
-
-
-REGISTRY: dict[str, ModuleType] = {m.NAME: m for m in (sat_sign, sat_real)}
-DEFAULT_FOR_KIND = {"cnf": "sat-sign"}
+REGISTRY: dict[str, ModuleType] = {
+    m.NAME: m
+    for m in (
+        sat_sign,
+        sat_real,
+        cvp_binary,
+        cvp_real,
+        vertexcover_binary,
+        vertexcover_real,
+        halfclique_binary,
+        halfclique_real,
+    )
+}
+DEFAULT_FOR_KIND = {"cnf": "sat-sign", "cvp": "cvp-binary", "graph": "vertexcover-binary"}
 
 
 def get(name: str) -> ModuleType:
@@ -84,3 +99,15 @@ def parse_params(red: ModuleType, raw: dict[str, str]) -> dict[str, Any]:
             if p.default is not None:
                 out[key] = p.default
     return out
+
+
+def params_of(problem) -> dict:
+    """The reduction parameters recorded in ``problem`` (for encode/decode/fault)."""
+    return dict(problem.reduction.get("params") or {})
+
+
+def certificate_fault(problem, certificate) -> str | None:
+    """Why ``certificate`` is not a certificate of the source instance embedded in
+    ``problem`` (judged by the source problem's own checker), or None."""
+    red = get(problem.reduction["name"])
+    return red.fault(problem.source.instance, certificate, **params_of(problem))

@@ -39,7 +39,7 @@ import scipy.sparse as sp
 
 from ..inversion import Domain, InversionProblem, Query, Source
 from ..network import Layer, Network
-from ..problems.cnf import CNF
+from ..problems.cnf import CNF, model_fault
 from . import sat_sign
 from .sat_sign import _sum_layer
 
@@ -48,6 +48,7 @@ SOURCE_KIND = "cnf"
 SUMMARY = "k-SAT -> 4-layer ReLU net, latent R^n (w.l.o.g. [-1,1]^n), exact G(z) = (0, n)"
 PAPER = "On the computational complexity of inverting generative models; Lei et al. 2019"
 THEOREM = "Theorem 2 (complexity paper); Lei et al. Theorem 2 (3-SAT case)"
+CERTIFICATE = "a model of the CNF (DIMACS literals)"
 PARAMS: dict = {}
 WLOG_REASON = "G reads z only through clamp(z, -1, 1), so clamp(z) solves whenever z does"
 
@@ -91,11 +92,16 @@ def build(cnf: CNF, *, source: Source | None = None) -> InversionProblem:
     return InversionProblem(net, np.array([0.0, float(n)]), domain, Query(), info, source)
 
 
-def encode(cnf: CNF, model: Sequence[int] | np.ndarray) -> np.ndarray:
+def encode(cnf: CNF, model: Sequence[int] | np.ndarray, **params) -> np.ndarray:
     """A model becomes the corner ``z in {-1,1}^n`` of the w.l.o.g. box."""
     return sat_sign.encode(cnf, model)
 
 
-def decode(cnf: CNF, z: Sequence[float] | np.ndarray) -> list[int]:
+def decode(cnf: CNF, z: Sequence[float] | np.ndarray, **params) -> list[int]:
     """Variable ``i`` is true iff ``z_i > 0`` (every solution has ``|z_i| >= 1``)."""
     return sat_sign.decode(cnf, z)
+
+
+def fault(cnf: CNF, model, **params) -> str | None:
+    """Why ``model`` is not a model of ``cnf`` (the source check), or None."""
+    return model_fault(cnf, model)

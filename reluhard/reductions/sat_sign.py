@@ -39,13 +39,14 @@ import scipy.sparse as sp
 
 from ..inversion import Domain, InversionProblem, Query, Source
 from ..network import Layer, Network
-from ..problems.cnf import CNF, assignment_values
+from ..problems.cnf import CNF, assignment_values, model_fault
 
 NAME = "sat-sign"
 SOURCE_KIND = "cnf"
 SUMMARY = "k-SAT -> 2-layer ReLU net, latent {-1,1}^n, exact inversion G(z) = 0"
 PAPER = "On the computational complexity of inverting generative models; Lei et al. 2019"
 THEOREM = "Theorem 1 (complexity paper); Lei et al. Theorem 1 (3-SAT case)"
+CERTIFICATE = "a model of the CNF (DIMACS literals)"
 PARAMS: dict = {}
 
 
@@ -116,15 +117,20 @@ def reduction_info(**params) -> dict:
     return {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": params}
 
 
-def encode(cnf: CNF, model: Sequence[int] | np.ndarray) -> np.ndarray:
+def encode(cnf: CNF, model: Sequence[int] | np.ndarray, **params) -> np.ndarray:
     """A model (DIMACS literals or a bool array) becomes the latent ``z in {-1,1}^n``;
     unassigned variables become -1."""
     return np.where(assignment_values(cnf, model) > 0, 1.0, -1.0)
 
 
-def decode(cnf: CNF, z: Sequence[float] | np.ndarray) -> list[int]:
+def decode(cnf: CNF, z: Sequence[float] | np.ndarray, **params) -> list[int]:
     """Any latent (also an inexact one from a solver) becomes the DIMACS model that sets
     variable ``i`` true iff ``z_i > 0``."""
     z = np.asarray(z, dtype=np.float64).reshape(-1)
     v = np.arange(1, cnf.nvars + 1)
     return np.where(z[: cnf.nvars] > 0, v, -v).tolist()
+
+
+def fault(cnf: CNF, model, **params) -> str | None:
+    """Why ``model`` is not a model of ``cnf`` (the source check), or None."""
+    return model_fault(cnf, model)

@@ -166,7 +166,7 @@ def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
     L = len(layers)
     latent_lo, latent_hi = np.full(n, box[0]), np.full(n, box[1])
     q = problem.query
-    slack = 0.0 if q.kind == "exact" else float(q.delta)
+    slack = 0.0 if q.kind == "exact" else q.radius_hi()
     out_lo, out_hi = problem.target - slack, problem.target + slack
     pre_lo: list = [None] * L
     pre_hi: list = [None] * L
@@ -269,7 +269,7 @@ def lp_tighten(problem: InversionProblem, bounds: Bounds, time_budget: float) ->
         pre_exprs.append(exprs)
         xs = ys
     q = problem.query
-    slack = 0.0 if q.kind == "exact" else float(q.delta)
+    slack = 0.0 if q.kind == "exact" else q.radius_hi()
     for y, x in zip(xs, problem.target, strict=True):
         lp.Add(y >= float(x) - slack)
         lp.Add(y <= float(x) + slack)

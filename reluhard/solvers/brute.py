@@ -51,9 +51,9 @@ def hits(D: np.ndarray, query, tol: float) -> np.ndarray:
     if query.kind == "exact":
         return np.max(np.abs(D), axis=1, initial=0.0) <= tol
     if query.p == "inf":
-        return np.max(np.abs(D), axis=1, initial=0.0) <= query.delta * (1 + 1e-9) + tol
+        return np.max(np.abs(D), axis=1, initial=0.0) <= query.radius_hi() * (1 + 1e-9) + tol
     norm = np.sum(np.abs(D) ** int(query.p), axis=1) ** (1.0 / int(query.p))
-    return norm <= query.delta * (1 + 1e-9) + tol * D.shape[1]
+    return norm <= query.radius_hi() * (1 + 1e-9) + tol * D.shape[1]
 
 
 def solve(problem: InversionProblem, *, time_limit: float | None = None) -> Verdict:

@@ -180,6 +180,7 @@ class Encoding:
     slack: object = None  # slack variable for strict approximate queries
     two: int = 0  # real latent coordinates found to take one of two values
     one_binary: int = 0  # ReLU units whose input is affine in one binary: no new variable
+    oa: tuple | None = None  # ([(e_i, s_i)], p): outer approximation of sum |d_i|^p (linear)
 
 
 def _rows(W) -> sp.csr_array:
@@ -317,9 +318,11 @@ def _add_query(
         for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
             b.row(vs, cs, xi - const, xi - const)
         return
-    delta = float(q.delta)
+    # p = 1 and p = inf are linear: the bound is delta itself, exactly (q.power())
+    exact_delta = q.power() if q.p in ("inf", 1) else Fraction(q.delta)
+    delta = float(exact_delta)
     if b.integral:  # integer outputs: "< delta" is "<= ceil(delta) - 1"
-        delta = math.floor(q.delta) if not q.strict else math.ceil(q.delta) - 1
+        delta = math.floor(exact_delta) if not q.strict else math.ceil(exact_delta) - 1
         if delta < 0:
             b.row([], [], 1, 0)
             return
@@ -346,15 +349,11 @@ def _add_query(
             b.row(es + extra[0], ones + extra[1], -INF, delta)
         return
     if not isinstance(b, _CpSat):
-        raise InputError(
-            None,
-            None,
-            f"solver '{b.name}' is linear: use --solver cpsat for "
-            f"the p = {q.p} norm (integer networks, discrete latent)",
-        )
+        _add_outer_approximation(enc, x, dmax, q, strict_slack)
+        return
     p = int(q.p)
     # every output is an integer here: sum |d_i|^p <= floor(delta^p) (or < delta^p)
-    dp = Fraction(q.delta) ** p
+    dp = q.power()
     cap = math.floor(dp) if not q.strict else math.ceil(dp) - 1
     if cap < 0:
         b.row([], [], 1, 0)  # infeasible
@@ -373,6 +372,58 @@ def _add_query(
             acc = nxt
         powers.append(acc)
     b.row(powers, [1.0] * len(powers), -INF, cap)
+
+
+# Outer approximation of ||d||_p^p <= delta^p for the linear back ends (p >= 2): e_i >= |d_i|,
+# s_i >= tangents of e^p (valid under-estimators: e^p is convex), sum s_i <= delta^p. Every
+# true solution stays feasible, so infeasibility is a sound NO; a solution point that fails
+# the exact check gets new tangents at its own e_i (Kelley's cutting planes) and is solved again.
+OA_ROUNDS = 60
+
+
+def _tangent(b, e, s, a: float, p: int) -> None:
+    """``s >= a^p + p a^(p-1) (e - a)``, loosened by a relative 1e-9 against rounding."""
+    rhs = (1 - p) * a**p
+    b.row([s, e], [1.0, -p * a ** (p - 1)], rhs - 1e-9 * max(1.0, a**p), INF)
+
+
+def _add_outer_approximation(
+    enc: Encoding, x, dmax: list[float], q, strict_slack: bool = False
+) -> None:
+    b, p = enc.backend, int(q.p)
+    cap = float(q.power()) * (1 + 1e-9) + 1e-12
+    radius = q.radius_hi()
+    oa = []
+    for k, ((vs, cs, const), xi) in enumerate(zip(enc.outputs, x, strict=True)):
+        top = min(dmax[k], radius)  # no coordinate of a solution exceeds delta
+        e = b.var(0.0, top)
+        b.row(vs + [e], [-c for c in cs] + [1.0], -(xi - const), INF)  # e >= d
+        b.row(vs + [e], cs + [1.0], xi - const, INF)  # e >= -d
+        s = b.var(0.0, INF)
+        for j in (1, 2, 3, 4):
+            _tangent(b, e, s, top * j / 4, p)
+        oa.append((e, s))
+    extra: tuple[list, list] = ([], [])
+    if strict_slack:  # maximise the room left below delta^p: 0 means "< delta" is impossible
+        t = b.var(0.0, cap)
+        b.maximize(t)
+        enc.slack = t
+        extra = ([t], [1.0])
+    b.row([s for _, s in oa] + extra[0], [1.0] * len(oa) + extra[1], -INF, cap)
+    enc.oa = (oa, p)
+
+
+def _refine(enc: Encoding) -> int:
+    """Tangents at the current point wherever ``s_i`` under-estimates ``e_i^p``; how many."""
+    oa, p = enc.oa
+    b = enc.backend
+    point = [(max(0.0, b.value(e)), b.value(s)) for e, s in oa]  # read all before changing
+    added = 0
+    for (e, s), (ev, sv) in zip(oa, point, strict=True):
+        if ev**p > sv + 1e-9 * (1.0 + ev**p):
+            _tangent(b, e, s, ev, p)
+            added += 1
+    return added
 
 
 def _negation_pairs(W: sp.csr_array, b: np.ndarray, W_next=None) -> dict[int, int]:
@@ -582,12 +633,11 @@ def _candidates(problem: InversionProblem, z: np.ndarray):
 
         red = reductions.REGISTRY.get(name)
         if red is not None and red.SOURCE_KIND == src.kind:
-            from ..problems import KINDS
-
-            cert = red.decode(src.instance, z)
-            checker = getattr(KINDS[src.kind], "check", None)
-            if checker is None or checker(src.instance, cert):
-                yield "decoded, checked and re-encoded", np.asarray(red.encode(src.instance, cert))
+            params = reductions.params_of(problem)
+            cert = red.decode(src.instance, z, **params)
+            if red.fault(src.instance, cert, **params) is None:
+                latent = red.encode(src.instance, cert, **params)
+                yield "decoded, checked and re-encoded", np.asarray(latent)
     yield "rounded to nearby rationals", [Fraction(float(v)).limit_denominator(1 << 20) for v in z]
 
 
@@ -637,12 +687,7 @@ def solve(
             NOT_INVERTIBLE, solver, reason=infeasible, time=time.perf_counter() - t0, stats=stats
         )
     backend = _make_backend(solver, problem, two)
-    strict_lin = (
-        problem.query.kind == "approx"
-        and problem.query.strict
-        and problem.query.p in ("inf", 1)
-        and not backend.integral
-    )
+    strict_lin = problem.query.kind == "approx" and problem.query.strict and not backend.integral
     for attempt in ("feasibility", "max-slack") if strict_lin else ("feasibility",):
         if attempt == "max-slack":
             backend = _make_backend(solver, problem, two)
@@ -664,46 +709,66 @@ def solve(
                 time=time.perf_counter() - t0,
                 stats=stats,
             )
-        status = backend.solve(remaining)
-        stats.update(backend.stats(), status=status)
-        if status == "infeasible":
-            return Verdict(
-                NOT_INVERTIBLE,
-                solver,
-                reason="the MILP is infeasible (solver claim)",
-                time=time.perf_counter() - t0,
-                stats=stats,
-            )
-        if status not in ("optimal", "feasible"):
-            why = "time limit reached" if status == "unknown" else f"solver status {status}"
-            return Verdict(UNKNOWN, solver, reason=why, time=time.perf_counter() - t0, stats=stats)
-        if enc.slack is not None and backend.value(enc.slack) <= 0 and status == "optimal":
-            return Verdict(
-                NOT_INVERTIBLE,
-                solver,
-                reason="the largest slack below delta is 0 "
-                "(solver claim): the bound is met only with equality",
-                time=time.perf_counter() - t0,
-                stats=stats,
-            )
-        z = np.array([scale * backend.value(v) + shift for v, scale, shift in enc.latent])
-        failures = []
-        for how, cand in _candidates(problem, z):
-            check = check_latent(problem, list(cand))
-            if check.ok:
-                latent = [
-                    Fraction(v) for v in (cand.tolist() if isinstance(cand, np.ndarray) else cand)
-                ]
-                stats["certificate"] = how
+        for oa_round in range(OA_ROUNDS + 1):
+            remaining = None if time_limit is None else time_limit - (time.perf_counter() - t0)
+            if remaining is not None and remaining <= 0:
+                return Verdict(UNKNOWN, solver, reason=f"time limit {time_limit:g} s reached",
+                               time=time.perf_counter() - t0, stats=stats)  # fmt: skip
+            status = backend.solve(remaining)
+            stats.update(backend.stats(), status=status)
+            if enc.oa is not None:
+                stats["oa_rounds"] = oa_round
+            if status == "infeasible":
                 return Verdict(
-                    INVERTIBLE,
+                    NOT_INVERTIBLE,
                     solver,
-                    latent=latent,
-                    reason=f"latent {how}, verified exactly",
+                    reason="the MILP is infeasible (solver claim)"
+                    + (" with outer-approximation cuts for the p-norm" if enc.oa else ""),
                     time=time.perf_counter() - t0,
                     stats=stats,
                 )
-            failures.append(f"{how}: {check.reason}")
+            if status not in ("optimal", "feasible"):
+                why = "time limit reached" if status == "unknown" else f"solver status {status}"
+                return Verdict(
+                    UNKNOWN, solver, reason=why, time=time.perf_counter() - t0, stats=stats
+                )
+            # the cuts and the cap are loosened by 1e-9 each against rounding: within that,
+            # the room below delta^p counts as none
+            room = (
+                0.0
+                if enc.oa is None
+                else 2e-9 * (len(enc.oa[0]) + 2) * max(1.0, float(problem.query.power()))
+            )
+            if enc.slack is not None and backend.value(enc.slack) <= room and status == "optimal":
+                return Verdict(
+                    NOT_INVERTIBLE,
+                    solver,
+                    reason="the largest slack below delta is 0 "
+                    "(solver claim): the bound is met only with equality",
+                    time=time.perf_counter() - t0,
+                    stats=stats,
+                )
+            z = np.array([scale * backend.value(v) + shift for v, scale, shift in enc.latent])
+            failures = []
+            for how, cand in _candidates(problem, z):
+                check = check_latent(problem, list(cand))
+                if check.ok:
+                    latent = [
+                        Fraction(v)
+                        for v in (cand.tolist() if isinstance(cand, np.ndarray) else cand)
+                    ]
+                    stats["certificate"] = how
+                    return Verdict(
+                        INVERTIBLE,
+                        solver,
+                        latent=latent,
+                        reason=f"latent {how}, verified exactly",
+                        time=time.perf_counter() - t0,
+                        stats=stats,
+                    )
+                failures.append(f"{how}: {check.reason}")
+            if enc.oa is None or not _refine(enc):
+                break
         if not (strict_lin and attempt == "feasibility"):
             return Verdict(
                 UNKNOWN,

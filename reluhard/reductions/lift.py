@@ -1,0 +1,113 @@
+"""From a binary latent to a real one: the construction of Theorem 4 of "On the computational
+complexity of inverting generative models", made general and exact.
+
+Given an approximate-inversion problem ``||N(y) - x||_p <= delta`` (or ``<``) over
+``y in {0,1}^n``, :func:`lift` builds a network ``G`` over ``z in R^n`` with 4 more layers and
+one more output such that some real ``z`` solves the lifted problem iff some binary ``y``
+solves the original one (for a one-layer ``N``, ``G`` has the paper's 5 layers):
+
+1. ``h = ReLU(z)``;
+2. ``g = ReLU(1 - h)``, so ``v = 1 - g = clamp(z, 0, 1)`` (folded into the next weights);
+3. ``u = ReLU(1/2 - v)`` and ``a = ReLU(v - 1/2)``, ``2n`` units;
+4. ``t = ReLU(1 - 4u)`` (``n`` units: ``t_i = 1`` for ``v_i >= 1/2``, ``0`` for ``v_i <= 1/4``)
+   and the penalty unit ``P = ReLU(gamma * sum_i (a_i + u_i)) = gamma * sum_i |v_i - 1/2|``;
+5. ``N`` applied to ``t``, with ``P`` passed through (``ReLU(P) = P``, as ``P >= 0``).
+
+The target is ``(x, gamma n / 2)``, the query unchanged. Why it is right: for binary ``z = y``,
+``t = y`` and ``P = gamma n/2``, so the distance is the original one. Conversely if some
+``v_i`` lies in ``(1/4, 1/2)`` (the only place ``t_i`` is fractional), the penalty output
+misses its target by ``gamma * sum_j min(v_j, 1 - v_j) > gamma / 4 >= delta``, so ``z`` is
+no solution; otherwise ``t`` is binary and the first outputs are ``N(t)``, no closer to ``x``
+than the whole output is, so ``t`` solves the original problem. ``gamma = 4 * ceil(delta)``
+keeps the weights integral. ``G`` reads ``z`` only through ``clamp(z, 0, 1)``: the box
+``[0,1]^n`` loses no solution.
+
+Departures from the printed Theorem 4, each needed for a network of ReLU layers that is right:
+
+- the printed ``u_{n+1} = sum max{v_i, 1/2}`` and ``u_{n+2} = sum -min{v_i, 1/2}`` are sums
+  of ReLUs inside one unit; here they are the ``2n`` units ``a`` and ``u`` of layer 3, summed
+  by the penalty unit of layer 4;
+- the printed penalty is unscaled (``t_{n+1}``, target ``n/2``), which is why the paper needs
+  ``delta < 1/4``; scaling it by ``gamma >= 4 delta`` makes it hold for every ``delta``, as
+  the paper says "slight changes" would;
+- the query is ``<= delta`` like the source problems' ``<= r`` (the theorem's ``< delta``
+  would lose the instances at distance exactly ``r``), or ``<`` where the source is strict.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..inversion import Domain, InversionProblem, Query
+from ..network import Layer, Network
+
+BOX_REASON = "G reads z only through clamp(z, 0, 1)"
+
+
+def ceil_root(power: Fraction, p: int | str) -> int:
+    """The least integer ``c >= 0`` with ``c^p >= power`` (``c >= power`` for ``p = inf``)."""
+    if p == "inf":
+        return math.ceil(power)
+    p = int(p)
+    c = max(0, math.floor(float(power) ** (1.0 / p)) - 1)
+    while Fraction(c) ** p < power:
+        c += 1
+    return c
+
+
+def gamma(query: Query) -> int:
+    """The penalty scale ``4 * ceil(delta)`` (at least 4)."""
+    return 4 * max(1, ceil_root(query.power(), query.p))
+
+
+def lift(problem: InversionProblem) -> InversionProblem:
+    """The real-latent problem of the module docstring for a binary-latent ``problem``."""
+    if problem.domain.kind != "binary" or problem.query.kind != "approx":
+        raise ValueError("lift takes a binary-latent approximate-inversion problem")
+    n = problem.n
+    g = gamma(problem.query)
+    eye = sp.identity(n, format="csr", dtype=np.float64)
+    layers = [
+        Layer(eye, np.zeros(n), "relu"),  # h = ReLU(z)
+        Layer(-eye, np.ones(n), "relu"),  # g = ReLU(1 - h)
+        # v = 1 - g:  u = ReLU(1/2 - v) = ReLU(g - 1/2),  a = ReLU(v - 1/2) = ReLU(1/2 - g)
+        Layer(sp.vstack([eye, -eye], format="csr"), np.r_[np.full(n, -0.5), np.full(n, 0.5)]),
+        # t = ReLU(1 - 4u);  P = ReLU(gamma * sum(a + u))
+        Layer(
+            sp.vstack(
+                [
+                    sp.hstack([-4 * eye, sp.csr_array((n, n))]),
+                    sp.csr_array(np.full((1, 2 * n), float(g))),
+                ],
+                format="csr",
+            ),
+            np.r_[np.ones(n), 0.0],
+        ),
+    ]
+    for layer in problem.network.layers:
+        layers.append(_with_passthrough(layer))
+    target = np.r_[problem.target, g * n / 2]
+    domain = Domain("real", 0.0, 1.0, BOX_REASON)
+    return InversionProblem(
+        Network(tuple(layers)), target, domain, problem.query, problem.reduction, problem.source
+    )
+
+
+def _with_passthrough(layer: Layer) -> Layer:
+    """``layer`` with one more input and output carrying the penalty through unchanged."""
+    W = sp.csr_array(layer.W) if not sp.issparse(layer.W) else sp.csr_array(layer.W)
+    rows, cols = W.shape
+    W2 = sp.block_array([[W, None], [None, sp.csr_array(np.ones((1, 1)))]], format="csr")
+    assert W2.shape == (rows + 1, cols + 1)
+    return Layer(W2, np.r_[layer.b, 0.0], layer.activation, layer.slope)
+
+
+def decode(z: Sequence[float] | np.ndarray) -> np.ndarray:
+    """The binary latent a real one stands for: ``1`` where ``clamp(z, 0, 1) >= 1/2``."""
+    z = np.asarray(z, dtype=np.float64).reshape(-1)
+    return (np.clip(z, 0.0, 1.0) >= 0.5).astype(np.float64)
