@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 import numpy as np
@@ -181,6 +181,11 @@ class Encoding:
     two: int = 0  # real latent coordinates found to take one of two values
     one_binary: int = 0  # ReLU units whose input is affine in one binary: no new variable
     oa: tuple | None = None  # ([(e_i, s_i)], p): outer approximation of sum |d_i|^p (linear)
+    two_binary: int = 0  # ReLU units of two binaries: tabulated, one product variable
+    # output index -> (binaries, values): the output is a function of at most two binaries,
+    # with value values[(a, b)] (or values[a]); the p-norm term is then linear in them
+    tables: dict = field(default_factory=dict)
+    products: dict = field(default_factory=dict)  # (id b0, id b1) -> their AND variable
 
 
 def _rows(W) -> sp.csr_array:
@@ -216,7 +221,9 @@ def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Enc
     # each input of the current layer: None (constant 0) or an affine expression
     # (vars, coefs, const) of solver variables
     inputs = [([v], [scale], shift) for v, scale, shift in latent]
-    binaries = inactive = active = one_binary = 0
+    binaries = inactive = active = one_binary = two_binary = 0
+    products: dict = {}  # (id b0, id b1) -> their AND variable
+    tables: dict = {}
     layers = problem.network.layers
     outputs = []
     for li, layer in enumerate(layers):
@@ -265,6 +272,31 @@ def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Enc
                 r0, r1 = max(const, 0.0), max(const + cs[0], 0.0)
                 new_inputs.append((vs, [r1 - r0], r0))
                 one_binary += 1
+                if last:
+                    tables[len(outputs)] = ([vs[0]], {(0,): r0, (1,): r1})
+            elif act == "relu" and len(vs) == 2 and all(id(v) in booleans for v in vs):
+                # ReLU of two binaries: tabulate its four values; it is linear in the two
+                # binaries and their product (one AND variable per pair, shared)
+                r = {
+                    (a, c): max(const + a * cs[0] + c * cs[1], 0.0) for a in (0, 1) for c in (0, 1)
+                }
+                inter = r[1, 1] - r[1, 0] - r[0, 1] + r[0, 0]
+                evs, ecs = list(vs), [r[1, 0] - r[0, 0], r[0, 1] - r[0, 0]]
+                if inter:
+                    key = tuple(sorted((id(vs[0]), id(vs[1]))))
+                    if key not in products:
+                        prod = backend.boolean()
+                        booleans.add(id(prod))
+                        backend.row([prod, vs[0]], [1.0, -1.0], -INF, 0.0)  # prod <= b0
+                        backend.row([prod, vs[1]], [1.0, -1.0], -INF, 0.0)  # prod <= b1
+                        backend.row([prod] + vs, [1.0, -1.0, -1.0], -1.0, INF)  # >= b0+b1-1
+                        products[key] = prod
+                    evs.append(products[key])
+                    ecs.append(inter)
+                new_inputs.append((evs, ecs, r[0, 0]))
+                two_binary += 1
+                if last:
+                    tables[len(outputs)] = (list(vs), r)
             elif act == "relu":
                 y = backend.var(0.0, max(0.0, ohi[j]), backend.integral)
                 if j in shared:  # pre_j = -pre_k: one binary for both, y_k - y_j = pre_k
@@ -301,7 +333,16 @@ def encode(problem: InversionProblem, bounds: Bounds, backend, two: dict) -> Enc
                 outputs.append(new_inputs[-1] or ([], [], 0.0))
         inputs = new_inputs
     return Encoding(
-        backend, latent, outputs, binaries, (inactive, active), two=len(two), one_binary=one_binary
+        backend,
+        latent,
+        outputs,
+        binaries + len(products),
+        (inactive, active),
+        two=len(two),
+        one_binary=one_binary,
+        two_binary=two_binary,
+        tables=tables,
+        products=products,
     )
 
 
@@ -318,60 +359,111 @@ def _add_query(
         for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
             b.row(vs, cs, xi - const, xi - const)
         return
-    # p = 1 and p = inf are linear: the bound is delta itself, exactly (q.power())
-    exact_delta = q.power() if q.p in ("inf", 1) else Fraction(q.delta)
-    delta = float(exact_delta)
-    if b.integral:  # integer outputs: "< delta" is "<= ceil(delta) - 1"
-        delta = math.floor(exact_delta) if not q.strict else math.ceil(exact_delta) - 1
-        if delta < 0:
-            b.row([], [], 1, 0)
-            return
-    if q.p == "inf" or q.p == 1:
+    if q.p == "inf":
+        delta = float(q.power())
+        if b.integral:  # integer outputs: "< delta" is "<= ceil(delta) - 1"
+            exact = q.power()
+            delta = math.floor(exact) if not q.strict else math.ceil(exact) - 1
+            if delta < 0:
+                b.row([], [], 1, 0)
+                return
         t = None
         if strict_slack:
             t = b.var(0.0, delta)
             b.maximize(t)
             enc.slack = t
-        es, ones = [], []
+        extra = ([t], [1.0]) if t is not None else ([], [])
         for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
-            if q.p == "inf":
-                extra = ([t], [1.0]) if t is not None else ([], [])
-                b.row(vs + extra[0], cs + extra[1], -INF, xi - const + delta)
-                b.row(vs + extra[0], [-c for c in cs] + extra[1], -INF, -(xi - const) + delta)
-            else:
-                e = b.var(0.0, dmax[len(es)])
-                b.row(vs + [e], [-c for c in cs] + [1.0], -(xi - const), INF)  # e >= d
-                b.row(vs + [e], cs + [1.0], xi - const, INF)  # e >= -d
-                es.append(e)
-                ones.append(1.0)
-        if q.p == 1:
-            extra = ([t], [1.0]) if t is not None else ([], [])
-            b.row(es + extra[0], ones + extra[1], -INF, delta)
+            b.row(vs + extra[0], cs + extra[1], -INF, xi - const + delta)
+            b.row(vs + extra[0], [-c for c in cs] + extra[1], -INF, -(xi - const) + delta)
         return
-    if not isinstance(b, _CpSat):
-        _add_outer_approximation(enc, x, dmax, q, strict_slack)
-        return
+    _add_p_norm(problem, enc, bounds, dmax, strict_slack)
+
+
+def _add_p_norm(
+    problem: InversionProblem, enc: Encoding, bounds: Bounds, dmax: list[float], strict: bool
+) -> None:
+    """``sum_i |out_i - x_i|^p <= delta^p`` (or ``<``) for a finite ``p``, as one linear row
+    over a term per output:
+
+    - an output that is a function of at most two binaries (``enc.tables``): its term is
+      linear in them and their product, exactly (no new variable);
+    - otherwise on CP-SAT (integer outputs): ``|d|^p`` by an element constraint on ``d``;
+    - otherwise on SCIP/HiGHS: ``p = 1``: ``e >= |d|``; ``p >= 2``: the outer approximation
+      (:func:`_outer_term`), refined by cuts after each solve (:func:`_refine`).
+    """
+    b, q, x = enc.backend, problem.query, problem.target
     p = int(q.p)
-    # every output is an integer here: sum |d_i|^p <= floor(delta^p) (or < delta^p)
-    dp = q.power()
-    cap = math.floor(dp) if not q.strict else math.ceil(dp) - 1
-    if cap < 0:
-        b.row([], [], 1, 0)  # infeasible
-        return
-    powers = []
-    reach = math.floor(Fraction(cap) ** Fraction(1, p)) + 1 if cap else 1
-    for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
-        d = b.var(-reach, reach)
-        b.row(vs + [d], cs + [-1.0], xi - const, xi - const)
-        a = b.var(0, reach)
-        b.m.AddAbsEquality(a, d)
-        acc = a
-        for _ in range(p - 1):
-            nxt = b.var(0, cap)
-            b.m.AddMultiplicationEquality(nxt, [acc, a])
-            acc = nxt
-        powers.append(acc)
-    b.row(powers, [1.0] * len(powers), -INF, cap)
+    dp = q.power()  # delta^p exactly
+    if b.integral:  # integer outputs: "< delta^p" is "<= ceil(delta^p) - 1"
+        cap = math.floor(dp) if not q.strict else math.ceil(dp) - 1
+        if cap < 0:
+            b.row([], [], 1, 0)  # infeasible
+            return
+        reach = math.floor(Fraction(cap) ** Fraction(1, p)) + 1 if cap else 1
+        table = [v**p for v in range(reach + 1)]
+    else:
+        cap = float(dp) * (1 + 1e-9) + 1e-12 if p > 1 else float(dp)
+    vs_all: list = []
+    cs_all: list = []
+    const_all = 0.0
+    oa = []
+    for k, ((vs, cs, const), xi) in enumerate(zip(enc.outputs, x, strict=True)):
+        if k in enc.tables:
+            bins, values = enc.tables[k]
+            powv = {key: abs(v - xi) ** p for key, v in values.items()}
+            if len(bins) == 1:
+                vs_all.append(bins[0])
+                cs_all.append(powv[(1,)] - powv[(0,)])
+                const_all += powv[(0,)]
+            else:
+                t00, t10, t01, t11 = powv[0, 0], powv[1, 0], powv[0, 1], powv[1, 1]
+                vs_all += bins
+                cs_all += [t10 - t00, t01 - t00]
+                const_all += t00
+                inter = t11 - t10 - t01 + t00
+                if inter:
+                    key = tuple(sorted(map(id, bins)))
+                    prod = enc.products.get(key)
+                    if prod is None:
+                        prod = b.boolean()
+                        b.row([prod, bins[0]], [1.0, -1.0], -INF, 0.0)
+                        b.row([prod, bins[1]], [1.0, -1.0], -INF, 0.0)
+                        b.row([prod] + bins, [1.0, -1.0, -1.0], -1.0, INF)
+                        enc.products[key] = prod
+                    vs_all.append(prod)
+                    cs_all.append(inter)
+            continue
+        if b.integral:
+            lo = max(-reach, math.ceil(bounds.post_lo[-1][k] - xi - 1e-9))
+            hi = min(reach, math.floor(bounds.post_hi[-1][k] - xi + 1e-9))
+            if lo > hi:
+                b.row([], [], 1, 0)  # this output cannot come close enough
+                return
+            d = b.var(lo, hi)
+            b.row(vs + [d], cs + [-1.0], xi - const, xi - const)
+            a = d
+            if lo < 0:
+                a = b.var(0, max(-lo, hi))
+                b.m.AddAbsEquality(a, d)
+            pw = b.var(0, table[max(-lo, hi)])
+            b.m.AddElement(a, table[: max(-lo, hi) + 1], pw)
+            vs_all.append(pw)
+        else:
+            e, term = _outer_term(enc, vs, cs, const, xi, dmax[k], q)
+            if p > 1:
+                oa.append((e, term))
+            vs_all.append(term)
+        cs_all.append(1.0)
+    if oa:
+        enc.oa = (oa, p)
+    if strict:  # maximise the room left below the bound: none means "<" is impossible
+        t = b.var(0.0, float(cap))
+        b.maximize(t)
+        enc.slack = t
+        vs_all.append(t)
+        cs_all.append(1.0)
+    b.row(vs_all, cs_all, -INF, cap - const_all)
 
 
 # Outer approximation of ||d||_p^p <= delta^p for the linear back ends (p >= 2): e_i >= |d_i|,
@@ -387,30 +479,20 @@ def _tangent(b, e, s, a: float, p: int) -> None:
     b.row([s, e], [1.0, -p * a ** (p - 1)], rhs - 1e-9 * max(1.0, a**p), INF)
 
 
-def _add_outer_approximation(
-    enc: Encoding, x, dmax: list[float], q, strict_slack: bool = False
-) -> None:
+def _outer_term(enc: Encoding, vs, cs, const: float, xi: float, dmax: float, q):
+    """``(e, term)`` with ``e >= |d|`` for ``d = out - x``; the term standing for ``|d|^p`` is
+    ``e`` itself for ``p = 1``, else a variable above four tangents of ``e^p``."""
     b, p = enc.backend, int(q.p)
-    cap = float(q.power()) * (1 + 1e-9) + 1e-12
-    radius = q.radius_hi()
-    oa = []
-    for k, ((vs, cs, const), xi) in enumerate(zip(enc.outputs, x, strict=True)):
-        top = min(dmax[k], radius)  # no coordinate of a solution exceeds delta
-        e = b.var(0.0, top)
-        b.row(vs + [e], [-c for c in cs] + [1.0], -(xi - const), INF)  # e >= d
-        b.row(vs + [e], cs + [1.0], xi - const, INF)  # e >= -d
-        s = b.var(0.0, INF)
-        for j in (1, 2, 3, 4):
-            _tangent(b, e, s, top * j / 4, p)
-        oa.append((e, s))
-    extra: tuple[list, list] = ([], [])
-    if strict_slack:  # maximise the room left below delta^p: 0 means "< delta" is impossible
-        t = b.var(0.0, cap)
-        b.maximize(t)
-        enc.slack = t
-        extra = ([t], [1.0])
-    b.row([s for _, s in oa] + extra[0], [1.0] * len(oa) + extra[1], -INF, cap)
-    enc.oa = (oa, p)
+    top = min(dmax, q.radius_hi())  # no coordinate of a solution exceeds delta
+    e = b.var(0.0, top)
+    b.row(vs + [e], [-c for c in cs] + [1.0], -(xi - const), INF)  # e >= d
+    b.row(vs + [e], cs + [1.0], xi - const, INF)  # e >= -d
+    if p == 1:
+        return e, e
+    term = b.var(0.0, INF)
+    for j in (1, 2, 3, 4):
+        _tangent(b, e, term, top * j / 4, p)
+    return e, term
 
 
 def _refine(enc: Encoding) -> int:
@@ -698,6 +780,7 @@ def solve(
             latent_binaries=sum(1 for v in enc.latent if problem.domain.is_discrete or v[1] != 1.0),
             two_valued_latents=enc.two,
             units_affine_in_one_binary=enc.one_binary,
+            units_of_two_binaries=enc.two_binary,
             build_time=time.perf_counter() - t0,
         )
         remaining = None if time_limit is None else time_limit - (time.perf_counter() - t0)
