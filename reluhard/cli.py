@@ -119,12 +119,15 @@ def _list(args: argparse.Namespace) -> int:
     print("reductions")
     for name, red in sorted(reductions.REGISTRY.items()):
         default = " (default)" if reductions.DEFAULT_FOR_KIND.get(red.SOURCE_KIND) == name else ""
-        print(f"  {name:<12} {red.SOURCE_KIND:<5} {red.SUMMARY}{default}")
-        print(f"  {'':<12} {'':<5} {red.THEOREM}")
+        print(f"  {name:<18} {red.SOURCE_KIND:<5} {red.SUMMARY}{default}")
+        params = ", ".join(
+            f"{k}{'' if p.required else '?'}" for k, p in getattr(red, "PARAMS", {}).items()
+        )
+        print(f"  {'':<18} {'':<5} {red.THEOREM}" + (f"; --param {params}" if params else ""))
     print("solvers")
     for name in solvers.NAMES:
         default = " (default)" if name == solvers.DEFAULT else ""
-        print(f"  {name:<12} {solvers.SUMMARIES[name]}{default}")
+        print(f"  {name:<18} {solvers.SUMMARIES[name]}{default}")
     return 0
 
 

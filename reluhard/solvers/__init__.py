@@ -21,7 +21,8 @@ DEFAULT = "auto"
 SUMMARIES = {
     "auto": "cpsat where it applies (integer network, discrete or two-valued latent), else scip",
     "cpsat": "OR-Tools CP-SAT: exact integer model, indicator constraints, any integer p",
-    "scip": "SCIP through OR-Tools: big-M MILP with per-unit bounds, box/real latents",
+    "scip": "SCIP through OR-Tools: big-M MILP with per-unit bounds, box/real latents, "
+    "p >= 2 by outer-approximation cuts",
     "highs": "HiGHS through OR-Tools: the same MILP as scip",
     "brute": brute.SUMMARY,
 }
