@@ -63,3 +63,27 @@ def test_crosscheck_throughput_quick(tmp_path: Path) -> None:
     assert rows[("full", 1)]["runners"] == 4
     assert (tmp_path / "crosscheck_throughput.csv").exists()
     assert "inst/s" in proc.stdout
+
+
+def test_graph_cvp_quick(tmp_path: Path) -> None:
+    graphs = ROOT.parent / "shared" / "instances" / "graphs"
+    if not graphs.is_dir():
+        import pytest
+
+        pytest.skip(f"public graphs not found at {graphs}")
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "graph_cvp.py"), "--quick", "--out",
+         str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # 1 would mean a wrong answer
+    rows = json.loads((tmp_path / "graph_cvp.json").read_text())["rows"]
+    vc = {(r["instance"], r["question"]): r["status"] for r in rows if "vertex" in r["family"]}
+    assert vc[("johnson8-2-4.clq", "q=21")] == "INVERTIBLE"
+    assert vc[("johnson8-2-4.clq", "q=20")] == "NOT_INVERTIBLE"
+    assert vc[("hamming6-4.clq", "q=52")] == "INVERTIBLE"
+    assert vc[("hamming6-4.clq", "q=51")] == "NOT_INVERTIBLE"
+    assert all(r["agree"] for r in rows) and (tmp_path / "graph_cvp.csv").exists()
