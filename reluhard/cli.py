@@ -247,7 +247,8 @@ def _decide(
         if problem.source.kind != "cnf":
             red = reductions.get(problem.reduction["name"])
             print(f"c certificate: {red.CERTIFICATE}")
-        _v_lines([str(x) for x in cert])
+        # a CVP coefficient may be 0, so its v line has no terminating 0
+        _v_lines([str(x) for x in cert], terminator=problem.source.kind != "cvp")
     return code
 
 

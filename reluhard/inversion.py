@@ -116,8 +116,9 @@ class Query:
 
     ``delta`` may be irrational (the Half-Clique and Vertex Cover reductions need
     ``delta = (sum ...)^(1/p)``): then ``delta_pow`` holds ``delta^p`` exactly (a
-    :class:`~fractions.Fraction`), every exact comparison uses it, and ``delta`` is only its
-    float p-th root, for display and float filters."""
+    :class:`~fractions.Fraction`; for ``p = inf``, ``delta`` itself exactly), every exact
+    comparison uses it, and ``delta`` is only its float p-th root, for display and float
+    filters."""
 
     kind: str = "exact"
     p: int | str | None = None
@@ -133,21 +134,20 @@ class Query:
         if not (self.p == "inf" or (isinstance(self.p, int) and self.p >= 1)):
             raise ValueError(f"norm p must be a positive integer or 'inf', got {self.p!r}")
         if self.delta_pow is not None:
-            if self.p == "inf":
-                raise ValueError("delta_pow (delta^p) needs a finite p")
             dp = Fraction(self.delta_pow)
             if dp < 0:
                 raise ValueError("delta^p must be >= 0")
             object.__setattr__(self, "delta_pow", dp)
             if self.delta is None:
-                object.__setattr__(self, "delta", float(dp) ** (1.0 / int(self.p)))
+                root = 1.0 if self.p == "inf" else 1.0 / int(self.p)
+                object.__setattr__(self, "delta", float(dp) ** root)
         if self.delta is None or not self.delta >= 0 or not math.isfinite(self.delta):
             raise ValueError("approximate query needs a finite delta >= 0")
 
     def power(self) -> Fraction:
         """``delta^p`` exactly (finite p), or ``delta`` exactly for ``p = inf``."""
         if self.delta_pow is not None:
-            return self.delta_pow
+            return self.delta_pow  # delta itself for p = inf
         if self.p == "inf":
             return Fraction(self.delta)
         return Fraction(self.delta) ** int(self.p)
@@ -183,6 +183,8 @@ class Query:
         if self.kind == "exact":
             return "exact: G(z) = x"
         rel = "<" if self.strict else "<="
+        if self.delta_pow is not None and self.p == "inf":
+            return f"approx: ||G(z) - x||_inf {rel} {self.delta_pow}"
         if self.delta_pow is not None:
             return (
                 f"approx: ||G(z) - x||_{self.p}^{self.p} {rel} {self.delta_pow} "

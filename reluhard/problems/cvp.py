@@ -141,6 +141,7 @@ __all__ = [
     "CVP",
     "MAX_ENUMERATION",
     "MAX_NORM",
+    "describe",
     "check",
     "closest",
     "distance_pow",
@@ -349,6 +350,12 @@ def _distance(cvp: CVP, y: list[int]) -> int:
     if cvp.p == "inf":
         return max(abs(x) for x in residual)
     return sum(abs(x) ** cvp.p for x in residual)
+
+
+def describe(cvp: CVP) -> str:
+    """A few words on the instance, for messages: ``d=3, n=2, p=3, {0,1} coefficients``."""
+    coeff = "{0,1}" if cvp.coefficients == "binary" else "integer"
+    return f"d={cvp.d}, n={cvp.n}, p={cvp.p}, {coeff} coefficients"
 
 
 def distance_pow(cvp: CVP, y: Sequence[int] | np.ndarray) -> Fraction:

@@ -41,6 +41,7 @@ from ..problems import cvp as cvp_mod
 from ..problems.cvp import CVP
 from .absval import plus_minus_layer
 from .lift import ceil_root
+from .params import MAX_P
 
 NAME = "cvp-binary"
 SOURCE_KIND = "cvp"
@@ -57,9 +58,16 @@ def alpha(cvp: CVP) -> int:
 
 
 def query(cvp: CVP) -> Query:
-    if cvp.p == "inf":
-        return Query("approx", "inf", float(cvp.bound), strict=False)
-    return Query("approx", int(cvp.p), None, strict=False, delta_pow=cvp.bound)
+    """``||G(z)||_p <= r`` with ``r^p`` (``r`` for ``inf``) kept exactly."""
+    if cvp.p != "inf" and int(cvp.p) > MAX_P:
+        raise InputError(
+            None,
+            None,
+            f"cvp-binary takes p up to {MAX_P} (the instance has p = {cvp.p}): beyond that the "
+            "p-th powers outgrow the solvers' 64-bit integers",
+        )
+    p = "inf" if cvp.p == "inf" else int(cvp.p)
+    return Query("approx", p, None, strict=False, delta_pow=cvp.bound)
 
 
 def matrix(cvp: CVP) -> tuple[sp.csr_array, np.ndarray]:
@@ -99,13 +107,14 @@ def build(cvp: CVP, *, source: Source | None = None) -> InversionProblem:
     >>> p.network.widths, p.domain.kind, p.query.describe()
     ([4, 8], 'binary', 'approx: ||G(z) - x||_2^2 <= 0 (delta = 0)')
     """
+    q = query(cvp)
     W, b = matrix(cvp)
     net = Network((plus_minus_layer(W, b),))
     return InversionProblem(
         net,
         np.zeros(net.out_dim),
         Domain("binary"),
-        query(cvp),
+        q,
         reduction_info(alpha=alpha(cvp), p=cvp.p, delta_pow=str(cvp.bound)),
         source,
     )

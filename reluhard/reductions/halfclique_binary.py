@@ -118,7 +118,7 @@ def build(
         raise InputError(
             None,
             None,
-            "halfclique-binary needs a finite p (with p = inf the edge weights "
+            "the Half-Clique reductions need a finite p (with p = inf the edge weights "
             "cannot add up); use --param p=2",
         )
     M = Fraction(M)

@@ -50,14 +50,24 @@ BOX_REASON = "G reads z only through clamp(z, 0, 1)"
 
 
 def ceil_root(power: Fraction, p: int | str) -> int:
-    """The least integer ``c >= 0`` with ``c^p >= power`` (``c >= power`` for ``p = inf``)."""
+    """The least integer ``c >= 0`` with ``c^p >= power`` (``c >= power`` for ``p = inf``),
+    in exact integer arithmetic."""
+    power = Fraction(power)
     if p == "inf":
-        return math.ceil(power)
+        return max(0, math.ceil(power))
     p = int(p)
-    c = max(0, math.floor(float(power) ** (1.0 / p)) - 1)
-    while Fraction(c) ** p < power:
-        c += 1
-    return c
+    if power <= 0:
+        return 0
+    lo, hi = 0, 1
+    while Fraction(hi) ** p < power:
+        lo, hi = hi, hi * 2
+    while hi - lo > 1:  # invariant: lo^p < power <= hi^p
+        mid = (lo + hi) // 2
+        if Fraction(mid) ** p < power:
+            lo = mid
+        else:
+            hi = mid
+    return hi
 
 
 def gamma(query: Query) -> int:

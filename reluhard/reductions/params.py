@@ -18,17 +18,22 @@ class Param:
     required: bool = False
 
 
+#: the largest finite norm the lattice and graph reductions take: their constants grow like
+#: ``3^p`` and must stay exact in the solvers' 64-bit integers
+MAX_P = 16
+
+
 def norm(text: str) -> int | str:
-    """A norm ``p``: a positive integer or ``inf``."""
+    """A norm ``p``: a positive integer up to :data:`MAX_P`, or ``inf``."""
     if str(text).strip().lower() == "inf":
         return "inf"
     p = int(text)
-    if p < 1:
-        raise ValueError(f"p must be >= 1, got {p}")
+    if not 1 <= p <= MAX_P:
+        raise ValueError(f"p must be in 1..{MAX_P} or inf, got {p}")
     return p
 
 
-norm.__name__ = "norm (positive integer or inf)"
+norm.__name__ = f"norm (an integer 1..{MAX_P} or inf)"
 
 
 def rational(text: str) -> Fraction:

@@ -817,10 +817,13 @@ def solve(
                 )
             # the cuts and the cap are loosened by 1e-9 each against rounding: within that,
             # the room below delta^p counts as none
+            # float solvers meet bounds within a feasibility tolerance (1e-6 in SCIP), and
+            # the cuts and the cap are loosened by 1e-9 each: a slack within that is none
             room = (
                 0.0
-                if enc.oa is None
-                else 2e-9 * (len(enc.oa[0]) + 2) * max(1.0, float(problem.query.power()))
+                if backend.integral or enc.slack is None
+                else 1e-7 * max(1.0, float(problem.query.power()))
+                + (0.0 if enc.oa is None else 2e-9 * (len(enc.oa[0]) + 2))
             )
             if enc.slack is not None and backend.value(enc.slack) <= room and status == "optimal":
                 return Verdict(
