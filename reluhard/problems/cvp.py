@@ -119,10 +119,6 @@ CVP(d=3, n=2, p=3, r^3=125/8, coefficients='binary')
 from __future__ import annotations
 
 import bisect
-import bz2
-import gzip
-import io
-import lzma
 import math
 import numbers
 import os
@@ -135,7 +131,7 @@ from typing import IO
 import numpy as np
 
 from ..errors import InputError
-from .textio import read_bytes
+from .textio import read_bytes, write_data
 
 __all__ = [
     "CVP",
@@ -1058,9 +1054,6 @@ def format_cvp(cvp: CVP, comments: Sequence[str] = (), layout: str = "basis") ->
     return "".join(out)
 
 
-_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
-
-
 def write_cvp(
     cvp: CVP,
     path_or_file: str | os.PathLike | IO[str] | IO[bytes],
@@ -1070,16 +1063,7 @@ def write_cvp(
     """Write :func:`format_cvp` to a path or an open text/binary file; a path ending in
     ``.gz``, ``.bz2`` or ``.xz`` is written compressed."""
     data = format_cvp(cvp, comments, layout).encode("utf-8")
-    if hasattr(path_or_file, "write"):
-        if isinstance(path_or_file, io.TextIOBase):
-            path_or_file.write(data.decode("utf-8"))
-        else:
-            path_or_file.write(data)
-        return
-    name = os.fspath(path_or_file)
-    compress = _COMPRESSORS.get(os.path.splitext(name)[1].lower())
-    with open(name, "wb") as f:
-        f.write(compress(data) if compress else data)
+    write_data(data, path_or_file)
 
 
 # --------------------------------------------------------------------------- network files

@@ -65,10 +65,6 @@ ever returns what the reference parser returns.
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import io
-import lzma
 import os
 import re
 import warnings
@@ -79,7 +75,7 @@ import numpy as np
 
 from ..errors import InputError
 from .cnf import CNF
-from .textio import read_bytes
+from .textio import count, read_bytes, show_token, write_data
 
 __all__ = [
     "ClauseCountWarning",
@@ -149,17 +145,8 @@ def sniff_header(data: bytes) -> tuple[str, int] | None:
     return kind, data.count(b"\n", 0, m.start()) + 1
 
 
-def _show(token: bytes, limit: int = 40) -> str:
-    """A token as it may appear in a one-line message: printable, and not too long."""
-    text = token.decode("utf-8", "backslashreplace")
-    text = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+_show = show_token
+_count = count
 
 
 def _parse_header(tokens: list[bytes], path: str, line: int) -> tuple[int, int]:
@@ -424,9 +411,6 @@ def format_cnf(cnf: CNF, comments: Sequence[str] = ()) -> str:
     return _format_bytes(cnf, comments).decode("utf-8")
 
 
-_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
-
-
 def write_cnf(
     cnf: CNF, fp_or_path: str | os.PathLike | IO[str] | IO[bytes], comments: Sequence[str] = ()
 ) -> None:
@@ -436,13 +420,4 @@ def write_cnf(
     the compression by its magic bytes, whatever the name).
     """
     data = _format_bytes(cnf, comments)
-    if hasattr(fp_or_path, "write"):
-        if isinstance(fp_or_path, io.TextIOBase):
-            fp_or_path.write(data.decode("utf-8"))
-        else:
-            fp_or_path.write(data)
-        return
-    name = os.fspath(fp_or_path)
-    compress = _COMPRESSORS.get(os.path.splitext(name)[1].lower())
-    with open(name, "wb") as f:
-        f.write(compress(data) if compress else data)
+    write_data(data, fp_or_path)

@@ -113,11 +113,7 @@ True
 
 from __future__ import annotations
 
-import bz2
-import gzip
-import io
 import itertools
-import lzma
 import math
 import numbers
 import operator
@@ -131,7 +127,7 @@ import numpy as np
 
 from ..errors import InputError
 from .cnf import REFERENCE_SOLVER
-from .textio import read_bytes
+from .textio import count, read_bytes, show_token, write_data
 
 __all__ = [
     "EXHAUSTIVE_LIMIT",
@@ -619,17 +615,8 @@ def _half_clique_bnb(
 # --------------------------------------------------------------------------- reading
 
 
-def _show(token: bytes, limit: int = 40) -> str:
-    """A token as it may appear in a one-line message: printable, and not too long."""
-    text = token.decode("utf-8", "backslashreplace")
-    text = "".join(
-        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
-    )
-    return text if len(text) <= limit else text[:limit] + "..."
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+_show = show_token
+_count = count
 
 
 def _number(tok: bytes) -> tuple[int, str]:
@@ -938,9 +925,6 @@ def format_dimacs_graph(G: nx.Graph, comments: Sequence[str] = ()) -> str:
     return "".join(out)
 
 
-_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
-
-
 def write_dimacs_graph(
     G: nx.Graph,
     fp_or_path: str | os.PathLike | IO[str] | IO[bytes],
@@ -949,16 +933,7 @@ def write_dimacs_graph(
     """Write ``G`` as :func:`format_dimacs_graph` does, to a path (compressed when it ends
     in ``.gz``, ``.bz2`` or ``.xz``) or an open text or binary file."""
     data = format_dimacs_graph(G, comments).encode("utf-8")
-    if hasattr(fp_or_path, "write"):
-        if isinstance(fp_or_path, io.TextIOBase):
-            fp_or_path.write(data.decode("utf-8"))
-        else:
-            fp_or_path.write(data)
-        return
-    name = os.fspath(fp_or_path)
-    compress = _COMPRESSORS.get(os.path.splitext(name)[1].lower())
-    with open(name, "wb") as f:
-        f.write(compress(data) if compress else data)
+    write_data(data, fp_or_path)
 
 
 # --------------------------------------------------------------------------- network files

@@ -1,15 +1,19 @@
-"""Reading instance files as bytes, transparently decompressing gzip, bzip2 and xz.
+"""Reading and writing instance files as bytes, transparently (de)compressing gzip, bzip2
+and xz, and the small text helpers the readers' one-line error messages share.
 
-The compression is recognised by the file's magic bytes, not its name, so a ``.cnf`` that is
-really gzipped (or a ``.gz`` that is not) is read correctly.
+On reading, the compression is recognised by the file's magic bytes, not its name, so a
+``.cnf`` that is really gzipped (or a ``.gz`` that is not) is read correctly; on writing, by
+the name's suffix.
 """
 
 from __future__ import annotations
 
 import bz2
 import gzip
+import io
 import lzma
 import os
+from typing import IO
 
 from ..errors import InputError
 
@@ -48,3 +52,35 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     corrupt or truncated.
     """
     return decompress(read_raw(path), os.fspath(path))
+
+
+_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+
+
+def write_data(data: bytes, fp_or_path: str | os.PathLike | IO[str] | IO[bytes]) -> None:
+    """Write ``data`` (UTF-8 text) to an open text or binary file, or to a path, compressed
+    when the path ends in ``.gz``, ``.bz2`` or ``.xz``."""
+    if hasattr(fp_or_path, "write"):
+        if isinstance(fp_or_path, io.TextIOBase):
+            fp_or_path.write(data.decode("utf-8"))
+        else:
+            fp_or_path.write(data)
+        return
+    name = os.fspath(fp_or_path)
+    compress = _COMPRESSORS.get(os.path.splitext(name)[1].lower())
+    with open(name, "wb") as f:
+        f.write(compress(data) if compress else data)
+
+
+def show_token(token: bytes, limit: int = 40) -> str:
+    """A token as it may appear in a one-line message: printable, and not too long."""
+    text = token.decode("utf-8", "backslashreplace")
+    text = "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text
+    )
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def count(n: int, noun: str) -> str:
+    """``1 clause``, ``2 clauses``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

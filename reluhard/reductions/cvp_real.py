@@ -10,13 +10,8 @@ is how any latent (also an inexact one) is decoded. Validity in ``p`` is that of
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-import numpy as np
-
-from ..inversion import InversionProblem, Source
 from . import cvp_binary as base
-from . import lift
+from .lift import real_version
 
 NAME = "cvp-real"
 SOURCE_KIND = "cvp"
@@ -26,31 +21,4 @@ THEOREM = "Theorem 4"
 PARAMS = base.PARAMS
 CERTIFICATE = base.CERTIFICATE
 
-
-def build(instance, *, source: Source | None = None, **params) -> InversionProblem:
-    """``lift(base.build(instance))`` (see :mod:`.lift`)."""
-    binary = base.build(instance, source=source, **params)
-    lifted = lift.lift(binary)
-    info = dict(binary.reduction, name=NAME, theorem=THEOREM)
-    info["params"] = dict(info["params"], gamma=lift.gamma(binary.query))
-    return InversionProblem(
-        lifted.network, lifted.target, lifted.domain, lifted.query, info, source
-    )
-
-
-def encode(instance, certificate, **params) -> np.ndarray:
-    """The binary latent of the certificate is a real latent that works."""
-    return base.encode(instance, certificate, **params)
-
-
-def decode(instance, z: Sequence[float] | np.ndarray, **params):
-    """``base.decode`` of the binary latent ``[clamp(z, 0, 1) >= 1/2]``."""
-    return base.decode(instance, lift.decode(z), **params)
-
-
-def fault(instance, certificate, **params) -> str | None:
-    return base.fault(instance, certificate, **params)
-
-
-def check(instance, certificate, **params) -> bool:
-    return base.check(instance, certificate, **params)
+build, encode, decode, fault, check = real_version(base, NAME, THEOREM)

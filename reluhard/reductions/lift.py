@@ -37,13 +37,14 @@ Departures from the printed Theorem 4, each needed for a network of ReLU layers 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
+from types import ModuleType
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..inversion import Domain, InversionProblem, Query
+from ..inversion import Domain, InversionProblem, Query, Source
 from ..network import Layer, Network
 
 BOX_REASON = "G reads z only through clamp(z, 0, 1)"
@@ -121,3 +122,33 @@ def decode(z: Sequence[float] | np.ndarray) -> np.ndarray:
     """The binary latent a real one stands for: ``1`` where ``clamp(z, 0, 1) >= 1/2``."""
     z = np.asarray(z, dtype=np.float64).reshape(-1)
     return (np.clip(z, 0.0, 1.0) >= 0.5).astype(np.float64)
+
+
+def real_version(base: ModuleType, name: str, theorem: str) -> tuple[Callable, ...]:
+    """``(build, encode, decode, fault, check)`` of the real-latent reduction that lifts the
+    binary reduction module ``base``: ``build`` is ``lift(base.build(...))`` recorded under
+    ``name``; a binary certificate latent is a real one that works; a real latent decodes
+    through :func:`decode` and then ``base.decode``; the source check is ``base``'s."""
+
+    def build(instance, *, source: Source | None = None, **params) -> InversionProblem:
+        binary = base.build(instance, source=source, **params)
+        lifted = lift(binary)
+        info = dict(binary.reduction, name=name, theorem=theorem)
+        info["params"] = dict(info["params"], gamma=gamma(binary.query))
+        return InversionProblem(
+            lifted.network, lifted.target, lifted.domain, lifted.query, info, source
+        )
+
+    def encode_real(instance, certificate, **params) -> np.ndarray:
+        return base.encode(instance, certificate, **params)
+
+    def decode_real(instance, z, **params):
+        return base.decode(instance, decode(z), **params)
+
+    def fault(instance, certificate, **params) -> str | None:
+        return base.fault(instance, certificate, **params)
+
+    def check(instance, certificate, **params) -> bool:
+        return base.check(instance, certificate, **params)
+
+    return build, encode_real, decode_real, fault, check
