@@ -131,7 +131,7 @@ from typing import IO
 import numpy as np
 
 from ..errors import InputError
-from .textio import read_bytes, write_data
+from .textio import comment_lines, read_bytes, write_data
 
 __all__ = [
     "CVP",
@@ -1012,14 +1012,7 @@ def sniff(data: bytes) -> bool:
 # --------------------------------------------------------------------------- writing
 
 
-def _comment_lines(comments: Sequence[str] | str) -> str:
-    if isinstance(comments, str):
-        comments = [comments]
-    out = []
-    for comment in comments:
-        for line in str(comment).splitlines() or [""]:
-            out.append(f"c {line}".rstrip() + "\n")
-    return "".join(out)
+_comment_lines = comment_lines
 
 
 def format_cvp(cvp: CVP, comments: Sequence[str] = (), layout: str = "basis") -> str:

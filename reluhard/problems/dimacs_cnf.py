@@ -75,7 +75,7 @@ import numpy as np
 
 from ..errors import InputError
 from .cnf import CNF
-from .textio import count, read_bytes, show_token, write_data
+from .textio import comment_lines, count, read_bytes, show_token, write_data
 
 __all__ = [
     "ClauseCountWarning",
@@ -356,14 +356,7 @@ def _parse_fast(data: bytes) -> CNF | None:
 
 
 def _comment_lines(comments: Sequence[str]) -> bytes:
-    """Each comment as ``c`` lines; a comment with line breaks becomes several lines."""
-    if isinstance(comments, str):
-        comments = [comments]
-    out = []
-    for comment in comments:
-        for line in str(comment).splitlines() or [""]:
-            out.append(f"c {line}".rstrip() + "\n")
-    return "".join(out).encode("utf-8")
+    return comment_lines(comments).encode("utf-8")
 
 
 def _clause_bytes(cnf: CNF) -> bytes:

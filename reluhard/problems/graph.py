@@ -127,7 +127,7 @@ import numpy as np
 
 from ..errors import InputError
 from .cnf import REFERENCE_SOLVER
-from .textio import count, read_bytes, show_token, write_data
+from .textio import comment_lines, count, read_bytes, show_token, write_data
 
 __all__ = [
     "EXHAUSTIVE_LIMIT",
@@ -908,12 +908,7 @@ def format_dimacs_graph(G: nx.Graph, comments: Sequence[str] = ()) -> str:
     none (as for every parsed graph). ``ValueError`` if ``G`` fails :func:`validate_graph`.
     """
     validate_graph(G)
-    if isinstance(comments, str):
-        comments = [comments]
-    out = []
-    for comment in comments:
-        for line in str(comment).splitlines() or [""]:
-            out.append(f"c {line}".rstrip() + "\n")
+    out = [comment_lines(comments)]
     n = G.number_of_nodes()
     out.append(f"p edge {n} {G.number_of_edges()}\n")
     out.extend(

@@ -13,6 +13,7 @@ import gzip
 import io
 import lzma
 import os
+from collections.abc import Sequence
 from typing import IO
 
 from ..errors import InputError
@@ -84,3 +85,14 @@ def show_token(token: bytes, limit: int = 40) -> str:
 def count(n: int, noun: str) -> str:
     """``1 clause``, ``2 clauses``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def comment_lines(comments: Sequence[str] | str, lead: str = "c") -> str:
+    """Each comment as ``c`` lines; a comment with line breaks becomes several lines."""
+    if isinstance(comments, str):
+        comments = [comments]
+    out = []
+    for comment in comments:
+        for line in str(comment).splitlines() or [""]:
+            out.append(f"{lead} {line}".rstrip() + "\n")
+    return "".join(out)
