@@ -30,13 +30,14 @@ from fractions import Fraction
 import networkx as nx
 import numpy as np
 import pytest
+from exact_latents import exact_distances, latents, meets
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reluhard import reductions
 from reluhard.errors import InputError
 from reluhard.inversion import Source, check_latent
-from reluhard.network import exact_forward, exact_output, rational_vector
+from reluhard.network import exact_output
 from reluhard.pipeline import reduce_instance
 from reluhard.problems import graph as gm
 from reluhard.reductions import halfclique_binary as hcb
@@ -70,29 +71,6 @@ SMALL = [G for n in range(5) for G in gm.all_graphs(n)] + (
     list(gm.all_graphs(5)) if FULL else ATLAS[5]
 )
 REAL_GRAPHS = [G for n in range(5) for G in ATLAS[n]]
-
-
-def latents(n: int) -> np.ndarray:
-    """All of ``{0,1}^n`` in brute force's order (row ``k`` has bit ``i`` of ``k`` at ``i``)."""
-    k = np.arange(1 << n, dtype=np.int64)
-    return (k[:, None] >> np.arange(n, dtype=np.int64)) & 1
-
-
-def exact_distances(problem, Z) -> list[Fraction]:
-    """For each row of ``Z``: ``||G(z) - x||_p^p`` (``||.||_inf`` for p = inf), exactly."""
-    num, den = exact_forward(problem.network, np.asarray(Z))
-    tnum, tden = rational_vector(problem.target)
-    diff = np.abs(np.asarray(num, dtype=object) * tden - np.asarray(tnum, dtype=object) * den)
-    scale = den * tden
-    p = problem.query.p
-    if p == "inf":
-        return [Fraction(int(max(row, default=0)), scale) for row in diff.tolist()]
-    return [Fraction(sum(int(x) ** p for x in row), scale**p) for row in diff.tolist()]
-
-
-def meets(problem, dist: Fraction) -> bool:
-    q = problem.query
-    return dist < q.power() if q.strict else dist <= q.power()
 
 
 def exact_hits(problem, Z) -> np.ndarray:
