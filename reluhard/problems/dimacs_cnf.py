@@ -165,6 +165,9 @@ def _parse_header(tokens: list[bytes], path: str, line: int) -> tuple[int, int]:
         raise InputError(path, line, f"negative variable count {_show(tokens[2])} in header")
     if tokens[3].startswith(b"-"):
         raise InputError(path, line, f"negative clause count {_show(tokens[3])} in header")
+    for t in tokens[2:]:
+        if len(t) > 4000:  # int() refuses strings of over 4300 digits
+            raise InputError(path, line, f"count {_show(t)} in header is too large")
     nvars, nclauses = int(tokens[2]), int(tokens[3])
     if nvars > MAX_VARS:
         raise InputError(
@@ -209,6 +212,8 @@ def _parse_slow(data: bytes, path: str, strict_counts: bool) -> CNF:
                 raise InputError(
                     path, lineno, f"invalid token '{_show(tok)}' (expected an integer literal)"
                 )
+            if len(tok) > 4000:  # int() refuses strings of over 4300 digits
+                raise InputError(path, lineno, f"literal '{_show(tok)}' is too large")
             lit = int(tok)
             if lit == 0 and tok.startswith(b"-"):
                 raise InputError(path, lineno, f"invalid literal '{_show(tok)}' (negative zero)")
