@@ -618,3 +618,15 @@ def test_fast_and_slow_paths_agree_on_corrupted_files(data):
         assert fast == expected
     assert public_outcome(bad) == expected
     assert public_outcome(bad, strict=False) == slow_outcome(bad, strict=False)
+
+
+def test_numbers_beyond_pythons_int_limit_are_one_clear_line():
+    """int() refuses strings of over 4300 digits: such a literal or count is an InputError."""
+    huge = "9" * 5000
+    for text, where in (
+        (f"p cnf 2 1\n1 {huge} 0\n", ":2: literal"),
+        (f"p cnf {huge} 1\n1 0\n", ":1: count"),
+    ):
+        with pytest.raises(InputError, match="too large") as e:
+            parse_cnf(text.encode(), "big.cnf")
+        assert str(e.value).startswith("big.cnf" + where)
