@@ -1,11 +1,13 @@
-"""Exact helpers shared by the reduction tests: every binary latent, and the exact distance
-of the network's output from its target."""
+"""Exact helpers shared by the reduction tests: every binary latent, the exact distance of
+the network's output from its target, and real latent coordinates that probe the lift
+(0, 1/4, 1/2, 1, just either side of them, outside [0, 1])."""
 
 from __future__ import annotations
 
 from fractions import Fraction
 
 import numpy as np
+from hypothesis import strategies as st
 
 from reluhard.network import exact_forward, rational_vector
 
@@ -31,3 +33,17 @@ def exact_distances(problem, Z) -> list[Fraction]:
 def meets(problem, dist: Fraction) -> bool:
     q = problem.query
     return dist < q.power() if q.strict else dist <= q.power()
+
+
+EPS = [Fraction(1, 2**52), Fraction(1, 2**20), Fraction(1, 1000)]
+ADVERSARIAL = sorted(
+    {Fraction(0), Fraction(1), Fraction(1, 4), Fraction(1, 2), Fraction(3, 4), Fraction(-1)}
+    | {Fraction(2)}
+    | {c + s * e for c in (Fraction(1, 4), Fraction(1, 2), Fraction(0), Fraction(1))
+       for e in EPS for s in (-1, 1)}
+)  # fmt: skip
+real_points = st.one_of(
+    st.sampled_from(ADVERSARIAL),
+    st.fractions(min_value=-1, max_value=2, max_denominator=64),
+    st.floats(min_value=-1.5, max_value=2.5, allow_nan=False),
+)

@@ -24,7 +24,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from exact_latents import exact_distances, latents, meets
+from exact_latents import exact_distances, latents, meets, real_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -192,20 +192,6 @@ def test_cvp_real_milp():
             assert check_latent(binary, lift.decode([float(v) for v in verdict.latent])).ok
         statuses.append(verdict.status)
     assert YES in statuses and NO in statuses
-
-
-EPS = [Fraction(1, 2**52), Fraction(1, 2**20), Fraction(1, 1000)]
-ADVERSARIAL = sorted(
-    {Fraction(0), Fraction(1), Fraction(1, 4), Fraction(1, 2), Fraction(3, 4), Fraction(-1)}
-    | {Fraction(2)}
-    | {c + s * e for c in (Fraction(1, 4), Fraction(1, 2), Fraction(0), Fraction(1))
-       for e in EPS for s in (-1, 1)}
-)  # fmt: skip
-real_points = st.one_of(
-    st.sampled_from(ADVERSARIAL),
-    st.fractions(min_value=-1, max_value=2, max_denominator=64),
-    st.floats(min_value=-1.5, max_value=2.5, allow_nan=False),
-)
 
 
 @st.composite

@@ -30,7 +30,7 @@ from fractions import Fraction
 import networkx as nx
 import numpy as np
 import pytest
-from exact_latents import exact_distances, latents, meets
+from exact_latents import exact_distances, latents, meets, real_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -398,20 +398,6 @@ def test_halfclique_real_boundary_no_is_decided(solver):
 
 
 # ----------------------------------------------------------- the lift, at real points
-
-
-EPS = [Fraction(1, 2**52), Fraction(1, 2**20), Fraction(1, 1000)]
-ADVERSARIAL = sorted(
-    {Fraction(0), Fraction(1), Fraction(1, 4), Fraction(1, 2), Fraction(3, 4), Fraction(-1)}
-    | {Fraction(2)}
-    | {c + s * e for c in (Fraction(1, 4), Fraction(1, 2), Fraction(0), Fraction(1))
-       for e in EPS for s in (-1, 1)}
-)  # fmt: skip
-real_points = st.one_of(
-    st.sampled_from(ADVERSARIAL),
-    st.fractions(min_value=-1, max_value=2, max_denominator=64),
-    st.floats(min_value=-1.5, max_value=2.5, allow_nan=False),
-)
 
 
 def check_lift_at(real, binary, z) -> None:
