@@ -41,6 +41,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..inversion import InversionProblem, check_latent
+from ..problems.cnf import model_fault
 from . import modelfile
 from .certificate import SCHEMA, file_sha256
 
@@ -235,7 +236,7 @@ def _check_latent_entry(problem: InversionProblem, latent: Any, v: Verification)
         )
         return
     model = red.decode(src.instance, [_float(x) for x in z])
-    bad = _model_problem(src.instance, model)
+    bad = model_fault(src.instance, model)
     if bad:
         v.reasons.append(
             f"the latent inverts the network, but decodes by {red.NAME} to a model where {bad} "
@@ -307,7 +308,7 @@ def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) ->
             )
             return
     cnf = src.instance
-    bad = _model_problem(cnf, cert)
+    bad = model_fault(cnf, cert)
     if bad:
         v.reasons.append(bad)
         return
@@ -333,34 +334,6 @@ def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) ->
     v.checks.append(
         f"the model, encoded by {red.NAME}, gives a latent that inverts the network exactly"
     )
-
-
-def _model_problem(cnf, model: list[int]) -> str | None:
-    """``None`` when ``model`` satisfies ``cnf``, else the first thing wrong with it."""
-    from ..problems.cnf import falsified
-
-    n = cnf.nvars
-    values: dict[int, int] = {}
-    for lit in model:
-        if abs(lit) > n:
-            span = f"1..{n}" if lit > 0 else f"-{n}..-1"
-            return f"literal {lit} is outside {span} (the CNF has {n} variables)"
-        if values.get(abs(lit), lit) != lit:
-            return f"variable {abs(lit)} is both true and false in the model"
-        values[abs(lit)] = lit
-    false = falsified(cnf, model)
-    if false.size == 0:
-        return None
-    j = int(false[0])
-    clause = cnf.clause(j).tolist()
-    text = f"clause {j + 1} ({' '.join(map(str, clause))}{' ' if clause else ''}0)"
-    more = f" ({false.size} clauses are not satisfied)" if false.size > 1 else ""
-    unset = [abs(lit) for lit in clause if abs(lit) not in values]
-    if unset:
-        return f"{text} is not satisfied: variable {unset[0]} has no value{more}"
-    if not clause:
-        return f"{text} is empty, so no model satisfies it{more}"
-    return f"{text} is false under the model{more}"
 
 
 def _verify_unsat(

@@ -141,32 +141,44 @@ def check(cnf: CNF, model: Sequence[int] | np.ndarray) -> bool:
 
 
 def model_fault(cnf: CNF, model: Sequence[int] | np.ndarray) -> str | None:
-    """Why ``model`` is not a model of ``cnf``, in words a person can act on, or None.
+    """Why ``model`` (DIMACS literals) is not a model of ``cnf``, in words a person can act
+    on, or None. The one CNF certificate check that ``verify``, ``crosscheck`` and the
+    reductions share.
 
     >>> model_fault(CNF.from_clauses([[1, -2], [2, 3]]), [-1, 2, 3])
     'clause 1 (1 -2 0) is false under the model'
     >>> model_fault(CNF.from_clauses([[1, -2]]), [5])
-    'the model names variable 5, the formula has 2'
+    'literal 5 is outside 1..2 (the CNF has 2 variables)'
+    >>> model_fault(CNF.from_clauses([[1, -2]]), [-1])
+    'clause 1 (1 -2 0) is not satisfied: variable 2 has no value'
     """
-    try:
-        bad = falsified(cnf, model)
-    except ValueError as e:
-        text = str(e)
-        if "> nvars=" in text:
-            var = text.split("variable ", 1)[1].split(" ", 1)[0]
-            return f"the model names variable {var}, the formula has {cnf.nvars}"
-        return f"the model {text.removeprefix('model ')}"
+    n = cnf.nvars
+    lits = np.asarray(model, dtype=np.int64).ravel()
+    lits = lits[lits != 0]
+    out = lits[np.abs(lits) > n]
+    if out.size:
+        lit = int(out[0])
+        span = f"1..{n}" if lit > 0 else f"-{n}..-1"
+        return f"literal {lit} is outside {span} (the CNF has {n} variables)"
+    values = np.zeros(n + 1, dtype=np.int8)
+    np.put(values, np.abs(lits), np.sign(lits))
+    clash = lits[values[np.abs(lits)] != np.sign(lits)]
+    if clash.size:
+        return f"variable {abs(int(clash[0]))} is both true and false in the model"
+    bad = falsified(cnf, lits)
     if bad.size == 0:
         return None
     j = int(bad[0])
-    lits = cnf.literals[cnf.offsets[j] : cnf.offsets[j + 1]].tolist()
-    shown = " ".join(map(str, lits[:16])) + (" ..." if len(lits) > 16 else "")
-    more = f" (and {bad.size - 1} more)" if bad.size > 1 else ""
-    values = assignment_values(cnf, model)
-    hint = ""
-    if lits and all(values[abs(x) - 1] == 0 for x in lits):
-        hint = "; the model gives its variables no value"
-    return f"clause {j + 1} ({shown} 0) is false under the model{more}{hint}"
+    clause = cnf.literals[cnf.offsets[j] : cnf.offsets[j + 1]].tolist()
+    shown = " ".join(map(str, clause[:16])) + (" ..." if len(clause) > 16 else "")
+    text = f"clause {j + 1} ({shown}{' ' if clause else ''}0)"
+    more = f" ({bad.size} clauses are not satisfied)" if bad.size > 1 else ""
+    unset = [abs(x) for x in clause if values[abs(x)] == 0]
+    if unset:
+        return f"{text} is not satisfied: variable {unset[0]} has no value{more}"
+    if not clause:
+        return f"{text} is empty, so no model satisfies it{more}"
+    return f"{text} is false under the model{more}"
 
 
 def describe(cnf: CNF) -> str:
