@@ -112,7 +112,7 @@ def certify(problem: InversionProblem, verdict: Verdict) -> tuple[Any, list[str]
     src = problem.source
     params = reductions.params_of(problem)
     cert = red.decode(src.instance, [float(v) for v in verdict.latent], **params)
-    bad = red.fault(src.instance, cert, **params)
+    bad = reductions.certificate_fault(problem, cert)
     if bad:
         raise AssertionError(f"decoded {src.kind} certificate fails its check: {bad}")
     checks.append(f"decoded {src.kind} certificate checked against the source instance")

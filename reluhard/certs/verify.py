@@ -220,10 +220,10 @@ def _check_latent_entry(problem: InversionProblem, latent: Any, v: Verification)
     if red is None or src is None:
         return
     if src.kind != "cnf":
-        from ..reductions import params_of
+        from ..reductions import certificate_fault, params_of
 
         cert = red.decode(src.instance, [_float(x) for x in z], **params_of(problem))
-        bad = red.fault(src.instance, cert, **params_of(problem))
+        bad = certificate_fault(problem, cert)
         if bad:
             v.reasons.append(
                 f"the latent inverts the network, but decodes by {red.NAME} to a certificate "
@@ -262,7 +262,7 @@ def _reduction(problem: InversionProblem):
 
 def _check_other_certificate(problem: InversionProblem, cert: Any, v: Verification) -> None:
     """A graph or CVP certificate: the source problem's own checker, then the round trip."""
-    from ..reductions import params_of
+    from ..reductions import certificate_fault, params_of
 
     red, src = _reduction(problem), problem.source
     if red is None:
@@ -272,7 +272,7 @@ def _check_other_certificate(problem: InversionProblem, cert: Any, v: Verificati
         v.reasons.append(f"the certificate must be a list of integers ({red.CERTIFICATE})")
         return
     params = params_of(problem)
-    bad = red.fault(src.instance, cert, **params)
+    bad = certificate_fault(problem, cert)
     if bad:
         v.reasons.append(bad)
         return

@@ -111,11 +111,10 @@ def lift(problem: InversionProblem) -> InversionProblem:
 
 def _with_passthrough(layer: Layer) -> Layer:
     """``layer`` with one more input and output carrying the penalty through unchanged."""
-    W = sp.csr_array(layer.W) if not sp.issparse(layer.W) else sp.csr_array(layer.W)
-    rows, cols = W.shape
-    W2 = sp.block_array([[W, None], [None, sp.csr_array(np.ones((1, 1)))]], format="csr")
-    assert W2.shape == (rows + 1, cols + 1)
-    return Layer(W2, np.r_[layer.b, 0.0], layer.activation, layer.slope)
+    W = sp.block_array(
+        [[sp.csr_array(layer.W), None], [None, sp.csr_array(np.ones((1, 1)))]], format="csr"
+    )
+    return Layer(W, np.r_[layer.b, 0.0], layer.activation, layer.slope)
 
 
 def decode(z: Sequence[float] | np.ndarray) -> np.ndarray:

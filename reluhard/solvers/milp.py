@@ -717,7 +717,7 @@ def _candidates(problem: InversionProblem, z: np.ndarray):
         if red is not None and red.SOURCE_KIND == src.kind:
             params = reductions.params_of(problem)
             cert = red.decode(src.instance, z, **params)
-            if red.fault(src.instance, cert, **params) is None:
+            if reductions.certificate_fault(problem, cert) is None:
                 latent = red.encode(src.instance, cert, **params)
                 yield "decoded, checked and re-encoded", np.asarray(latent)
     yield "rounded to nearby rationals", [Fraction(float(v)).limit_denominator(1 << 20) for v in z]
