@@ -1,5 +1,5 @@
 """Command line: ``reduce`` and
-``reluhard {reduce,info,invert,solve,verify,explain,scaling,list}``.
+``reluhard {reduce,random-net,info,invert,solve,verify,explain,scaling,crosscheck,list}``.
 
 Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
 (``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
@@ -13,7 +13,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__, netfile, pipeline, reductions, solvers
+from . import __version__, netfile, pipeline, randomnet, reductions, solvers
 from .certs import certificate as solution
 from .certs import proofs
 from .crosscheck import command as crosscheck
@@ -21,6 +21,7 @@ from .errors import InputError
 from .inversion import InversionProblem
 from .problems import KINDS
 from .problems.dimacs_cnf import ClauseCountWarning
+from .solvers.recovery import summary_lines
 from .teaching import explain, scaling
 
 
@@ -100,6 +101,8 @@ def _info(args: argparse.Namespace) -> int:
         print(f"source     {src.kind} {src.name or '(in memory)'}: {detail}")
         print(f"sha256     {src.sha256}")
     print(f"latent     n = {problem.n}, domain {problem.domain.describe()}")
+    if problem.planted is not None:
+        print("planted    the latent the target was made from is stored (latent errors)")
     target = problem.target
     shown = " ".join(f"{v:g}" for v in target[:8]) + (" ..." if target.size > 8 else "")
     print(f"query      {problem.query.describe()}, target x = [{shown}]")
@@ -128,6 +131,9 @@ def _list(args: argparse.Namespace) -> int:
     for name in solvers.NAMES:
         default = " (default)" if name == solvers.DEFAULT else ""
         print(f"  {name:<18} {solvers.SUMMARIES[name]}{default}")
+        options = ", ".join(solvers.OPTIONS.get(name, {}))
+        if options:
+            print(f"  {'':<18} --solver-option {options}")
     return 0
 
 
@@ -144,6 +150,14 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
         type=float,
         default=None,
         help="give up (s UNKNOWN) after this many seconds",
+    )
+    p.add_argument(
+        "--solver-option",
+        metavar="KEY=VALUE",
+        type=_param,
+        action="append",
+        default=[],
+        help="back-end option (repeatable; e.g. negation=true for gd); see `reluhard list`",
     )
     p.add_argument("-o", "--output", metavar="SOLUTION.json", help="write the solution file")
     p.add_argument(
@@ -172,6 +186,8 @@ def _answer(verdict, latent_line: bool) -> int:
         f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
         + (f" ({verdict.reason})" if verdict.reason else "")
     )
+    for text in summary_lines(verdict):
+        print(f"c {text}")
     print(line)
     if latent_line and verdict.latent is not None:
         _v_lines([str(v) for v in verdict.latent], terminator=False)
@@ -213,7 +229,11 @@ def _decide(
 ) -> int:
     """Invert, decode and check; with ``--certify`` prove an UNSAT answer; print and write."""
     verdict = solvers.solve(
-        problem, args.solver, time_limit=args.time_limit, lp_tighten=args.lp_tighten
+        problem,
+        args.solver,
+        time_limit=args.time_limit,
+        lp_tighten=args.lp_tighten,
+        options=dict(args.solver_option),
     )
     cert, checks = solution.certify(problem, verdict)
     proof = None
@@ -272,6 +292,79 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _widths(text: str) -> list[int]:
+    try:
+        widths = [int(w) for w in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected widths like 20,100,500, got {text!r}") from None
+    if len(widths) < 2 or min(widths) < 1:
+        raise argparse.ArgumentTypeError("give at least two widths >= 1, the latent's first")
+    return widths
+
+
+def _add_random_net_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--widths",
+        type=_widths,
+        required=True,
+        metavar="K,N1,...,N",
+        help="layer widths, latent first (Lei's Fig. 1 net: 20,100,500)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of weights, latent and noise")
+    p.add_argument("--activation", choices=("relu", "leaky_relu"), default="relu")
+    p.add_argument(
+        "--slope",
+        type=float,
+        default=randomnet.DEFAULT_SLOPE,
+        help=f"LeakyReLU slope c in max(a, c a) (default {randomnet.DEFAULT_SLOPE})",
+    )
+    p.add_argument("--bias", action="store_true", help="draw biases too (default: none)")
+    p.add_argument(
+        "--noise", choices=randomnet.NOISES, default="none", help="noise added to the target"
+    )
+    p.add_argument(
+        "--noise-level",
+        type=float,
+        default=0.0,
+        metavar="A",
+        help="uniform U(-A, A), or Gaussian with standard deviation A",
+    )
+    p.add_argument(
+        "--tolerance",
+        type=float,
+        default=randomnet.DEFAULT_TOL,
+        metavar="T",
+        help=f"rounding allowance of the stated query (default {randomnet.DEFAULT_TOL:g})",
+    )
+    p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
+
+
+def _random_net(args: argparse.Namespace) -> int:
+    try:
+        problem = randomnet.random_problem(
+            args.widths,
+            seed=args.seed,
+            activation=args.activation,
+            slope=args.slope,
+            bias=args.bias,
+            noise=args.noise,
+            level=args.noise_level,
+            tol=args.tolerance,
+        )
+    except ValueError as e:
+        raise InputError(None, None, f"random-net: {e}") from None
+    netfile.write(problem, args.output)
+    act = args.activation + (f"({args.slope:g})" if args.activation == "leaky_relu" else "")
+    noise = "no noise" if args.noise == "none" else f"{args.noise} noise {args.noise_level:g}"
+    print(
+        f"c random-net: widths {'-'.join(map(str, problem.network.widths))}, {act}, "
+        f"weights N(0, 1/n_out){', biases' if args.bias else ''}, seed {args.seed}, {noise}"
+    )
+    print(f"c query {problem.query.describe()}; planted latent stored")
+    print(f"c wrote {args.output} ({os.path.getsize(args.output)} bytes)")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="reluhard",
@@ -283,6 +376,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("reduce", help="compile an instance into a network file")
     _add_reduce_args(p)
     p.set_defaults(func=_reduce)
+    p = sub.add_parser(
+        "random-net", help="a random generative network and a planted (noisy) target"
+    )
+    _add_random_net_args(p)
+    p.set_defaults(func=_random_net)
     p = sub.add_parser("info", help="describe a network file")
     p.add_argument("network", metavar="NET.npz")
     p.set_defaults(func=_info)

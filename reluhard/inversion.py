@@ -207,7 +207,10 @@ class Source:
 
 @dataclass(frozen=True, eq=False)
 class InversionProblem:
-    """Does some ``z`` in ``domain`` meet ``query`` for ``network`` and ``target``?"""
+    """Does some ``z`` in ``domain`` meet ``query`` for ``network`` and ``target``?
+
+    ``planted``, when known, is the latent the target was made from (random networks of
+    :mod:`reluhard.randomnet`): back ends report their latent error against it."""
 
     network: Network
     target: np.ndarray
@@ -215,12 +218,20 @@ class InversionProblem:
     query: Query = field(default_factory=Query)
     reduction: dict = field(default_factory=dict)
     source: Source | None = None
+    planted: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         t = np.ascontiguousarray(self.target, dtype=np.float64).reshape(-1)
         if t.shape != (self.network.out_dim,):
             raise ValueError(f"target has length {t.size}, network outputs {self.network.out_dim}")
         object.__setattr__(self, "target", t)
+        if self.planted is not None:
+            z = np.ascontiguousarray(self.planted, dtype=np.float64).reshape(-1)
+            if z.shape != (self.network.in_dim,):
+                raise ValueError(
+                    f"planted latent has length {z.size}, network takes {self.network.in_dim}"
+                )
+            object.__setattr__(self, "planted", z)
 
     @property
     def n(self) -> int:

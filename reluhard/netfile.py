@@ -8,6 +8,8 @@ Arrays only (loaded with ``allow_pickle=False``):
   indices and indptr are int32 or int64;
 - the source instance under ``source.*`` (for a CNF: ``source.literals`` int32, all literals
   flat, and ``source.offsets`` int64, clause ``j`` being ``literals[offsets[j]:offsets[j+1]]``);
+- optionally ``planted``: float64, the latent the target was made from (``random-net`` files),
+  against which back ends report their latent error;
 - ``meta``: one JSON string (a 0-d unicode array) holding ``schema``, per-layer
   ``activation`` / ``slope`` / ``format`` / ``shape``, the latent ``domain``, the ``query``,
   the ``reduction`` (name, paper, theorem, parameters), the ``source`` (kind, sha256 of the
@@ -67,6 +69,8 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
             entry["slope"] = layer.slope
         layers.append(entry)
     arrays["target"] = problem.target
+    if problem.planted is not None:
+        arrays["planted"] = problem.planted
     meta = {
         "schema": SCHEMA,
         "layers": layers,
@@ -242,6 +246,7 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
             Query.from_json(meta["query"]),
             meta.get("reduction", {}),
             source,
+            arrays.get("planted"),
         )
     except (KeyError, ValueError, TypeError, IndexError, AttributeError) as e:
         what = f"missing entry {e}" if isinstance(e, KeyError) else str(e)

@@ -30,7 +30,7 @@ from . import (
     vertexcover_binary,
     vertexcover_real,
 )
-from .params import Param
+from .params import parse_values
 
 REGISTRY: dict[str, ModuleType] = {
     m.NAME: m
@@ -76,29 +76,7 @@ def for_kind(kind: str, name: str | None = None) -> ModuleType:
 def parse_params(red: ModuleType, raw: dict[str, str]) -> dict[str, Any]:
     """Typed parameters for ``red`` from ``KEY=VALUE`` strings; unknown, missing or
     ill-typed ones raise :class:`InputError`."""
-    spec: dict[str, Param] = red.PARAMS
-    out: dict[str, Any] = {}
-    for key, value in raw.items():
-        if key not in spec:
-            known = ", ".join(sorted(spec)) or "none"
-            raise InputError(
-                None,
-                None,
-                f"reduction '{red.NAME}' has no parameter '{key}' (its parameters: {known})",
-            )
-        try:
-            out[key] = spec[key].type(value)
-        except (TypeError, ValueError):
-            raise InputError(
-                None, None, f"parameter {key}={value!r} is not a valid {spec[key].type.__name__}"
-            ) from None
-    for key, p in spec.items():
-        if key not in out:
-            if p.required:
-                raise InputError(None, None, f"reduction '{red.NAME}' needs --param {key}=...")
-            if p.default is not None:
-                out[key] = p.default
-    return out
+    return parse_values(red.PARAMS, raw, f"reduction '{red.NAME}'", "--param")
 
 
 def params_of(problem) -> dict:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from ..errors import InputError
+
 
 @dataclass(frozen=True)
 class Param:
@@ -16,6 +18,32 @@ class Param:
     help: str
     default: Any = None
     required: bool = False
+
+
+def parse_values(spec: dict[str, Param], raw: dict[str, str], owner: str, flag: str) -> dict:
+    """Typed values for the parameters ``spec`` of ``owner`` (``"reduction 'x'"``) from
+    ``KEY=VALUE`` strings given with ``flag``; defaults filled in. Unknown, missing or
+    ill-typed ones raise :class:`InputError`."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in spec:
+            known = ", ".join(sorted(spec)) or "none"
+            raise InputError(
+                None, None, f"{owner} has no parameter '{key}' (its parameters: {known})"
+            )
+        try:
+            out[key] = spec[key].type(value)
+        except (TypeError, ValueError):
+            raise InputError(
+                None, None, f"parameter {key}={value!r} is not a valid {spec[key].type.__name__}"
+            ) from None
+    for key, p in spec.items():
+        if key not in out:
+            if p.required:
+                raise InputError(None, None, f"{owner} needs {flag} {key}=...")
+            if p.default is not None:
+                out[key] = p.default
+    return out
 
 
 #: the largest finite norm the lattice and graph reductions take: their constants grow like

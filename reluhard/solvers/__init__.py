@@ -4,6 +4,12 @@ Verdict`` (cf. PySAT's uniform solver interface).
 ``brute`` enumerates a discrete latent domain; ``cpsat``, ``scip`` and ``highs`` are the MILP
 back ends of :mod:`reluhard.solvers.milp`; ``auto`` (the default) is CP-SAT where it applies
 and SCIP elsewhere, chosen by measurement (``benchmarks/milp_vs_sat.py``).
+
+The tractable side (Lei et al. 2019 and the non-expansive-prior paper) for real latents:
+``lp``, ``linf-lp``, ``l1-lp``, ``lp-relax`` and ``layerwise``
+(:mod:`reluhard.solvers.layerwise`, one layer at a time by linear programming) and ``gd``
+(:mod:`reluhard.solvers.gd`). They take options (``options``; ``--solver-option KEY=VALUE``
+on the command line), declared in :data:`OPTIONS`.
 """
 
 from __future__ import annotations
@@ -12,7 +18,8 @@ from functools import partial
 
 from ..errors import InputError
 from ..inversion import InversionProblem
-from . import brute, milp
+from ..reductions.params import Param, parse_values
+from . import brute, gd, layerwise, milp
 from .verdict import INVERTIBLE, NOT_INVERTIBLE, SAT_STYLE, UNKNOWN, Verdict
 
 __all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "SAT_STYLE", "Verdict", "NAMES", "solve"]
@@ -25,8 +32,12 @@ SUMMARIES = {
     "p >= 2 by outer-approximation cuts",
     "highs": "HiGHS through OR-Tools: the same MILP as scip",
     "brute": brute.SUMMARY,
+    **layerwise.SUMMARIES,
+    "gd": gd.SUMMARY,
 }
 NAMES = tuple(SUMMARIES)
+#: the options each back end takes (``--solver-option KEY=VALUE``)
+OPTIONS: dict[str, dict[str, Param]] = {**layerwise.OPTIONS, "gd": gd.OPTIONS}
 
 
 def get(name: str):
@@ -35,7 +46,18 @@ def get(name: str):
         return brute.solve
     if name in ("auto", *milp.BACKENDS):
         return partial(milp.solve, solver=name)
+    if name in layerwise.METHODS:
+        return partial(layerwise.solve, method=name)
+    if name == "gd":
+        return gd.solve
     raise InputError(None, None, f"unknown solver '{name}' (known: {', '.join(NAMES)})")
+
+
+def parse_options(name: str, raw: dict[str, str]) -> dict:
+    """Typed options for back end ``name`` from ``KEY=VALUE`` strings (defaults filled in);
+    unknown or ill-typed ones raise :class:`InputError`."""
+    get(name)
+    return parse_values(OPTIONS.get(name, {}), raw, f"solver '{name}'", "--solver-option")
 
 
 def solve(
@@ -44,9 +66,17 @@ def solve(
     *,
     time_limit: float | None = None,
     lp_tighten: float = 0.0,
+    options: dict | None = None,
 ) -> Verdict:
     """Decide ``problem`` with back end ``solver``; ``lp_tighten`` seconds of LP bound
-    tightening for the MILP back ends."""
-    if lp_tighten and solver != "brute":
-        return get(solver)(problem, time_limit=time_limit, lp_tighten=lp_tighten)
-    return get(solver)(problem, time_limit=time_limit)
+    tightening for the MILP back ends; ``options`` for the tractable ones (typed values, or
+    strings that :func:`parse_options` converts)."""
+    fn = get(solver)
+    kwargs = {}
+    if options or solver in OPTIONS:
+        raw = {k: v for k, v in (options or {}).items() if isinstance(v, str)}
+        kwargs = parse_options(solver, raw)
+        kwargs.update({k: v for k, v in (options or {}).items() if not isinstance(v, str)})
+    if lp_tighten and solver in ("auto", *milp.BACKENDS):
+        kwargs["lp_tighten"] = lp_tighten
+    return fn(problem, time_limit=time_limit, **kwargs)

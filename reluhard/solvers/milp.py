@@ -18,8 +18,10 @@ The encoding (the same for all three, up to what each solver can state):
   an integer ``p >= 2`` is decided exactly by CP-SAT when every output is an integer (integer
   weights, biases and target, discrete latent): ``sum |d_i|^p`` is then an integer, and
   ``< delta^p`` becomes ``<= ceil(delta^p) - 1``. SCIP and HiGHS are linear here, so they
-  refuse ``p >= 2``. A strict ``<`` on SCIP/HiGHS is decided by solving ``<=`` and, if the
-  point found meets the bound only with equality, maximising the slack.
+  refuse ``p >= 2``. An approximate query on SCIP/HiGHS is solved as ``<=``; when the point
+  found fails the exact check (it meets the bound only within the solver's tolerance) it is
+  solved again maximising the slack below the bound, which finds an interior point where
+  there is one; for a strict ``<``, a largest slack of 0 is a NO.
 
 CP-SAT needs integers throughout, so it takes networks with integer weights and biases and
 a discrete latent, or a real one that :func:`two_valued_latents` shows to take two integer
@@ -769,7 +771,10 @@ def solve(
             NOT_INVERTIBLE, solver, reason=infeasible, time=time.perf_counter() - t0, stats=stats
         )
     backend = _make_backend(solver, problem, two)
-    strict_lin = problem.query.kind == "approx" and problem.query.strict and not backend.integral
+    # a float solver's point on the boundary of an approximate query fails the exact check
+    # (it meets the bound only within tolerance): "<" needs room below delta, and for "<="
+    # a second solve that maximises that room finds an interior point where there is one
+    strict_lin = problem.query.kind == "approx" and not backend.integral
     for attempt in ("feasibility", "max-slack") if strict_lin else ("feasibility",):
         if attempt == "max-slack":
             backend = _make_backend(solver, problem, two)
@@ -825,7 +830,12 @@ def solve(
                 else 1e-7 * max(1.0, float(problem.query.power()))
                 + (0.0 if enc.oa is None else 2e-9 * (len(enc.oa[0]) + 2))
             )
-            if enc.slack is not None and backend.value(enc.slack) <= room and status == "optimal":
+            if (
+                enc.slack is not None
+                and backend.value(enc.slack) <= room
+                and status == "optimal"
+                and problem.query.strict
+            ):
                 return Verdict(
                     NOT_INVERTIBLE,
                     solver,

@@ -1,0 +1,152 @@
+"""Random generative networks and planted targets: the synthetic setting of Lei et al.
+(2019), section 5.1, and of the random network model of the non-expansive-prior paper.
+
+A network ``k = n_0 -> n_1 -> ... -> n_d`` has layers ``act(W_i a + b_i)`` with the entries
+of ``W_i`` (shape ``n_i x n_{i-1}``) drawn i.i.d. from ``N(0, 1/n_i)``: variance one over the
+layer's *output* width, Lei's scaling, under which ``||W_i a||_2 ~ ||a||_2``. Biases, when
+asked for, are drawn from the same ``N(0, 1/n_i)``; Lei's analysis has none, and neither does
+the default. Every layer (the output layer too, as in Lei's ``G = phi_d o ... o phi_1``) has
+the same activation: ``relu``, or ``leaky_relu`` ``max(a, c a)`` with slope ``c`` (default
+0.12, the value Lei section 2 names).
+
+The target is ``x = G(z*) + e`` for a planted latent ``z* ~ N(0, I_k)`` and noise ``e``:
+none, uniform ``U(-a, a)`` or Gaussian ``N(0, a^2)`` (``a`` the standard deviation; Lei
+writes ``N(0, a)``) in every output coordinate.
+
+A float target is not exactly reachable in rational arithmetic (``G(z*)`` is rounded), so
+the file states an approximate query that ``z*`` meets, checked exactly here before the
+problem is returned:
+
+- no noise: ``||G(z) - x||_inf <= tol`` (``tol`` default ``1e-6``, absolute: the accuracy
+  Lei's baseline, gradient descent stopped at gradient norm ``1e-9``, reaches);
+- uniform noise of level ``a``: ``||G(z) - x||_inf <= a + tol`` (the noise bound);
+- Gaussian noise: ``||G(z) - x||_2 <= ||e||_2 + tol`` (the realized noise norm: "is there a
+  latent at least as consistent with x as the one that made it").
+
+Everything is drawn from one ``numpy.random.default_rng(seed)`` in a fixed order (weights and
+biases layer by layer, then ``z*``, then ``e``), so a seed names one instance.
+
+Example:
+
+>>> p = random_problem([20, 100, 500], seed=1)
+>>> p.network.widths, p.query.describe()
+([20, 100, 500], 'approx: ||G(z) - x||_inf <= 1e-06')
+>>> from reluhard.inversion import check_latent
+>>> bool(check_latent(p, p.planted))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .inversion import Domain, InversionProblem, Query, check_latent
+from .network import Layer, Network, forward
+
+NAME = "random-net"
+PAPER = "Lei, Jalal, Dhillon, Dimakis: Inverting Deep Generative Models, One Layer at a Time"
+SETTING = "section 5.1: Gaussian weights N(0, 1/n_i), planted latent N(0, I), optional noise"
+NOISES = ("none", "uniform", "gaussian")
+DEFAULT_SLOPE = 0.12
+DEFAULT_TOL = 1e-6
+
+
+def random_network(
+    widths: Sequence[int],
+    *,
+    activation: str = "relu",
+    slope: float = DEFAULT_SLOPE,
+    bias: bool = False,
+    rng: np.random.Generator | int | None = None,
+) -> Network:
+    """A random network with the given widths (latent first): ``W_i`` entries
+    ``N(0, 1/n_i)``, biases (if ``bias``) the same, ``activation`` at every layer.
+
+    >>> random_network([3, 7, 11], rng=0).widths
+    [3, 7, 11]
+    """
+    widths = [int(w) for w in widths]
+    if len(widths) < 2 or min(widths) < 1:
+        raise ValueError("give at least two widths, each >= 1 (latent first)")
+    if activation not in ("relu", "leaky_relu"):
+        raise ValueError(f"activation must be relu or leaky_relu, got {activation!r}")
+    if activation == "leaky_relu" and not 0 < slope < 1:
+        raise ValueError(f"the LeakyReLU slope must be in (0, 1), got {slope}")
+    rng = np.random.default_rng(rng)
+    layers = []
+    for n_in, n_out in zip(widths, widths[1:], strict=False):
+        sd = 1.0 / np.sqrt(n_out)
+        W = rng.normal(0.0, sd, size=(n_out, n_in))
+        b = rng.normal(0.0, sd, size=n_out) if bias else np.zeros(n_out)
+        layers.append(Layer(W, b, activation, slope if activation == "leaky_relu" else 0.0))
+    return Network(tuple(layers))
+
+
+def random_problem(
+    widths: Sequence[int],
+    *,
+    seed: int = 0,
+    activation: str = "relu",
+    slope: float = DEFAULT_SLOPE,
+    bias: bool = False,
+    noise: str = "none",
+    level: float = 0.0,
+    tol: float = DEFAULT_TOL,
+    check: bool = True,
+) -> InversionProblem:
+    """A random network, a planted latent and its (noisy) target, with the approximate query
+    the module docstring describes; the planted latent is checked exactly against it (unless
+    ``check`` is false: benchmarks that only measure recovery skip the cost)."""
+    if noise not in NOISES:
+        raise ValueError(f"noise must be one of {', '.join(NOISES)}, got {noise!r}")
+    if noise != "none" and not level > 0:
+        raise ValueError(f"{noise} noise needs a level > 0")
+    if not tol >= 0:
+        raise ValueError("the tolerance must be >= 0")
+    rng = np.random.default_rng(seed)
+    net = random_network(widths, activation=activation, slope=slope, bias=bias, rng=rng)
+    z = rng.standard_normal(net.in_dim)
+    clean = forward(net, z)
+    if noise == "uniform":
+        e = rng.uniform(-level, level, size=clean.size)
+    elif noise == "gaussian":
+        e = rng.normal(0.0, level, size=clean.size)
+    else:
+        e = np.zeros(clean.size)
+    x = clean + e
+    if noise == "gaussian":
+        query = Query("approx", 2, float(np.linalg.norm(x - clean)) + tol, strict=False)
+    else:
+        query = Query("approx", "inf", (level if noise == "uniform" else 0.0) + tol, strict=False)
+    params = {
+        "widths": list(net.widths),
+        "seed": int(seed),
+        "activation": activation,
+        "bias": bool(bias),
+        "noise": noise,
+        "level": float(level),
+        "tolerance": float(tol),
+        "weights": "N(0, 1/n_out)",
+    }
+    if activation == "leaky_relu":
+        params["slope"] = float(slope)
+    problem = InversionProblem(
+        net,
+        x,
+        Domain("real"),
+        query,
+        {"name": NAME, "paper": PAPER, "theorem": SETTING, "params": params},
+        None,
+        z,
+    )
+    if not check:
+        return problem
+    result = check_latent(problem, z)
+    if not result:  # only a tolerance below the rounding error of G(z*) gets here
+        raise ValueError(
+            f"tolerance {tol:g} is below the rounding error of G(z*): the planted latent "
+            f"fails the stated query ({result.reason})"
+        )
+    return problem

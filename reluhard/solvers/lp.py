@@ -1,0 +1,527 @@
+"""Inverting one layer ``y = act(W h + b)`` by linear programming: Lei et al. (2019), eq. (4)
+and Algorithms 1-3, with their LeakyReLU variants (Remarks 1 and 2, eq. (9)).
+
+Each ``*_step`` takes a :class:`~reluhard.network.Layer`, an observation ``y`` of its output
+and bounds on its input ``h``, and returns a :class:`Step`: the ``h`` found (or ``None``)
+and what the LP said. :mod:`reluhard.solvers.layerwise` chains the steps from the output
+back to the latent.
+
+- :func:`exact_step`, eq. (4): ``w_j h + b_j = y_j`` where ``y_j > 0``, ``<= 0`` elsewhere
+  (LeakyReLU and identity layers: every row an equality, through eq. (5)'s inverse, solved
+  by least squares when ``W`` has full column rank, as Lei section 3.3 says, and by the LP
+  otherwise). Its feasible set is exactly the pre-image of ``y``; when the equality rows have
+  full column rank it is at most one point (Lei Thm 3), which ``unique`` records.
+- :func:`linf_step`, Algorithm 1 (l_inf LP): ``min delta`` subject to the two-sided rows
+  ``|w_j h + b_j - y_j| <= delta`` where ``y_j > eps``, one-sided ``w_j h + b_j <= y_j +
+  delta`` elsewhere, ``delta <= eps``; ``eps`` grows by ``alpha`` until the LP is feasible.
+  With ``eps`` known (``known=True``: a stated l_inf query) it is one LP, whose feasible set
+  is then exactly ``{h : ||act(W h + b) - y||_inf <= eps}``.
+- :func:`l1_step`, Algorithm 2 (l_1 LP): ``min sum e_j`` with per-row slacks ``e_j`` in the
+  same rows; ``eps`` grows by ``alpha`` while the true residual ``||act(W h + b) - y||_1``
+  keeps falling.
+- :func:`relax_step`, Algorithm 3 (LP relaxation): ``max sum_j max(0, y_j) (w_j h)``
+  subject to ``w_j h + b_j <= y_j + eps`` only; for LeakyReLU eq. (9).
+
+Slips in the printed algorithms, fixed here (each checked by ``tests/test_lp.py``):
+
+1. **Algorithm 1's loop ends "until z infeasible"**, but growing ``eps`` only ever enlarges
+   the feasible set (rows leave the two-sided class, ``delta <= eps`` loosens), so the
+   printed loop never stops once it starts feasible and returns nothing useful if it starts
+   infeasible. It must run *until feasible*, returning the first feasible ``z``, which is what
+   the text around it describes ("start from a small estimation and gradually increase the
+   tolerance until feasibility is achieved"). Because feasibility is monotone in ``eps``,
+   the first feasible ``eps_0 alpha^t`` is found by doubling and bisection on ``t`` (the same
+   ``t``, in ``O(log t)`` LPs).
+2. **The l_inf set for negative observations.** Constraint set (6) is said to equal
+   ``{z : ||phi(z) - x||_inf <= eps}``; that holds only when every ``x_j >= -eps``. A ReLU
+   output is ``>= 0``, so a coordinate ``x_j < 0`` is off by at least ``|x_j|`` whatever
+   ``z`` is; the LP's row ``w_j z <= x_j + delta`` does not see that. Fixed by the bound
+   ``delta >= max_j(-x_j)``, which makes the set exact (for ``delta <= eps``). The l_1 LP
+   has the same slip (its slack ``e_j >= w_j z - x_j`` charges a unit that is off anyway for
+   being "above" a negative observation): fixed by ``e_j >= -x_j``, which makes ``e_j`` the
+   true residual of such a row. The relaxation (Alg. 3) bounds ``w_j z <= x_j + eps``: here a
+   negative ``x_j`` is replaced by 0, the nearest ReLU output.
+3. **LeakyReLU's sign.** Lei section 2 writes ``LeakyReLU(a) = ReLU(a) + c ReLU(-a)``,
+   which is ``c |a|`` for ``a < 0``; the inverse (5) and Remarks 1-2 use ``max(a, c a)``,
+   as this project does.
+4. **Remark 2's middle rows** read ``eps <= x_j <= eps``; meant is ``-eps < x_j <= eps``
+   (Remark 1's rows, with ``delta`` replaced by ``e_j``).
+5. **Algorithm 2 and 3's stopping tests** compare with ``z^(t-1)`` before there is one,
+   and Algorithm 3 measures against ``x*``, the unknown clean signal: here the first
+   comparison is at ``t = 2`` (Alg. 3: ``t = 3``, as printed) and both use the observation.
+
+The LPs are solved by OR-Tools through its matrix interface (``fill_model_from_sparse_data``:
+no per-coefficient Python calls). GLOP is the default, chosen by measurement: on the dense
+``600 x 250`` layer of Lei's Fig. 2 it takes about 0.2 s where HiGHS takes several
+(``benchmarks/lei_table1.py`` prints both).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from ..fds import redirected
+from ..network import Layer
+
+LP_SOLVERS = {"glop": "glop", "highs": "highs_lp"}
+DEFAULT_LP = "glop"
+DEFAULT_ALPHA = 1.2  # Lei section 5.1
+MAX_ROUNDS = 200
+
+
+@dataclass
+class Step:
+    """What one layer's LP(s) found: ``h`` (or ``None``), the LP status of the last solve,
+    the final ``eps``, the LP objective, whether the solution is the only one, how many LPs
+    were solved, and the time."""
+
+    h: np.ndarray | None
+    status: str
+    eps: float | None = None
+    objective: float | None = None
+    unique: bool = False
+    lps: int = 0
+    time: float = 0.0
+    method: str = ""
+    extra: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        d = {"method": self.method, "status": self.status, "lps": self.lps, "time": self.time}
+        if self.eps is not None:
+            d["eps"] = self.eps
+        if self.objective is not None:
+            d["objective"] = self.objective
+        if self.unique:
+            d["unique"] = True
+        return {**d, **self.extra}
+
+
+@dataclass
+class _LP:
+    status: str  # optimal, infeasible, unbounded, limit, error
+    x: np.ndarray | None
+    objective: float | None
+
+
+def solve_lp(
+    A,
+    row_lo: np.ndarray,
+    row_hi: np.ndarray,
+    var_lo: np.ndarray,
+    var_hi: np.ndarray,
+    cost: np.ndarray | None = None,
+    *,
+    maximize: bool = False,
+    solver: str = DEFAULT_LP,
+    time_limit: float | None = None,
+) -> _LP:
+    """``min`` (or ``max``) ``cost x`` subject to ``row_lo <= A x <= row_hi`` and
+    ``var_lo <= x <= var_hi`` (``+-inf`` allowed), through OR-Tools' matrix interface."""
+    from ortools.linear_solver.python import model_builder_helper as mbh
+
+    if solver not in LP_SOLVERS:
+        raise ValueError(f"unknown LP solver {solver!r} (known: {', '.join(LP_SOLVERS)})")
+    n = len(var_lo)
+    A = sp.csr_matrix(A, dtype=np.float64)
+    model = mbh.ModelBuilderHelper()
+    model.fill_model_from_sparse_data(
+        np.asarray(var_lo, dtype=np.float64),
+        np.asarray(var_hi, dtype=np.float64),
+        np.zeros(n) if cost is None else np.asarray(cost, dtype=np.float64),
+        np.asarray(row_lo, dtype=np.float64),
+        np.asarray(row_hi, dtype=np.float64),
+        A,
+    )
+    if maximize:
+        model.set_maximize(True)
+    engine = mbh.ModelSolverHelper(LP_SOLVERS[solver])
+    if time_limit is not None:
+        engine.set_time_limit_in_seconds(max(0.01, float(time_limit)))
+    with redirected({1: 2}):  # HiGHS prints a banner on stdout, where `s` lines go
+        engine.solve(model)
+    status = engine.status()
+    S = mbh.SolveStatus
+    if status in (S.OPTIMAL, S.FEASIBLE) and engine.has_solution():
+        return _LP(
+            "optimal",
+            np.asarray(engine.variable_values(), dtype=np.float64),
+            float(engine.objective_value()),
+        )
+    name = {S.INFEASIBLE: "infeasible", S.UNBOUNDED: "unbounded", S.NOT_SOLVED: "limit"}
+    return _LP(name.get(status, "error"), None, None)
+
+
+# ------------------------------------------------------------------------- the rows
+
+
+def _scale(y: np.ndarray) -> float:
+    return max(1.0, float(np.max(np.abs(y), initial=0.0)))
+
+
+def _residual(layer: Layer, h: np.ndarray, y: np.ndarray, p: float | str) -> float:
+    r = layer.act(layer.pre(h[None, :]))[0] - y
+    return float(np.max(np.abs(r), initial=0.0)) if p == "inf" else float(np.sum(np.abs(r)))
+
+
+def _take(W, rows: np.ndarray):
+    return W[rows] if sp.issparse(W) else sp.csr_matrix(W[rows])
+
+
+def _row_classes(layer: Layer, y: np.ndarray, eps: float):
+    """Lei's classification of the rows by the observation: ``on`` (``y_j > eps``), ``mid``
+    (``-eps < y_j <= eps``) and ``neg`` (``y_j <= -eps``; LeakyReLU only, else part of
+    ``mid``). An identity layer's rows are all ``on``."""
+    m = y.size
+    none = np.empty(0, dtype=np.int64)
+    if layer.activation == "identity":
+        return np.arange(m), none, none
+    on = np.flatnonzero(y > eps)
+    if layer.activation == "leaky_relu":
+        return on, np.flatnonzero((y <= eps) & (y > -eps)), np.flatnonzero(y <= -eps)
+    return on, np.flatnonzero(y <= eps), none
+
+
+def _slack_rows(layer: Layer, y: np.ndarray, eps: float, per_row: bool):
+    """The rows of Algorithm 1 (``per_row=False``: one slack ``delta``) or Algorithm 2
+    (``per_row=True``: a slack ``e_j`` per row) over the variables ``[h, slack]``, for the
+    classification threshold ``eps``. With ``a_j = w_j h + b_j`` and ``s`` the slack, a row is
+    ``coef a_j + s >= y_j`` ("ge") or ``coef a_j - s <= y_j`` ("le"):
+
+    - ReLU: ``on`` ge(1) and le(1); ``mid`` le(1) only;
+    - LeakyReLU (Remark 1): ``on`` ge(1), le(1); ``mid`` ge(c), le(1); ``neg`` ge(c), le(c).
+    """
+    W, b, c = layer.W, layer.b, layer.slope
+    m = y.size
+    width = m if per_row else 1
+    on, mid, neg = _row_classes(layer, y, eps)
+    specs = [(on, 1.0, "ge"), (on, 1.0, "le"), (mid, 1.0, "le")]
+    if layer.activation == "leaky_relu":
+        specs += [(mid, c, "ge"), (neg, c, "ge"), (neg, c, "le")]
+    blocks, lo, hi = [], [], []
+    for rows, coef, kind in specs:
+        if rows.size == 0:
+            continue
+        sign = 1.0 if kind == "ge" else -1.0
+        if per_row:
+            S = sp.csr_matrix(
+                (np.full(rows.size, sign), (np.arange(rows.size), rows)), shape=(rows.size, width)
+            )
+        else:
+            S = sp.csr_matrix(np.full((rows.size, 1), sign))
+        blocks.append(sp.hstack([coef * _take(W, rows), S], format="csr"))
+        rhs = y[rows] - coef * b[rows]
+        inf = np.full(rows.size, np.inf)
+        lo.append(rhs if kind == "ge" else -inf)
+        hi.append(inf if kind == "ge" else rhs)
+    return sp.vstack(blocks, format="csr"), np.concatenate(lo), np.concatenate(hi)
+
+
+def _slack_floor(layer: Layer, y: np.ndarray) -> np.ndarray:
+    """Slip 2: a ReLU row with ``y_j < 0`` is off by at least ``-y_j`` whatever ``h`` is."""
+    if layer.activation == "relu":
+        return np.maximum(-y, 0.0)
+    return np.zeros(y.size)
+
+
+# ------------------------------------------------------------------------- the steps
+
+
+def exact_step(
+    layer: Layer,
+    y: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    *,
+    theta: float | None = None,
+    solver: str = DEFAULT_LP,
+    time_limit: float | None = None,
+) -> Step:
+    """Lei eq. (4): the pre-image of ``y`` under ``act(W h + b)`` within ``[lo, hi]``.
+
+    A ReLU row is "on" when ``y_j > theta`` (default ``1e-12 max(1, ||y||_inf)``: a hidden
+    ``y`` recovered by an earlier LP has rounding-level values where the unit was off); an
+    off row is ``w_j h + b_j <= max(y_j, 0)``; a ``y_j < -theta`` has no pre-image at all
+    (infeasible without an LP). The LP's point is then polished by least squares
+    on the equality rows when they have full column rank (the same point, to more digits)."""
+    t0 = time.perf_counter()
+    y = np.asarray(y, dtype=np.float64)
+    W, b = layer.W, layer.b
+    if theta is None:
+        theta = 1e-12 * _scale(y)
+    if layer.activation == "relu":
+        if np.any(y < -theta):  # a ReLU never outputs a negative value
+            j = int(np.argmin(y))
+            step = Step(None, "infeasible", lps=0, method="eq4")
+            step.extra["negative_observation"] = j
+            step.time = time.perf_counter() - t0
+            return step
+        eq = y > theta
+        target = y
+    else:
+        eq = np.ones(y.size, dtype=bool)
+        target = y if layer.activation == "identity" else np.where(y >= 0, y, y / layer.slope)
+    if layer.activation != "relu":
+        step = _regression_step(layer, target, lo, hi, _scale(y))
+        if step is not None:
+            step.time = time.perf_counter() - t0
+            return step
+    row_lo = np.where(eq, target - b, -np.inf)
+    row_hi = np.where(eq, target - b, np.maximum(target, 0.0) - b)
+    lp = solve_lp(W, row_lo, row_hi, lo, hi, solver=solver, time_limit=time_limit)
+    step = Step(None, lp.status, lps=1, method="eq4")
+    rows = np.flatnonzero(eq)
+    step.extra["equalities"] = int(rows.size)
+    if lp.x is not None:
+        step.h, step.objective = lp.x, 0.0
+        if rows.size >= layer.shape[1]:
+            Weq = _take(W, rows).toarray()
+            ls, unique = _least_squares(Weq, (target - b)[rows])
+            step.unique = unique
+            if unique:
+                step.h = _closer(Weq, (target - b)[rows], np.clip(ls, lo, hi), lp.x)
+    step.time = time.perf_counter() - t0
+    return step
+
+
+def _least_squares(A: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The least-squares solution of ``A h = rhs`` and whether ``A`` has full column rank
+    (singular values above ``1e-10`` of the largest)."""
+    h, _, rank, _ = np.linalg.lstsq(A, rhs, rcond=1e-10)
+    return h, int(rank) == A.shape[1]
+
+
+def _closer(A: np.ndarray, rhs: np.ndarray, h: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Polish: when the equality rows have full column rank the LP's point is the unique
+    solution, and least squares gives it to more digits than the simplex's tolerance."""
+    return h if np.linalg.norm(A @ h - rhs) <= np.linalg.norm(A @ x - rhs) else x
+
+
+def _regression_step(layer: Layer, target, lo, hi, scale: float) -> Step | None:
+    """Lei eq. (5) and linear regression: a LeakyReLU or identity layer with ``W`` of full
+    column rank has at most one pre-image, the least-squares solution of ``W h = target - b``
+    (``target`` the activation's inverse of ``y``). It is returned when it solves the system
+    (to ``1e-9 max(1, ||y||_inf)``) within the bounds; otherwise ``None`` and the LP decides."""
+    W = layer.W.toarray() if sp.issparse(layer.W) else layer.W
+    if W.shape[0] < W.shape[1]:
+        return None
+    rhs = target - layer.b
+    h, unique = _least_squares(W, rhs)
+    if not unique:
+        return None
+    if np.max(np.abs(W @ h - rhs), initial=0.0) > 1e-9 * scale:
+        return None
+    if np.any(h < lo) or np.any(h > hi):
+        return None
+    step = Step(h, "optimal", objective=0.0, unique=True, method="eq5")
+    step.extra["equalities"] = int(W.shape[0])
+    return step
+
+
+def linf_step(
+    layer: Layer,
+    y: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    *,
+    eps: float,
+    alpha: float = DEFAULT_ALPHA,
+    known: bool = False,
+    solver: str = DEFAULT_LP,
+    deadline: float | None = None,
+) -> Step:
+    """Algorithm 1 (l_inf LP), with slips 1 and 2 fixed: the first ``eps_0 alpha^t``
+    (``eps_0 = eps``) at which ``min delta`` is feasible, and its ``h``; with ``known`` the one
+    LP at ``eps`` (whose feasible set is then exactly the l_inf ball's pre-image)."""
+    t0 = time.perf_counter()
+    y = np.asarray(y, dtype=np.float64)
+    n = layer.shape[1]
+    floor = float(np.max(_slack_floor(layer, y), initial=0.0))
+    lps = 0
+
+    def solve_at(e: float) -> _LP:
+        nonlocal lps
+        lps += 1
+        A, rlo, rhi = _slack_rows(layer, y, e, per_row=False)
+        cost = np.zeros(n + 1)
+        cost[-1] = 1.0
+        return solve_lp(
+            A,
+            rlo,
+            rhi,
+            np.append(lo, floor),
+            np.append(hi, e),
+            cost,
+            solver=solver,
+            time_limit=_left(deadline),
+        )
+
+    if known or floor > eps * alpha**MAX_ROUNDS:
+        best_t, best = 0, solve_at(eps)
+    else:
+        best_t, best = _first_feasible(lambda t: solve_at(eps * alpha**t), deadline)
+    e = eps * alpha**best_t
+    step = Step(None, best.status, e, lps=lps, method="linf-lp")
+    if best.x is not None:
+        step.h, step.objective = best.x[:n], float(best.x[n])
+    step.time = time.perf_counter() - t0
+    return step
+
+
+def _first_feasible(solve_t, deadline) -> tuple[int, _LP]:
+    """The least ``t`` in ``0..MAX_ROUNDS`` at which ``solve_t(t)`` is feasible (feasibility
+    is monotone in ``t``), by doubling then bisection; ``(t, last LP)`` if none is."""
+    first = solve_t(0)
+    if first.x is not None:
+        return 0, first
+    lo, hi, found = 0, 1, None
+    while True:
+        r = solve_t(hi)
+        if r.x is not None:
+            found = r
+            break
+        if r.status not in ("infeasible",) or _left(deadline) == 0.0 or hi == MAX_ROUNDS:
+            return hi, r
+        lo, hi = hi, min(hi * 2, MAX_ROUNDS)
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        r = solve_t(mid)
+        if r.x is not None:
+            hi, found = mid, r
+        else:
+            lo = mid
+    return hi, found
+
+
+def l1_step(
+    layer: Layer,
+    y: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    *,
+    eps: float,
+    alpha: float = DEFAULT_ALPHA,
+    solver: str = DEFAULT_LP,
+    deadline: float | None = None,
+) -> Step:
+    """Algorithm 2 (l_1 LP), slips 2 and 5 fixed: solve ``min sum e_j`` at ``eps``, grow
+    ``eps`` by ``alpha`` and stop when the true residual ``||act(W h + b) - y||_1`` no longer
+    falls, returning the previous ``h``."""
+    t0 = time.perf_counter()
+    y = np.asarray(y, dtype=np.float64)
+    n, m = layer.shape[1], y.size
+    floor = _slack_floor(layer, y)
+    cost = np.concatenate([np.zeros(n), np.ones(m)])
+    prev: tuple[np.ndarray, float, float, float] | None = None  # h, residual, eps, objective
+    status, e, lps = "limit", eps, 0
+    for _ in range(MAX_ROUNDS):
+        A, rlo, rhi = _slack_rows(layer, y, e, per_row=True)
+        lp = solve_lp(
+            A,
+            rlo,
+            rhi,
+            np.concatenate([lo, floor]),
+            np.concatenate([hi, np.full(m, np.inf)]),
+            cost,
+            solver=solver,
+            time_limit=_left(deadline),
+        )
+        lps += 1
+        status = lp.status
+        if lp.x is None:
+            break
+        h = lp.x[:n]
+        r = _residual(layer, h, y, 1)
+        if prev is not None and r >= prev[1]:
+            break
+        prev = (h, r, e, lp.objective)
+        if r == 0.0 or _left(deadline) == 0.0:
+            break
+        e *= alpha
+    step = Step(None, status, e, lps=lps, method="l1-lp")
+    if prev is not None:
+        step.h, step.eps, step.objective = prev[0], prev[2], prev[3]
+        step.status = "optimal"
+        step.extra["residual_l1"] = prev[1]
+    step.time = time.perf_counter() - t0
+    return step
+
+
+def relax_step(
+    layer: Layer,
+    y: np.ndarray,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    *,
+    eps: float,
+    alpha: float = DEFAULT_ALPHA,
+    solver: str = DEFAULT_LP,
+    deadline: float | None = None,
+) -> Step:
+    """Algorithm 3 (LP relaxation; eq. (9) for LeakyReLU, an identity layer as a ReLU one
+    whose rows are all "on"), slips 2 and 5 fixed: ``max sum_j max(0, y_j) w_j h`` subject to
+    ``w_j h + b_j <= max(y_j, 0) + eps``; ``eps`` grows by ``alpha`` and from ``t = 3`` on the
+    loop stops when the l_1 residual no longer falls, returning the previous ``h``."""
+    t0 = time.perf_counter()
+    y = np.asarray(y, dtype=np.float64)
+    W, b = layer.W, layer.b
+    prev: tuple[np.ndarray, float, float, float] | None = None
+    status, e, lps = "limit", eps, 0
+    for t in range(1, MAX_ROUNDS + 1):
+        if layer.activation == "leaky_relu":
+            c = layer.slope
+            row_lo = np.minimum(y - e, 0.0) / c - b
+            row_hi = np.maximum(y + e, 0.0) - b
+            cost = _rmatvec(W, y)
+        elif layer.activation == "identity":
+            row_lo, row_hi = y - e - b, y + e - b
+            cost = _rmatvec(W, y)
+        else:
+            yp = np.maximum(y, 0.0)
+            row_lo, row_hi = np.full(y.size, -np.inf), yp + e - b
+            cost = _rmatvec(W, yp)
+        lp = solve_lp(
+            W,
+            row_lo,
+            row_hi,
+            lo,
+            hi,
+            cost,
+            maximize=True,
+            solver=solver,
+            time_limit=_left(deadline),
+        )
+        lps += 1
+        status = lp.status
+        if lp.x is not None:
+            r = _residual(layer, lp.x, y, 1)
+            if t > 2 and prev is not None and r >= prev[1]:
+                break
+            prev = (lp.x, r, e, lp.objective)
+            if r == 0.0:
+                break
+        elif lp.status not in ("infeasible",):
+            break
+        if _left(deadline) == 0.0:
+            break
+        e *= alpha
+    step = Step(None, status, e, lps=lps, method="lp-relax")
+    if prev is not None:
+        step.h, step.eps, step.objective = prev[0], prev[2], prev[3]
+        step.status = "optimal"
+        step.extra["residual_l1"] = prev[1]
+    step.time = time.perf_counter() - t0
+    return step
+
+
+def _rmatvec(W, y: np.ndarray) -> np.ndarray:
+    return np.asarray(W.T @ y).reshape(-1)
+
+
+def _left(deadline: float | None) -> float | None:
+    if deadline is None:
+        return None
+    return max(0.0, deadline - time.perf_counter())

@@ -1,0 +1,122 @@
+"""Judging the float point a tractable back end (``lp``, ``layerwise``, ``gd``, ...) ends
+with: the residuals and latent error it reports, and the exact check that alone makes it a
+YES.
+
+The tractable back ends compute in floating point; their verdict is ``INVERTIBLE`` only when
+the point, or its rounding to nearby rationals (denominators up to ``2^20``, for pre-images
+like ``1/3`` that no float denotes), passes :func:`reluhard.inversion.check_latent`
+(rational arithmetic) against the problem's own query, and ``UNKNOWN`` otherwise, with the
+float residual in the reason.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from ..inversion import InversionProblem, check_latent
+from ..network import forward
+from .verdict import INVERTIBLE, UNKNOWN, Verdict
+
+
+@dataclass
+class Attempt:
+    """What a tractable back end ends with, before the exact check: the float latent ``z``
+    (or ``None``), its statistics, a NOT_INVERTIBLE ``claim`` (a reason) where the back end
+    can prove one, and otherwise why there is no ``z``."""
+
+    z: np.ndarray | None
+    stats: dict = field(default_factory=dict)
+    claim: str = ""
+    failure: str = ""
+
+
+def residuals(problem: InversionProblem, z: np.ndarray) -> dict[str, float]:
+    """``||G(z) - x||`` in the l_inf, l_2 and l_1 norms (floating point)."""
+    r = forward(problem.network, np.asarray(z, dtype=np.float64)) - problem.target
+    return {
+        "residual_inf": float(np.max(np.abs(r), initial=0.0)),
+        "residual_2": float(np.linalg.norm(r)),
+        "residual_1": float(np.sum(np.abs(r))),
+    }
+
+
+def latent_error(problem: InversionProblem, z: np.ndarray) -> float | None:
+    """``||z - z*||_2 / ||z*||_2`` against the planted latent, when the problem has one."""
+    if problem.planted is None:
+        return None
+    ref = problem.planted
+    return float(np.linalg.norm(np.asarray(z) - ref) / max(np.linalg.norm(ref), 1e-300))
+
+
+def clip_to_domain(problem: InversionProblem, z: np.ndarray) -> np.ndarray:
+    bounds = problem.domain.bounds()
+    z = np.asarray(z, dtype=np.float64)
+    return z if bounds is None else np.clip(z, *bounds)
+
+
+def judge(
+    problem: InversionProblem,
+    z: np.ndarray | None,
+    solver: str,
+    t0: float,
+    stats: dict,
+    why_none: str = "",
+) -> Verdict:
+    """The verdict on point ``z`` (``None``: the back end found none, ``why_none`` says
+    why), with the residuals and latent error in ``stats``."""
+    if z is None:
+        return Verdict(UNKNOWN, solver, None, why_none, time.perf_counter() - t0, stats)
+    z = clip_to_domain(problem, z)
+    stats.update(residuals(problem, z))
+    err = latent_error(problem, z)
+    if err is not None:
+        stats["latent_error"] = err
+    check = check_latent(problem, z)
+    if check:
+        stats["checked"] = True
+        latent = [Fraction(float(v)) for v in z]
+        return Verdict(INVERTIBLE, solver, latent, "verified exactly", time.perf_counter() - t0,
+                       stats)  # fmt: skip
+    # a pre-image like z = 1/3 is no float: try the nearby rationals (as the MILP does)
+    snapped = [Fraction(float(v)).limit_denominator(1 << 20) for v in z]
+    if len(snapped) <= 2000 and check_latent(problem, snapped):
+        stats["checked"] = True
+        reason = "latent rounded to nearby rationals, verified exactly"
+        return Verdict(INVERTIBLE, solver, snapped, reason, time.perf_counter() - t0, stats)
+    stats["checked"] = False
+    return Verdict(UNKNOWN, solver, None, f"point found, but {check.reason}",
+                   time.perf_counter() - t0, stats)  # fmt: skip
+
+
+def summary_lines(verdict: Verdict) -> list[str]:
+    """Human lines (without the ``c`` prefix) for the residuals and latent error a
+    tractable back end reported; empty for the others."""
+    s = verdict.stats
+    lines = []
+    if "residual_inf" in s:
+        lines.append(
+            f"residual ||G(z) - x||: inf {s['residual_inf']:.3e}, 2 {s['residual_2']:.3e}, "
+            f"1 {s['residual_1']:.3e}"
+        )
+    if "latent_error" in s:
+        lines.append(f"latent error ||z - z*||_2 / ||z*||_2 = {s['latent_error']:.3e}")
+    for layer in s.get("layers", []):
+        parts = [f"layer {layer['layer']}: {layer['method']} {layer['status']}"]
+        if "eps" in layer:
+            parts.append(f"eps {layer['eps']:.3g}")
+        if "objective" in layer:
+            parts.append(f"objective {layer['objective']:.3g}")
+        if layer.get("unique"):
+            parts.append("unique")
+        parts.append(f"{layer['lps']} LP(s), {layer['time']:.3f} s")
+        lines.append(", ".join(parts))
+    if "iterations" in s:
+        lines.append(
+            f"{s['iterations']} iterations, final gradient norm {s['grad_norm']:.3e}"
+            + (f", {s['negations']} negations" if "negations" in s else "")
+        )
+    return lines
