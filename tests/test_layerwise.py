@@ -57,6 +57,20 @@ def test_exact_recovery_lei_fig1_network(method, activation, bias):
         assert v.stats["lp_solves"] == sum(s["lps"] for s in v.stats["layers"])
 
 
+@pytest.mark.parametrize(
+    "widths", [[20, 100, 500], [100, 250, 600], [500, 1250]], ids=["k20", "k100", "k500"]
+)
+def test_exact_recovery_at_latent_widths_20_100_500(widths):
+    """The issue's "k = 20, 100, 500" read as latent widths too: Lei's Fig. 1 net, the Fig. 2
+    net at k = 100, and one expanding layer 500 -> 1250 (factor 2.5 > Lei's 2.1); `lp`
+    recovers the planted latent to relative error 1e-6, verified exactly."""
+    p = random_problem(widths, seed=11)
+    v = layerwise.solve(p, method="lp")
+    assert v.status == "INVERTIBLE", v.reason
+    assert v.stats["latent_error"] <= 1e-6
+    assert all(layer["unique"] for layer in v.stats["layers"])
+
+
 @pytest.mark.parametrize("method", ["linf-lp", "l1-lp", "lp-relax"])
 def test_noisy_lps_recover_noiseless_target(method):
     """The noisy-case LPs also recover a noiseless planted latent on Lei's network."""
