@@ -1,8 +1,9 @@
-"""Reduction parameters given as ``--param KEY=VALUE``: their declaration and the value
-types the graph and lattice reductions share."""
+"""Parameters given as ``--param KEY=VALUE`` (reductions) or ``--solver-option KEY=VALUE``
+(inversion back ends): their declaration, parsing, and the value types they share."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -70,3 +71,50 @@ def rational(text: str) -> Fraction:
 
 
 rational.__name__ = "rational number"
+
+
+def positive(text: str) -> float:
+    """A finite number ``> 0``."""
+    v = float(text)
+    if not (math.isfinite(v) and v > 0):
+        raise ValueError(f"must be a finite number > 0, got {text!r}")
+    return v
+
+
+positive.__name__ = "positive number"
+
+
+def count(text: str) -> int:
+    """An integer ``>= 0``."""
+    v = int(text)
+    if v < 0:
+        raise ValueError(f"must be >= 0, got {v}")
+    return v
+
+
+count.__name__ = "non-negative integer"
+
+
+def boolean(text: str) -> bool:
+    """``true``/``false`` (also ``1``/``0``, ``yes``/``no``, ``on``/``off``)."""
+    t = str(text).strip().lower()
+    if t in ("1", "true", "yes", "on"):
+        return True
+    if t in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true or false, got {text!r}")
+
+
+boolean.__name__ = "boolean (true/false)"
+
+
+def choice(*names: str):
+    """One of ``names``."""
+
+    def parse(text: str) -> str:
+        if text not in names:
+            raise ValueError(text)
+        return text
+
+    parse.__name__ = " or ".join(names)
+    return parse

@@ -20,50 +20,19 @@ import numpy as np
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..network import Network
-from ..reductions.params import Param
+from ..reductions.params import Param, boolean, count, positive
 from .recovery import Attempt, judge
 from .verdict import Verdict
 
 SUMMARY = "gradient descent on 1/2 ||G(z) - x||^2 (Lei's baseline), negation check optional"
 
 
-def _positive(text: str) -> float:
-    v = float(text)
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError(text)
-    return v
-
-
-_positive.__name__ = "positive number"
-
-
-def _count(text: str) -> int:
-    v = int(text)
-    if v < 0:
-        raise ValueError(text)
-    return v
-
-
-_count.__name__ = "non-negative integer"
-
-
-def _flag(text: str) -> bool:
-    t = str(text).strip().lower()
-    if t in ("1", "true", "yes", "on"):
-        return True
-    if t in ("0", "false", "no", "off"):
-        return False
-    raise ValueError(text)
-
-
-_flag.__name__ = "boolean (true/false)"
-
 OPTIONS = {
-    "lr": Param(_positive, "step size (Lei: 1)", 1.0),
-    "iterations": Param(_count, "iteration limit (Lei: 1000)", 1000),
-    "tol": Param(_positive, "stop when the gradient norm is at most this (Lei: 1e-9)", 1e-9),
-    "negation": Param(_flag, "the negation check before each step", False),
-    "seed": Param(_count, "seed of the N(0, I) starting point", 0),
+    "lr": Param(positive, "step size (Lei: 1)", 1.0),
+    "iterations": Param(count, "iteration limit (Lei: 1000)", 1000),
+    "tol": Param(positive, "stop when the gradient norm is at most this (Lei: 1e-9)", 1e-9),
+    "negation": Param(boolean, "the negation check before each step", False),
+    "seed": Param(count, "seed of the N(0, I) starting point", 0),
 }
 
 

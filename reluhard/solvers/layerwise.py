@@ -39,7 +39,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..reductions.params import Param
+from ..reductions.params import Param, choice, positive
 from . import lp
 from .recovery import Attempt, judge
 from .verdict import NOT_INVERTIBLE, Verdict
@@ -54,37 +54,21 @@ SUMMARIES = {
 }
 
 
-def _float(text: str) -> float:
-    v = float(text)
-    if not np.isfinite(v) or v <= 0:
-        raise ValueError("must be a positive number")
+def _growth(text: str) -> float:
+    v = positive(text)
+    if v <= 1:
+        raise ValueError(f"must be > 1, got {v}")
     return v
 
 
-_float.__name__ = "positive number"
-
-
-def _lp_solver(text: str) -> str:
-    if text not in lp.LP_SOLVERS:
-        raise ValueError(text)
-    return text
-
-
-_lp_solver.__name__ = f"LP solver ({' or '.join(lp.LP_SOLVERS)})"
-
-
-def _noisy(text: str) -> str:
-    if text not in ("linf", "l1"):
-        raise ValueError(text)
-    return text
-
-
-_noisy.__name__ = "linf or l1"
+_growth.__name__ = "growth factor > 1"
 
 COMMON = {
-    "lp_solver": Param(_lp_solver, "OR-Tools LP solver: glop (default, measured fastest) or highs"),
-    "alpha": Param(_float, "growth factor of eps (Lei: 1.2)", lp.DEFAULT_ALPHA),
-    "eps0": Param(_float, "starting eps at the output layer (default: from the query)"),
+    "lp_solver": Param(
+        choice(*lp.LP_SOLVERS), "OR-Tools LP solver: glop (default, measured fastest) or highs"
+    ),
+    "alpha": Param(_growth, "growth factor of eps (Lei: 1.2)", lp.DEFAULT_ALPHA),
+    "eps0": Param(positive, "starting eps at the output layer (default: from the query)"),
 }
 OPTIONS = {
     "lp": {"lp_solver": COMMON["lp_solver"]},
@@ -93,7 +77,9 @@ OPTIONS = {
     "lp-relax": COMMON,
     "layerwise": {
         **COMMON,
-        "noisy": Param(_noisy, "noisy LP where eq. (4) is infeasible (default: by the query)"),
+        "noisy": Param(
+            choice("linf", "l1"), "noisy LP where eq. (4) is infeasible (default: by the query)"
+        ),
     },
 }
 
