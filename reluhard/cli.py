@@ -336,6 +336,12 @@ def _add_random_net_args(p: argparse.ArgumentParser) -> None:
         metavar="T",
         help=f"rounding allowance of the stated query (default {randomnet.DEFAULT_TOL:g})",
     )
+    p.add_argument(
+        "--box",
+        type=float,
+        metavar="B",
+        help="latent domain [-B, B]^k instead of R^k (what the MILP back ends need)",
+    )
     p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
 
 
@@ -350,6 +356,7 @@ def _random_net(args: argparse.Namespace) -> int:
             noise=args.noise,
             level=args.noise_level,
             tol=args.tolerance,
+            box=args.box,
         )
     except ValueError as e:
         raise InputError(None, None, f"random-net: {e}") from None

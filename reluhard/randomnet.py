@@ -94,17 +94,22 @@ def random_problem(
     noise: str = "none",
     level: float = 0.0,
     tol: float = DEFAULT_TOL,
+    box: float | None = None,
     check: bool = True,
 ) -> InversionProblem:
     """A random network, a planted latent and its (noisy) target, with the approximate query
     the module docstring describes; the planted latent is checked exactly against it (unless
-    ``check`` is false: benchmarks that only measure recovery skip the cost)."""
+    ``check`` is false: benchmarks that only measure recovery skip the cost). The latent
+    domain is ``R^k``, or with ``box`` the box ``[-box, box]^k`` (what the MILP back ends
+    need), which must contain the planted latent."""
     if noise not in NOISES:
         raise ValueError(f"noise must be one of {', '.join(NOISES)}, got {noise!r}")
     if noise != "none" and not level > 0:
         raise ValueError(f"{noise} noise needs a level > 0")
     if not tol >= 0:
         raise ValueError("the tolerance must be >= 0")
+    if box is not None and not box > 0:
+        raise ValueError("the box half-width must be > 0")
     rng = np.random.default_rng(seed)
     net = random_network(widths, activation=activation, slope=slope, bias=bias, rng=rng)
     z = rng.standard_normal(net.in_dim)
@@ -116,6 +121,12 @@ def random_problem(
     else:
         e = np.zeros(clean.size)
     x = clean + e
+    if box is not None and np.max(np.abs(z)) > box:
+        raise ValueError(
+            f"the planted latent has |z_i| = {np.max(np.abs(z)):.3g} > {box:g}: "
+            "choose a larger box or another seed"
+        )
+    domain = Domain("real") if box is None else Domain("box", -float(box), float(box))
     if noise == "gaussian":
         query = Query("approx", 2, float(np.linalg.norm(x - clean)) + tol, strict=False)
     else:
@@ -132,10 +143,12 @@ def random_problem(
     }
     if activation == "leaky_relu":
         params["slope"] = float(slope)
+    if box is not None:
+        params["box"] = float(box)
     problem = InversionProblem(
         net,
         x,
-        Domain("real"),
+        domain,
         query,
         {"name": NAME, "paper": PAPER, "theorem": SETTING, "params": params},
         None,

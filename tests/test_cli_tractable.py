@@ -157,3 +157,22 @@ def test_list_shows_tractable_solvers_and_options(capsys):
         options = ", ".join(solvers.OPTIONS[name])
         assert lines[at + 1].split() == ["--solver-option", *options.split()]
     assert "negation" in out and "lp_solver" in out and "noisy" in out
+
+
+def test_random_net_box_lets_the_milp_decide(capsys, tmp_path):
+    """`--box B` states the latent domain [-B, B]^k, so the MILP back ends take the file too
+    and report the latent error of what they find; a box that misses the planted latent is
+    one error line."""
+    path = str(tmp_path / "box.npz")
+    code, out, err = run(
+        capsys, ["random-net", "--widths", "3,10,30", "--seed", "2", "--box", "4", "-o", path]
+    )
+    assert (code, err) == (0, "")
+    code, out, err = run(capsys, ["invert", path, "--solver", "scip"])
+    assert code == 10, out + err
+    assert any(line.startswith("c latent error") for line in out.splitlines())
+    code, out, err = run(
+        capsys, ["random-net", "--widths", "3,10,30", "--seed", "2", "--box", "0.1", "-o", path]
+    )
+    assert code == 1
+    assert "planted latent" in one_error_line(err)

@@ -16,10 +16,12 @@ from __future__ import annotations
 
 from functools import partial
 
+import numpy as np
+
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..reductions.params import Param, parse_values
-from . import brute, gd, layerwise, milp
+from . import brute, gd, layerwise, milp, recovery
 from .verdict import INVERTIBLE, NOT_INVERTIBLE, SAT_STYLE, UNKNOWN, Verdict
 
 __all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "SAT_STYLE", "Verdict", "NAMES", "solve"]
@@ -70,7 +72,9 @@ def solve(
 ) -> Verdict:
     """Decide ``problem`` with back end ``solver``; ``lp_tighten`` seconds of LP bound
     tightening for the MILP back ends; ``options`` for the tractable ones (typed values, or
-    strings that :func:`parse_options` converts)."""
+    strings that :func:`parse_options` converts). On a problem with a planted latent, a
+    latent found is reported with its residuals and latent error, whichever back end found
+    it."""
     fn = get(solver)
     kwargs = {}
     if options or solver in OPTIONS:
@@ -79,4 +83,15 @@ def solve(
         kwargs.update({k: v for k, v in (options or {}).items() if not isinstance(v, str)})
     if lp_tighten and solver in ("auto", *milp.BACKENDS):
         kwargs["lp_tighten"] = lp_tighten
-    return fn(problem, time_limit=time_limit, **kwargs)
+    verdict = fn(problem, time_limit=time_limit, **kwargs)
+    if (
+        problem.planted is not None
+        and verdict.latent is not None
+        and "residual_inf" not in (verdict.stats)
+    ):
+        z = np.array([float(v) for v in verdict.latent])
+        verdict.stats.update(recovery.residuals(problem, z))
+        err = recovery.latent_error(problem, z)
+        if err is not None:
+            verdict.stats["latent_error"] = err
+    return verdict
