@@ -149,20 +149,22 @@ def one_layer_exact_cases(n_cases: int, seed: int):
 
 def test_lp_agrees_with_milp_on_one_layer_exact_queries():
     """(a) One layer, exact query, box domain: `lp` and SCIP give the same verdict on every
-    case: INVERTIBLE on realizable targets (a float point, or its rounding to nearby
-    rationals, checked exactly), NOT_INVERTIBLE on targets outside the range."""
+    case, with and without the presolve: INVERTIBLE on realizable targets (a float point, or
+    its rounding to nearby rationals, checked exactly), NOT_INVERTIBLE on targets outside the
+    range."""
     seen = collections.Counter()
     for net, x, realizable in one_layer_exact_cases(90, seed=3):
         p = InversionProblem(net, x, BOX)
-        a = layerwise.solve(p, method="lp")
         b = milp.solve(p, solver="scip")
-        seen[realizable, a.status, b.status] += 1
-        assert_sound(p, a)
         assert_sound(p, b)
         assert b.status != "UNKNOWN"
         if realizable:
             assert b.status == "INVERTIBLE"
-        assert a.status == b.status, (a.reason, b.reason)
+        for presolve in (True, False):  # the least-squares start, and the LP solver alone
+            a = layerwise.solve(p, method="lp", presolve=presolve)
+            seen[realizable, a.status, b.status] += 1
+            assert_sound(p, a)
+            assert a.status == b.status, (presolve, a.reason, b.reason)
     assert seen[False, "NOT_INVERTIBLE", "NOT_INVERTIBLE"] >= 15
     assert seen[True, "INVERTIBLE", "INVERTIBLE"] >= 15
 

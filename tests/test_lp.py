@@ -299,3 +299,35 @@ def test_relax_step_recovers_relu_layer():
     h = rng.standard_normal(5)
     step = lp.relax_step(layer, out(layer, h), *free(5), eps=1e-8)
     assert step.h is not None and np.max(np.abs(step.h - h)) <= 1e-5
+
+
+# --------------------------------------------------------------------------- presolve
+
+
+@pytest.mark.parametrize("method", ["lp", "linf-lp", "l1-lp", "layerwise"])
+def test_presolve_gives_the_lp_solution_on_realizable_targets(method):
+    """On realizable targets of expanding networks the least-squares point is certified at
+    every layer (no LP solved) and is the point the LP solver finds when it is made to run."""
+    from reluhard.randomnet import random_problem
+
+    for seed in range(4):
+        p = random_problem([6, 30, 90], seed=seed)
+        fast = layerwise.recover(p, method=method)
+        slow = layerwise.recover(p, method=method, presolve=False)
+        assert fast.stats["lp_solves"] == 0
+        assert all(layer.get("presolved") for layer in fast.stats["layers"])
+        assert slow.stats["lp_solves"] >= 2
+        assert np.max(np.abs(fast.z - slow.z)) <= 1e-8 * max(1.0, np.max(np.abs(slow.z)))
+
+
+@pytest.mark.parametrize("method", ["linf-lp", "l1-lp"])
+def test_presolve_declines_noisy_targets(method):
+    """With noise the least-squares point needs more slack than the LP's lower bound, so it
+    is not certified at the output layer and the LP solver decides, as printed."""
+    from reluhard.randomnet import random_problem
+
+    p = random_problem([6, 30, 90], seed=1, noise="uniform", level=1e-3)
+    fast = layerwise.recover(p, method=method)
+    slow = layerwise.recover(p, method=method, presolve=False)
+    assert fast.stats["layers"][0]["lps"] >= 1
+    assert np.allclose(fast.z, slow.z, atol=1e-7)

@@ -39,7 +39,7 @@ import numpy as np
 
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..reductions.params import Param, choice, positive
+from ..reductions.params import Param, boolean, choice, positive
 from . import lp
 from .recovery import Attempt, judge
 from .verdict import NOT_INVERTIBLE, Verdict
@@ -65,13 +65,15 @@ _growth.__name__ = "growth factor > 1"
 
 COMMON = {
     "lp_solver": Param(
-        choice(*lp.LP_SOLVERS), "OR-Tools LP solver: glop (default, measured fastest) or highs"
+        choice(*lp.LP_SOLVERS),
+        "OR-Tools LP solver: glop or highs (default: by measurement, highs for the l_1 LP)",
     ),
+    "presolve": Param(boolean, "try the certified least-squares point first", True),
     "alpha": Param(_growth, "growth factor of eps (Lei: 1.2)", lp.DEFAULT_ALPHA),
     "eps0": Param(positive, "starting eps at the output layer (default: from the query)"),
 }
 OPTIONS = {
-    "lp": {"lp_solver": COMMON["lp_solver"]},
+    "lp": {"lp_solver": COMMON["lp_solver"], "presolve": COMMON["presolve"]},
     "linf-lp": COMMON,
     "l1-lp": COMMON,
     "lp-relax": COMMON,
@@ -114,10 +116,11 @@ def recover(
     *,
     method: str = "layerwise",
     time_limit: float | None = None,
-    lp_solver: str = lp.DEFAULT_LP,
+    lp_solver: str | None = None,
     alpha: float = lp.DEFAULT_ALPHA,
     eps0: float | None = None,
     noisy: str | None = None,
+    presolve: bool = True,
 ) -> Attempt:
     """The floating-point latent that ``method`` finds, layer by layer, with per-layer
     statistics, or the reason it found none (and a NOT_INVERTIBLE ``claim`` where the
@@ -139,14 +142,14 @@ def recover(
     eps = eps0 if eps0 is not None else _eps_from_query(problem)
     if noisy is None:
         noisy = "l1" if q.kind == "approx" and q.p != "inf" else "linf"
-    stats: dict = {"method": method, "layers": [], "lp_solver": lp_solver}
+    stats: dict = {"method": method, "layers": [], "lp_solver": lp_solver or "default"}
     all_unique = True
     for i in range(len(layers) - 1, -1, -1):
         lo, hi = _input_bounds(problem, i)
         last = i == len(layers) - 1
         step = _step(
             method, layers[i], y, lo, hi, eps, alpha, lp_solver, deadline, last, q, noisy,
-            all_unique,
+            all_unique, presolve,
         )  # fmt: skip
         stats["layers"].append({"layer": i + 1, **step.to_json()})
         stats["lp_solves"] = sum(s["lps"] for s in stats["layers"])
@@ -163,11 +166,12 @@ def recover(
 
 
 def _step(
-    method, layer, y, lo, hi, eps, alpha, solver, deadline, last, q, noisy, all_unique
+    method, layer, y, lo, hi, eps, alpha, solver, deadline, last, q, noisy, all_unique, presolve
 ) -> lp.Step:
     left = None if deadline is None else max(0.01, deadline - time.perf_counter())
+    glop = solver or lp.DEFAULT_LP
     if method in ("lp", "layerwise"):
-        step = lp.exact_step(layer, y, lo, hi, solver=solver, time_limit=left)
+        step = lp.exact_step(layer, y, lo, hi, solver=glop, time_limit=left, presolve=presolve)
         if method == "lp" or step.h is not None or step.status != "infeasible":
             return step
         method = "linf-lp" if noisy == "linf" else "l1-lp"
@@ -176,13 +180,17 @@ def _step(
     if method == "linf-lp":
         known = last and q.kind == "approx" and q.p == "inf"
         return lp.linf_step(
-            layer, y, lo, hi, eps=eps, alpha=alpha, known=known, solver=solver, deadline=deadline
-        )
+            layer, y, lo, hi, eps=eps, alpha=alpha, known=known, solver=glop, deadline=deadline,
+            presolve=presolve,
+        )  # fmt: skip
     if method == "l1-lp":
-        return lp.l1_step(layer, y, lo, hi, eps=eps, alpha=alpha, solver=solver, deadline=deadline)
+        return lp.l1_step(
+            layer, y, lo, hi, eps=eps, alpha=alpha, solver=solver or lp.DEFAULT_L1_LP,
+            deadline=deadline, presolve=presolve,
+        )  # fmt: skip
     # the relaxation's point is off by about eps itself: start a decade lower
     return lp.relax_step(
-        layer, y, lo, hi, eps=eps * 0.1, alpha=alpha, solver=solver, deadline=deadline
+        layer, y, lo, hi, eps=eps * 0.1, alpha=alpha, solver=glop, deadline=deadline
     )
 
 

@@ -50,10 +50,23 @@ Slips in the printed algorithms, fixed here (each checked by ``tests/test_lp.py`
    and Algorithm 3 measures against ``x*``, the unknown clean signal: here the first
    comparison is at ``t = 2`` (Alg. 3: ``t = 3``, as printed) and both use the observation.
 
+**Presolve** (``presolve=True``, the default): before calling the LP solver, each step tries
+the least-squares point of the rows the LP holds two-sided (``coef a_j = y_j``; they must
+have full column rank). If that point meets every row of eq. (4) to ``1e-12 max(1,
+||y||_inf)``, it is a feasible point of that feasibility LP; if the slack it needs in Alg. 1
+(Alg. 2: the sum of its per-row slacks) equals the LP's lower bound (``max_j(-y_j)^+``; its
+sum) to the same precision, it is an optimal solution of that LP. Either way the LP solver
+has nothing to add and is not called. On realizable targets of expanding networks that is
+every layer (Lei Thm 3: the equality rows then have full column rank), and it turns a
+0.2-0.4 s simplex solve of the dense ``600 x 251`` layer of Lei's Fig. 2 into a few
+milliseconds of least squares; on noisy targets the candidate fails the test and the LP
+decides, as printed. ``presolve=False`` always calls the LP solver (to benchmark it).
+
 The LPs are solved by OR-Tools through its matrix interface (``fill_model_from_sparse_data``:
-no per-coefficient Python calls). GLOP is the default, chosen by measurement: on the dense
-``600 x 250`` layer of Lei's Fig. 2 it takes about 0.2 s where HiGHS takes several
-(``benchmarks/lei_table1.py`` prints both).
+no per-coefficient Python calls), by default GLOP for eq. (4), Alg. 1 and Alg. 3 and HiGHS for
+Alg. 2, chosen by measurement on Lei's Table 1 networks (``benchmarks/lei_table1.py`` times
+both on the same LPs: HiGHS took 1.4-2.2 times GLOP's time on the first three and 0.6 times
+on Alg. 2, whose per-row slacks double the columns).
 """
 
 from __future__ import annotations
@@ -62,6 +75,7 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.linalg
 import scipy.sparse as sp
 
 from ..fds import redirected
@@ -69,8 +83,10 @@ from ..network import Layer
 
 LP_SOLVERS = {"glop": "glop", "highs": "highs_lp"}
 DEFAULT_LP = "glop"
+DEFAULT_L1_LP = "highs"  # measured faster on Alg. 2's LPs (module docstring)
 DEFAULT_ALPHA = 1.2  # Lei section 5.1
 MAX_ROUNDS = 200
+_TIGHT = 1e-12  # relative: a presolved point must meet its rows to this, or the LP decides
 
 
 @dataclass
@@ -194,15 +210,11 @@ def _slack_rows(layer: Layer, y: np.ndarray, eps: float, per_row: bool):
     - ReLU: ``on`` ge(1) and le(1); ``mid`` le(1) only;
     - LeakyReLU (Remark 1): ``on`` ge(1), le(1); ``mid`` ge(c), le(1); ``neg`` ge(c), le(c).
     """
-    W, b, c = layer.W, layer.b, layer.slope
+    W, b = layer.W, layer.b
     m = y.size
     width = m if per_row else 1
-    on, mid, neg = _row_classes(layer, y, eps)
-    specs = [(on, 1.0, "ge"), (on, 1.0, "le"), (mid, 1.0, "le")]
-    if layer.activation == "leaky_relu":
-        specs += [(mid, c, "ge"), (neg, c, "ge"), (neg, c, "le")]
     blocks, lo, hi = [], [], []
-    for rows, coef, kind in specs:
+    for rows, coef, kind in _row_specs(layer, y, eps):
         if rows.size == 0:
             continue
         sign = 1.0 if kind == "ge" else -1.0
@@ -218,6 +230,42 @@ def _slack_rows(layer: Layer, y: np.ndarray, eps: float, per_row: bool):
         lo.append(rhs if kind == "ge" else -inf)
         hi.append(inf if kind == "ge" else rhs)
     return sp.vstack(blocks, format="csr"), np.concatenate(lo), np.concatenate(hi)
+
+
+def _row_specs(layer: Layer, y: np.ndarray, eps: float) -> list[tuple[np.ndarray, float, str]]:
+    """``(rows, coef, kind)`` for :func:`_slack_rows`: which rows get which constraint."""
+    c = layer.slope
+    on, mid, neg = _row_classes(layer, y, eps)
+    specs = [(on, 1.0, "ge"), (on, 1.0, "le"), (mid, 1.0, "le")]
+    if layer.activation == "leaky_relu":
+        specs += [(mid, c, "ge"), (neg, c, "ge"), (neg, c, "le")]
+    return specs
+
+
+def _needed_slack(layer: Layer, y: np.ndarray, eps: float, h: np.ndarray) -> np.ndarray:
+    """Per row, the least slack with which ``h`` meets that row's constraints."""
+    a = layer.pre(h[None, :])[0]
+    need = np.zeros(y.size)
+    for rows, coef, kind in _row_specs(layer, y, eps):
+        gap = y[rows] - coef * a[rows] if kind == "ge" else coef * a[rows] - y[rows]
+        need[rows] = np.maximum(need[rows], gap)
+    return need
+
+
+def _least_squares_point(layer: Layer, y: np.ndarray, eps: float, lo, hi) -> np.ndarray | None:
+    """The presolve's candidate: least squares on the rows the LP holds two-sided (``coef
+    a_j = y_j``), if they have full column rank, clipped to the bounds; else ``None``."""
+    eqs = {}
+    for rows, coef, kind in _row_specs(layer, y, eps):
+        eqs.setdefault((coef, kind), rows)
+    parts = [(eqs[coef, "ge"], coef) for coef, kind in eqs if kind == "le" and (coef, "ge") in eqs]
+    rows = np.concatenate([r for r, _ in parts]) if parts else np.empty(0, dtype=np.int64)
+    if rows.size < layer.shape[1]:
+        return None
+    coefs = np.concatenate([np.full(r.size, c) for r, c in parts])
+    A = coefs[:, None] * _take(layer.W, rows).toarray()
+    h, unique = _least_squares(A, y[rows] - coefs * layer.b[rows])
+    return np.clip(h, lo, hi) if unique else None
 
 
 def _slack_floor(layer: Layer, y: np.ndarray) -> np.ndarray:
@@ -239,6 +287,7 @@ def exact_step(
     theta: float | None = None,
     solver: str = DEFAULT_LP,
     time_limit: float | None = None,
+    presolve: bool = True,
 ) -> Step:
     """Lei eq. (4): the pre-image of ``y`` under ``act(W h + b)`` within ``[lo, hi]``.
 
@@ -269,11 +318,26 @@ def exact_step(
         if step is not None:
             step.time = time.perf_counter() - t0
             return step
+    rows = np.flatnonzero(eq)
+    if presolve and rows.size >= layer.shape[1]:
+        Weq = _take(W, rows).toarray()
+        h, unique = _least_squares(Weq, (target - b)[rows])
+        h = np.clip(h, lo, hi)
+        a = layer.pre(h[None, :])[0]
+        tight = _TIGHT * _scale(y)
+        if (
+            unique
+            and np.all(np.abs(a[rows] - target[rows]) <= tight)
+            and np.all(a[~eq] <= np.maximum(target[~eq], 0.0) + tight)
+        ):
+            step = Step(h, "optimal", objective=0.0, unique=True, method="eq4")
+            step.extra.update(equalities=int(rows.size), presolved=1)
+            step.time = time.perf_counter() - t0
+            return step
     row_lo = np.where(eq, target - b, -np.inf)
     row_hi = np.where(eq, target - b, np.maximum(target, 0.0) - b)
     lp = solve_lp(W, row_lo, row_hi, lo, hi, solver=solver, time_limit=time_limit)
     step = Step(None, lp.status, lps=1, method="eq4")
-    rows = np.flatnonzero(eq)
     step.extra["equalities"] = int(rows.size)
     if lp.x is not None:
         step.h, step.objective = lp.x, 0.0
@@ -290,7 +354,7 @@ def exact_step(
 def _least_squares(A: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, bool]:
     """The least-squares solution of ``A h = rhs`` and whether ``A`` has full column rank
     (singular values above ``1e-10`` of the largest)."""
-    h, _, rank, _ = np.linalg.lstsq(A, rhs, rcond=1e-10)
+    h, _, rank, _ = scipy.linalg.lstsq(A, rhs, cond=1e-10, lapack_driver="gelsy")
     return h, int(rank) == A.shape[1]
 
 
@@ -332,18 +396,27 @@ def linf_step(
     known: bool = False,
     solver: str = DEFAULT_LP,
     deadline: float | None = None,
+    presolve: bool = True,
 ) -> Step:
     """Algorithm 1 (l_inf LP), with slips 1 and 2 fixed: the first ``eps_0 alpha^t``
     (``eps_0 = eps``) at which ``min delta`` is feasible, and its ``h``; with ``known`` the one
-    LP at ``eps`` (whose feasible set is then exactly the l_inf ball's pre-image)."""
+    LP at ``eps`` (whose feasible set is then exactly the l_inf ball's pre-image). With
+    ``presolve`` each LP first tries the least-squares point (module docstring)."""
     t0 = time.perf_counter()
     y = np.asarray(y, dtype=np.float64)
     n = layer.shape[1]
     floor = float(np.max(_slack_floor(layer, y), initial=0.0))
-    lps = 0
+    lps = certified = 0
 
     def solve_at(e: float) -> _LP:
-        nonlocal lps
+        nonlocal lps, certified
+        if presolve and floor <= e:
+            h = _least_squares_point(layer, y, e, lo, hi)
+            if h is not None:
+                delta = max(floor, float(np.max(_needed_slack(layer, y, e, h), initial=0.0)))
+                if delta <= floor + _TIGHT * _scale(y):
+                    certified += 1
+                    return _LP("optimal", np.append(h, delta), delta)
         lps += 1
         A, rlo, rhi = _slack_rows(layer, y, e, per_row=False)
         cost = np.zeros(n + 1)
@@ -365,6 +438,8 @@ def linf_step(
         best_t, best = _first_feasible(lambda t: solve_at(eps * alpha**t), deadline)
     e = eps * alpha**best_t
     step = Step(None, best.status, e, lps=lps, method="linf-lp")
+    if certified:
+        step.extra["presolved"] = certified
     if best.x is not None:
         step.h, step.objective = best.x[:n], float(best.x[n])
     step.time = time.perf_counter() - t0
@@ -404,32 +479,38 @@ def l1_step(
     *,
     eps: float,
     alpha: float = DEFAULT_ALPHA,
-    solver: str = DEFAULT_LP,
+    solver: str = DEFAULT_L1_LP,
     deadline: float | None = None,
+    presolve: bool = True,
 ) -> Step:
     """Algorithm 2 (l_1 LP), slips 2 and 5 fixed: solve ``min sum e_j`` at ``eps``, grow
     ``eps`` by ``alpha`` and stop when the true residual ``||act(W h + b) - y||_1`` no longer
-    falls, returning the previous ``h``."""
+    falls, returning the previous ``h``. With ``presolve`` each LP first tries the
+    least-squares point (module docstring)."""
     t0 = time.perf_counter()
     y = np.asarray(y, dtype=np.float64)
     n, m = layer.shape[1], y.size
     floor = _slack_floor(layer, y)
     cost = np.concatenate([np.zeros(n), np.ones(m)])
     prev: tuple[np.ndarray, float, float, float] | None = None  # h, residual, eps, objective
-    status, e, lps = "limit", eps, 0
+    status, e, lps, certified = "limit", eps, 0, 0
     for _ in range(MAX_ROUNDS):
-        A, rlo, rhi = _slack_rows(layer, y, e, per_row=True)
-        lp = solve_lp(
-            A,
-            rlo,
-            rhi,
-            np.concatenate([lo, floor]),
-            np.concatenate([hi, np.full(m, np.inf)]),
-            cost,
-            solver=solver,
-            time_limit=_left(deadline),
-        )
-        lps += 1
+        lp = _presolved_l1(layer, y, e, lo, hi, floor) if presolve else None
+        if lp is not None:
+            certified += 1
+        else:
+            A, rlo, rhi = _slack_rows(layer, y, e, per_row=True)
+            lp = solve_lp(
+                A,
+                rlo,
+                rhi,
+                np.concatenate([lo, floor]),
+                np.concatenate([hi, np.full(m, np.inf)]),
+                cost,
+                solver=solver,
+                time_limit=_left(deadline),
+            )
+            lps += 1
         status = lp.status
         if lp.x is None:
             break
@@ -442,12 +523,26 @@ def l1_step(
             break
         e *= alpha
     step = Step(None, status, e, lps=lps, method="l1-lp")
+    if certified:
+        step.extra["presolved"] = certified
     if prev is not None:
         step.h, step.eps, step.objective = prev[0], prev[2], prev[3]
         step.status = "optimal"
         step.extra["residual_l1"] = prev[1]
     step.time = time.perf_counter() - t0
     return step
+
+
+def _presolved_l1(layer: Layer, y, e: float, lo, hi, floor: np.ndarray) -> _LP | None:
+    """The l_1 LP's optimum without the LP solver, when the least-squares point's slacks add
+    up to the LP's lower bound ``sum_j floor_j`` (module docstring)."""
+    h = _least_squares_point(layer, y, e, lo, hi)
+    if h is None:
+        return None
+    slack = np.maximum(_needed_slack(layer, y, e, h), floor)
+    if float(np.sum(slack - floor)) > _TIGHT * _scale(y):
+        return None
+    return _LP("optimal", np.concatenate([h, slack]), float(np.sum(slack)))
 
 
 def relax_step(
