@@ -9,7 +9,8 @@ bias, planted latent ``z* ~ N(0, I_k)``, noiseless target; ``reluhard.randomnet`
 inverted by
 
 - ``lp``: Lei eq. (4) one layer at a time from the output back
-  (``reluhard.solvers.layerwise``, GLOP); for LeakyReLU eq. (5) and least squares;
+  (``reluhard.solvers.layerwise`` with its defaults: the certified least-squares presolve
+  where it applies, GLOP otherwise); for LeakyReLU eq. (5) and least squares;
 - ``gd``: gradient descent on ``1/2 ||G(z) - x||^2`` with Lei's settings (step 1, at most 1000
   iterations, stop at gradient norm ``1e-9``, start ``N(0, I)``).
 
@@ -39,7 +40,7 @@ Usage::
                                   [--lp-networks M] [--ks 10,20,...]
 
 Writes ``DIR/lei_fig2.{json,csv,png}`` and ``DIR/lei_fig2_runs.csv`` (one row per run;
-default ``benchmarks/results``). ``--quick`` runs k in {20, 110, 125} with 8 networks each, in
+default ``benchmarks/results``). ``--quick`` runs k in {20, 110, 125} with 6 networks each, in
 well under a minute. Timings are noisy on a shared 2-core machine; the rates are not.
 """
 
@@ -203,8 +204,8 @@ def main() -> int:
     ap.add_argument("--ks", type=lambda s: [int(v) for v in s.split(",")], default=None)
     args = ap.parse_args()
     ks = args.ks or (QUICK_KS if args.quick else DEFAULT_KS)
-    networks = 8 if args.quick else args.networks
-    lp_networks = 8 if args.quick else args.lp_networks
+    networks = 6 if args.quick else args.networks
+    lp_networks = 6 if args.quick else args.lp_networks
     todo = tasks(ks, networks, lp_networks)
     print(f"{len(todo)} inversion tasks on {args.jobs} workers ...", flush=True)
     t0 = time.perf_counter()
