@@ -31,13 +31,17 @@ Writes ``DIR/crosscheck_throughput.{json,csv,png}`` (default ``benchmarks/result
 
 from __future__ import annotations
 
-import argparse
-import csv
-import json
 import time
 from pathlib import Path
 
-from _common import machine_info, print_table  # benchmarks/_common.py, beside this script
+from _common import (  # benchmarks/_common.py, beside this script
+    argument_parser,
+    machine_info,
+    print_table,
+    pyplot,
+    save_figure,
+    write_results,
+)
 
 from reluhard.crosscheck import runners
 from reluhard.crosscheck.run import Options, load, run_all
@@ -79,12 +83,8 @@ def crosscheck(instances, runner_names, jobs: int, proofs: bool = True) -> dict:
 
 
 def plot(path: Path, rows: list[dict], title: str) -> bool:
-    try:
-        import matplotlib
-
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
+    plt = pyplot(note=False)
+    if plt is None:
         return False
     fig, ax = plt.subplots(figsize=(7, 3.6))
     labels = [f"{r['config']}\njobs {r['jobs']}" if r["jobs"] else r["config"] for r in rows]
@@ -94,16 +94,11 @@ def plot(path: Path, rows: list[dict], title: str) -> bool:
     ax.set_yscale("log")
     ax.set_ylabel("instances per second (log)")
     ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
-    return True
+    return save_figure(fig, path)
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true", help="uf20 only, 3 solvers, 1 route")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap = argument_parser(__doc__, "uf20 only, 3 solvers, 1 route", DEFAULT_OUT)
     ap.add_argument("--satlib", type=Path, default=DEFAULT_SATLIB)
     args = ap.parse_args()
 
@@ -181,7 +176,6 @@ def main() -> int:
             for r in rows
         ],
     )
-    args.out.mkdir(parents=True, exist_ok=True)
     report = {
         "machine": machine_info(),
         "parameters": {
@@ -192,11 +186,7 @@ def main() -> int:
         },  # fmt: skip
         "rows": rows,
     }
-    (args.out / "crosscheck_throughput.json").write_text(json.dumps(report, indent=1) + "\n")
-    with open(args.out / "crosscheck_throughput.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
-        w.writeheader()
-        w.writerows(rows)
+    write_results(args.out, "crosscheck_throughput", report, rows)
     title = f"crosscheck on {len(instances)} SATLIB instances: {len(solvers)} solvers" + (
         f" + {len(routes)} network routes (full)" if routes else ""
     )

@@ -59,14 +59,18 @@ sum) to the same precision, it is an optimal solution of that LP. Either way the
 has nothing to add and is not called. On realizable targets of expanding networks that is
 every layer (Lei Thm 3: the equality rows then have full column rank), and it turns a
 0.2-0.4 s simplex solve of the dense ``600 x 251`` layer of Lei's Fig. 2 into a few
-milliseconds of least squares; on noisy targets the candidate fails the test and the LP
-decides, as printed. ``presolve=False`` always calls the LP solver (to benchmark it).
+milliseconds of least squares. On noisy targets the candidate usually fails the test and
+the LP solver decides, as printed; where it passes (Alg. 1 when the optimum is pinned at
+``max_j(-y_j)`` by the most negative observation) it is an optimal solution of that LP too,
+though not necessarily the vertex the simplex would return: such an LP has many optima.
+``presolve=False`` always calls the LP solver (to benchmark it, or to reproduce the simplex's
+choice).
 
 The LPs are solved by OR-Tools through its matrix interface (``fill_model_from_sparse_data``:
 no per-coefficient Python calls), by default GLOP for eq. (4), Alg. 1 and Alg. 3 and HiGHS for
 Alg. 2, chosen by measurement on Lei's Table 1 networks (``benchmarks/lei_table1.py`` times
-both on the same LPs: HiGHS took 1.4-2.2 times GLOP's time on the first three and 0.6 times
-on Alg. 2, whose per-row slacks double the columns).
+both on the same LPs with the presolve off: HiGHS took 1.7-2.5 times GLOP's time on the
+first three and 0.5 times on Alg. 2, whose per-row slacks double the columns).
 """
 
 from __future__ import annotations
