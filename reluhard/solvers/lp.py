@@ -161,7 +161,7 @@ def solve_lp(
     engine = mbh.ModelSolverHelper(LP_SOLVERS[solver])
     if time_limit is not None:
         engine.set_time_limit_in_seconds(max(0.01, float(time_limit)))
-    with redirected({1: 2}):  # HiGHS prints a banner on stdout, where `s` lines go
+    with redirected({1: None}):  # HiGHS prints a banner on stdout, where `s` lines go
         engine.solve(model)
     status = engine.status()
     S = mbh.SolveStatus
