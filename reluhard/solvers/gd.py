@@ -17,6 +17,7 @@ import time
 
 import numpy as np
 
+from ..blas import single_threaded
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..network import Network
@@ -117,7 +118,8 @@ def descend(
     z = np.random.default_rng(seed).standard_normal(problem.n)
     if bounds is not None:
         z = np.clip(z, *bounds)
-    with np.errstate(over="ignore", invalid="ignore"):  # divergence is reported, not warned
+    # one BLAS thread (reluhard.blas); divergence is reported, not warned about
+    with single_threaded(), np.errstate(over="ignore", invalid="ignore"):
         z, it, gnorm, negations, failure = _iterate(
             net, x, z, bounds, lr, iterations, tol, negation, deadline
         )

@@ -37,6 +37,7 @@ import time
 
 import numpy as np
 
+from ..blas import single_threaded
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..reductions.params import Param, boolean, choice, positive
@@ -111,7 +112,17 @@ def solve(
     return judge(problem, attempt.z, method, t0, attempt.stats, attempt.failure)
 
 
-def recover(
+def recover(problem: InversionProblem, **options) -> Attempt:
+    """The floating-point latent that ``method`` finds, layer by layer, with per-layer
+    statistics, or the reason it found none (and a NOT_INVERTIBLE ``claim`` where the
+    module docstring allows one). No exact check: :func:`solve` adds it; benchmarks that
+    measure recovery call this directly. Options: ``method``, ``time_limit``, ``lp_solver``
+    (default: GLOP, HiGHS for the l_1 LP), ``alpha``, ``eps0``, ``noisy``, ``presolve``."""
+    with single_threaded():
+        return _recover(problem, **options)
+
+
+def _recover(
     problem: InversionProblem,
     *,
     method: str = "layerwise",
@@ -122,10 +133,6 @@ def recover(
     noisy: str | None = None,
     presolve: bool = True,
 ) -> Attempt:
-    """The floating-point latent that ``method`` finds, layer by layer, with per-layer
-    statistics, or the reason it found none (and a NOT_INVERTIBLE ``claim`` where the
-    module docstring allows one). No exact check: :func:`solve` adds it; benchmarks that
-    measure recovery call this directly."""
     if method not in METHODS:
         raise ValueError(f"unknown layer-wise method {method!r}")
     deadline = None if time_limit is None else time.perf_counter() + time_limit

@@ -188,7 +188,13 @@ def _residual(layer: Layer, h: np.ndarray, y: np.ndarray, p: float | str) -> flo
 
 
 def _take(W, rows: np.ndarray):
+    """Rows of ``W`` as CSR (for stacking LP blocks)."""
     return W[rows] if sp.issparse(W) else sp.csr_matrix(W[rows])
+
+
+def _dense_rows(W, rows: np.ndarray) -> np.ndarray:
+    """Rows of ``W`` as a dense array (for least squares)."""
+    return W[rows].toarray() if sp.issparse(W) else W[rows]
 
 
 def _row_classes(layer: Layer, y: np.ndarray, eps: float):
@@ -267,7 +273,7 @@ def _least_squares_point(layer: Layer, y: np.ndarray, eps: float, lo, hi) -> np.
     if rows.size < layer.shape[1]:
         return None
     coefs = np.concatenate([np.full(r.size, c) for r, c in parts])
-    A = coefs[:, None] * _take(layer.W, rows).toarray()
+    A = coefs[:, None] * _dense_rows(layer.W, rows)
     h, unique = _least_squares(A, y[rows] - coefs * layer.b[rows])
     return np.clip(h, lo, hi) if unique else None
 
@@ -324,7 +330,7 @@ def exact_step(
             return step
     rows = np.flatnonzero(eq)
     if presolve and rows.size >= layer.shape[1]:
-        Weq = _take(W, rows).toarray()
+        Weq = _dense_rows(W, rows)
         h, unique = _least_squares(Weq, (target - b)[rows])
         h = np.clip(h, lo, hi)
         a = layer.pre(h[None, :])[0]
@@ -346,7 +352,7 @@ def exact_step(
     if lp.x is not None:
         step.h, step.objective = lp.x, 0.0
         if rows.size >= layer.shape[1]:
-            Weq = _take(W, rows).toarray()
+            Weq = _dense_rows(W, rows)
             ls, unique = _least_squares(Weq, (target - b)[rows])
             step.unique = unique
             if unique:

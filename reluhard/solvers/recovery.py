@@ -112,7 +112,9 @@ def summary_lines(verdict: Verdict) -> list[str]:
             parts.append(f"objective {layer['objective']:.3g}")
         if layer.get("unique"):
             parts.append("unique")
-        parts.append(f"{layer['lps']} LP(s), {layer['time']:.3f} s")
+        if layer.get("presolved"):
+            parts.append(f"{layer['presolved']} LP(s) answered by the certified least squares")
+        parts.append(f"{layer['lps']} LP(s) solved, {layer['time']:.3f} s")
         lines.append(", ".join(parts))
     if "iterations" in s:
         lines.append(
