@@ -211,8 +211,13 @@ def main() -> int:
     todo = tasks(ks, networks, lp_networks)
     print(f"{len(todo)} inversion tasks on {args.jobs} workers ...", flush=True)
     t0 = time.perf_counter()
+    rows = []
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        rows = list(pool.map(run_one, todo, chunksize=4))
+        for row in pool.map(run_one, todo, chunksize=4):
+            rows.append(row)
+            if len(rows) % max(1, len(todo) // 10) == 0:
+                print(f"  {len(rows)}/{len(todo)} tasks, {time.perf_counter() - t0:.0f} s",
+                      flush=True)  # fmt: skip
     wall = time.perf_counter() - t0
     summary = summarise(rows, ks)
     result = checks(summary)
