@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import one_error_line
 
 from reluhard import cli, netfile
 from reluhard.problems.dimacs_cnf import read_cnf
@@ -35,13 +36,6 @@ def run(capsys, func, argv) -> tuple[int, str, str]:
         rc = e.code
     out, err = capsys.readouterr()
     return rc, out, err
-
-
-def one_error_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
 
 
 def satlib_file(satlib: list[Path], name: str = "uf20-01.cnf") -> Path:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import run_cli
+from conftest import one_error_line, run_cli
 
 from reluhard import netfile
 from reluhard.inversion import InversionProblem, Query, check_latent
@@ -14,23 +14,6 @@ from reluhard.network import forward
 from reluhard.randomnet import DEFAULT_SLOPE, random_network, random_problem
 
 NOISES = [("none", 0.0), ("uniform", 0.05), ("gaussian", 0.05)]
-
-
-def run(capsys, argv) -> tuple[int, str, str]:
-    """`run_cli`, with argparse's SystemExit turned into its exit code."""
-    capsys.readouterr()
-    try:
-        return run_cli(capsys, argv)
-    except SystemExit as e:
-        out, err = capsys.readouterr()
-        return e.code, out, err
-
-
-def one_error_line(err: str) -> str:
-    assert "Traceback" not in err
-    lines = err.splitlines()
-    assert len(lines) == 1, lines
-    return lines[0]
 
 
 def assert_same_problem(a: InversionProblem, b: InversionProblem) -> None:
@@ -194,13 +177,13 @@ def test_cli_random_net_writes_described_file(tmp_path, capsys):
     planted latent and the query."""
     out = tmp_path / "net.npz"
     argv = ["random-net", "--widths", "5,20,50", "--seed", "4", "-o", out]
-    code, stdout, err = run(capsys, [*argv, "--noise", "uniform", "--noise-level", "0.01"])
+    code, stdout, err = run_cli(capsys, [*argv, "--noise", "uniform", "--noise-level", "0.01"])
     assert (code, err) == (0, "")
     assert "planted latent stored" in stdout and f"c wrote {out}" in stdout
     lib = tmp_path / "lib.npz"
     netfile.write(random_problem([5, 20, 50], seed=4, noise="uniform", level=0.01), lib)
     assert out.read_bytes() == lib.read_bytes()
-    code, stdout, err = run(capsys, ["info", out])
+    code, stdout, err = run_cli(capsys, ["info", out])
     assert (code, err) == (0, "")
     assert "planted" in stdout and "random-net" in stdout
     assert "||G(z) - x||_inf <= 0.010001" in stdout
@@ -210,7 +193,7 @@ def test_cli_random_net_options(tmp_path, capsys):
     """--activation/--slope/--bias/--tolerance reach the file."""
     out = tmp_path / "net.npz"
     argv = ["random-net", "--widths", "3,8", "--activation", "leaky_relu", "--slope", "0.2"]
-    code, _, err = run(capsys, [*argv, "--bias", "--tolerance", "1e-4", "-o", out])
+    code, _, err = run_cli(capsys, [*argv, "--bias", "--tolerance", "1e-4", "-o", out])
     assert (code, err) == (0, "")
     p = netfile.read(out)
     layer = p.network.layers[0]
@@ -235,7 +218,7 @@ def test_cli_random_net_bad_arguments(tmp_path, capsys, extra, code):
     """Bad arguments: argparse usage errors exit 2, the library's ValueErrors one stderr line
     and exit 1; no file is written either way."""
     out = tmp_path / "net.npz"
-    got, stdout, err = run(capsys, ["random-net", *extra, "-o", out])
+    got, stdout, err = run_cli(capsys, ["random-net", *extra, "-o", out])
     assert got == code
     assert "Traceback" not in err and not out.exists()
     if code == 1:
