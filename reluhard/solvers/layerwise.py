@@ -77,7 +77,7 @@ OPTIONS = {
     "lp": {"lp_solver": COMMON["lp_solver"], "presolve": COMMON["presolve"]},
     "linf-lp": COMMON,
     "l1-lp": COMMON,
-    "lp-relax": COMMON,
+    "lp-relax": {k: v for k, v in COMMON.items() if k != "presolve"},  # nothing to presolve
     "layerwise": {
         **COMMON,
         "noisy": Param(
