@@ -122,7 +122,7 @@ class Step:
 
 @dataclass
 class _LP:
-    status: str  # optimal, infeasible, unbounded, limit, error
+    status: str  # optimal, feasible (time limit), infeasible, unbounded, limit, error
     x: np.ndarray | None
     objective: float | None
 
@@ -167,7 +167,7 @@ def solve_lp(
     S = mbh.SolveStatus
     if status in (S.OPTIMAL, S.FEASIBLE) and engine.has_solution():
         return _LP(
-            "optimal",
+            "optimal" if status == S.OPTIMAL else "feasible",  # feasible: stopped by the limit
             np.asarray(engine.variable_values(), dtype=np.float64),
             float(engine.objective_value()),
         )
