@@ -51,3 +51,10 @@ def one_error_line(err: str) -> str:
     lines = err.splitlines()
     assert len(lines) == 1, lines
     return lines[0]
+
+
+def corpus_rows(corpus: Path) -> list[tuple[str, str]]:
+    """``(file name, expected message)`` pairs of a malformed-input corpus's EXPECTED.tsv
+    (``{path}`` in a message stands for the file's path)."""
+    lines = (corpus / "EXPECTED.tsv").read_text(encoding="utf-8").splitlines()
+    return [tuple(line.split("\t", 1)) for line in lines if line.strip()]

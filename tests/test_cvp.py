@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import corpus_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -272,19 +273,17 @@ def test_sniff():
 # --------------------------------------------------------------------------- rejections
 
 
-def corpus_rows() -> list[tuple[str, str]]:
-    lines = (CORPUS / "EXPECTED.tsv").read_text(encoding="utf-8").splitlines()
-    return [tuple(line.split("\t", 1)) for line in lines if line.strip()]
+ROWS = corpus_rows(CORPUS)
 
 
 def test_corpus_lists_every_file():
-    listed = [name for name, _ in corpus_rows()]
+    listed = [name for name, _ in ROWS]
     present = sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".cvp")
     assert sorted(listed) == present
     assert len(set(listed)) == len(listed) >= 15
 
 
-@pytest.mark.parametrize(("name", "expected"), corpus_rows(), ids=[r[0] for r in corpus_rows()])
+@pytest.mark.parametrize(("name", "expected"), ROWS, ids=[r[0] for r in ROWS])
 def test_malformed_corpus(name, expected):
     path = CORPUS / name
     with pytest.raises(InputError) as info:
