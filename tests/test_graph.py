@@ -375,12 +375,17 @@ def test_public_graphs_parse():
         assert same(from_arrays(*to_arrays(G)), G)
 
 
-@pytest.mark.parametrize("name", list(PUBLIC))
-def test_public_min_vertex_cover(name):
+def public_graph(name: str) -> nx.Graph:
+    """The public graph ``name`` read by our reader, or a skip when the folder lacks it."""
     files = {p.stem: p for p in public_files()}
     if name not in files:
         pytest.skip(f"{name}.clq not in {GRAPHS}")
-    G = read_graph(files[name])
+    return read_graph(files[name])
+
+
+@pytest.mark.parametrize("name", list(PUBLIC))
+def test_public_min_vertex_cover(name):
+    G = public_graph(name)
     n, _, omega, expected = PUBLIC[name]
     cover = min_vertex_cover(G)
     assert is_vertex_cover(G, cover, len(cover))
@@ -394,10 +399,7 @@ def test_public_min_vertex_cover(name):
 @pytest.mark.parametrize("name", list(PUBLIC))
 def test_public_clique_numbers(name):
     """The branch and bound finds a clique of the README's clique number, none larger."""
-    files = {p.stem: p for p in public_files()}
-    if name not in files:
-        pytest.skip(f"{name}.clq not in {GRAPHS}")
-    G = read_graph(files[name])
+    G = public_graph(name)
     omega = PUBLIC[name][2]
     best = min_half_clique_weight(G, k=omega, weights="node-sum", method="branch-and-bound")
     assert best is not None
