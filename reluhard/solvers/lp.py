@@ -502,45 +502,29 @@ def l1_step(
     n, m = layer.shape[1], y.size
     floor = _slack_floor(layer, y)
     cost = np.concatenate([np.zeros(n), np.ones(m)])
-    prev: tuple[np.ndarray, float, float, float] | None = None  # h, residual, eps, objective
-    status, e, lps, certified = "limit", eps, 0, 0
-    for _ in range(MAX_ROUNDS):
+    count = {"lps": 0, "presolved": 0}
+
+    def solve_at(e: float) -> _LP:
         lp = _presolved_l1(layer, y, e, lo, hi, floor) if presolve else None
         if lp is not None:
-            certified += 1
-        else:
-            A, rlo, rhi = _slack_rows(layer, y, e, per_row=True)
-            lp = solve_lp(
-                A,
-                rlo,
-                rhi,
-                np.concatenate([lo, floor]),
-                np.concatenate([hi, np.full(m, np.inf)]),
-                cost,
-                solver=solver,
-                time_limit=_left(deadline),
-            )
-            lps += 1
-        status = lp.status
-        if lp.x is None:
-            break
-        h = lp.x[:n]
-        r = _residual(layer, h, y, 1)
-        if prev is not None and r >= prev[1]:
-            break
-        prev = (h, r, e, lp.objective)
-        if r == 0.0 or _left(deadline) == 0.0:
-            break
-        e *= alpha
-    step = Step(None, status, e, lps=lps, method="l1-lp")
-    if certified:
-        step.extra["presolved"] = certified
-    if prev is not None:
-        step.h, step.eps, step.objective = prev[0], prev[2], prev[3]
-        step.status = "optimal"
-        step.extra["residual_l1"] = prev[1]
-    step.time = time.perf_counter() - t0
-    return step
+            count["presolved"] += 1
+            return lp
+        count["lps"] += 1
+        A, rlo, rhi = _slack_rows(layer, y, e, per_row=True)
+        return solve_lp(
+            A,
+            rlo,
+            rhi,
+            np.concatenate([lo, floor]),
+            np.concatenate([hi, np.full(m, np.inf)]),
+            cost,
+            solver=solver,
+            time_limit=_left(deadline),
+        )
+
+    rounds = _while_improving(layer, y, eps, alpha, solve_at, deadline, 1, False)
+    extra = {"presolved": count["presolved"]} if count["presolved"] else {}
+    return _step_of(rounds, "l1-lp", count["lps"], t0, extra)
 
 
 def _presolved_l1(layer: Layer, y, e: float, lo, hi, floor: np.ndarray) -> _LP | None:
@@ -573,9 +557,11 @@ def relax_step(
     t0 = time.perf_counter()
     y = np.asarray(y, dtype=np.float64)
     W, b = layer.W, layer.b
-    prev: tuple[np.ndarray, float, float, float] | None = None
-    status, e, lps = "limit", eps, 0
-    for t in range(1, MAX_ROUNDS + 1):
+    lps = 0
+
+    def solve_at(e: float) -> _LP:
+        nonlocal lps
+        lps += 1
         if layer.activation == "leaky_relu":
             c = layer.slope
             row_lo = np.minimum(y - e, 0.0) / c - b
@@ -588,36 +574,49 @@ def relax_step(
             yp = np.maximum(y, 0.0)
             row_lo, row_hi = np.full(y.size, -np.inf), yp + e - b
             cost = _rmatvec(W, yp)
-        lp = solve_lp(
-            W,
-            row_lo,
-            row_hi,
-            lo,
-            hi,
-            cost,
-            maximize=True,
-            solver=solver,
+        return solve_lp(
+            W, row_lo, row_hi, lo, hi, cost, maximize=True, solver=solver,
             time_limit=_left(deadline),
-        )
-        lps += 1
+        )  # fmt: skip
+
+    rounds = _while_improving(layer, y, eps, alpha, solve_at, deadline, 3, True)
+    return _step_of(rounds, "lp-relax", lps, t0, {})
+
+
+def _while_improving(layer, y, eps, alpha, solve_at, deadline, compare_from, skip_infeasible):
+    """Algorithms 2 and 3's loop: solve at ``eps``, grow it by ``alpha``, and stop when the
+    true l_1 residual no longer falls (compared from round ``compare_from`` on), keeping the
+    previous round's point. An infeasible round ends the loop, or with ``skip_infeasible``
+    only grows ``eps``. Returns ``(best, status, eps)``, ``best = (h, residual, eps,
+    objective)`` or ``None``."""
+    n = layer.shape[1]
+    best, status, e = None, "limit", eps
+    for t in range(1, MAX_ROUNDS + 1):
+        lp = solve_at(e)
         status = lp.status
         if lp.x is not None:
-            r = _residual(layer, lp.x, y, 1)
-            if t > 2 and prev is not None and r >= prev[1]:
+            h = lp.x[:n]
+            r = _residual(layer, h, y, 1)
+            if t >= compare_from and best is not None and r >= best[1]:
                 break
-            prev = (lp.x, r, e, lp.objective)
+            best = (h, r, e, lp.objective)
             if r == 0.0:
                 break
-        elif lp.status not in ("infeasible",):
+        elif not (skip_infeasible and lp.status == "infeasible"):
             break
         if _left(deadline) == 0.0:
             break
         e *= alpha
-    step = Step(None, status, e, lps=lps, method="lp-relax")
-    if prev is not None:
-        step.h, step.eps, step.objective = prev[0], prev[2], prev[3]
+    return best, status, e
+
+
+def _step_of(rounds, method: str, lps: int, t0: float, extra: dict) -> Step:
+    best, status, e = rounds
+    step = Step(None, status, e, lps=lps, method=method, extra=dict(extra))
+    if best is not None:
+        step.h, step.eps, step.objective = best[0], best[2], best[3]
         step.status = "optimal"
-        step.extra["residual_l1"] = prev[1]
+        step.extra["residual_l1"] = best[1]
     step.time = time.perf_counter() - t0
     return step
 
