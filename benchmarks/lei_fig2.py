@@ -41,7 +41,7 @@ Usage::
     python benchmarks/lei_fig2.py [--quick] [--out DIR] [--jobs J] [--networks N]
                                   [--lp-networks M] [--ks 10,20,...]
 
-Writes ``DIR/lei_fig2.{json,csv,png}`` and ``DIR/lei_fig2_runs.csv`` (one row per run;
+Writes ``DIR/lei_fig2.{json,csv,png}`` and ``DIR/lei_fig2_runs.{csv,json}`` (one row per run;
 default ``benchmarks/results``). ``--quick`` runs k in {20, 110, 125} with 6 networks each, in
 well under a minute. Timings are noisy on a shared 2-core machine; the rates are not.
 """
@@ -53,15 +53,21 @@ import os
 for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")  # one BLAS thread per worker: the workers are the threads
 
-import argparse
-import csv
-import json
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
-from _common import machine_info, print_table, verdict  # benchmarks/_common.py
+from _common import (  # benchmarks/_common.py
+    RESULTS,
+    argument_parser,
+    machine_info,
+    print_table,
+    pyplot,
+    save_figure,
+    verdict,
+    write_results,
+)
 from scipy.stats import binom
 
 from reluhard.network import forward
@@ -69,8 +75,6 @@ from reluhard.randomnet import random_problem
 from reluhard.solvers import gd, layerwise
 from reluhard.solvers.recovery import latent_error
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_OUT = HERE / "results"
 HIDDEN, OUT = 250, 600
 SUCCESS = 1e-3
 BAND = 0.03
@@ -167,11 +171,9 @@ def checks(summary: list[dict]) -> dict:
 
 
 def plot(summary: list[dict], path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
+    if plt is None:
+        return
     fig, axes = plt.subplots(1, 2, figsize=(11, 4.2), sharey=True)
     labels = {"lp": "layer-wise LP (eq. 4)", "gd": "gradient descent"}
     for ax, activation in zip(axes, ACTIVATIONS, strict=True):
@@ -191,15 +193,11 @@ def plot(summary: list[dict], path: Path) -> None:
         ax.legend(loc="lower left", fontsize=8)
     axes[0].set_ylabel(f"success rate (relative error <= {SUCCESS:g})")
     fig.suptitle("Lei et al. Fig. 2, reproduced (bands: +-2 standard errors)")
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
+    save_figure(fig, path)
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--quick", action="store_true")
-    ap.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    ap = argument_parser(__doc__, "k in {20, 110, 125}, 6 networks each", RESULTS)
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--networks", type=int, default=200)
     ap.add_argument("--lp-networks", type=int, default=1000)
@@ -265,7 +263,6 @@ def main() -> int:
         )
     print(f"wall time {wall:.0f} s on {args.jobs} workers")
 
-    args.out.mkdir(parents=True, exist_ok=True)
     report = {
         "machine": machine_info(),
         "parameters": {
@@ -283,19 +280,13 @@ def main() -> int:
         "summary": summary,
         "wall_seconds": wall,
     }
-    (args.out / "lei_fig2.json").write_text(json.dumps(report, indent=1) + "\n")
-    with open(args.out / "lei_fig2.csv", "w", newline="") as f:
-        keys = ["k", "activation", "method", "networks", "success_rate", "std_error",
-                "binomial_tail", "agrees_with_active_count", "median_time"]  # fmt: skip
-        w = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(summary)
-    with open(args.out / "lei_fig2_runs.csv", "w", newline="") as f:
-        keys = ["k", "activation", "index", "active", "lp_ok", "lp_error", "lp_time", "gd_ok",
+    keys = ["k", "activation", "method", "networks", "success_rate", "std_error",
+            "binomial_tail", "agrees_with_active_count", "median_time"]  # fmt: skip
+    write_results(args.out, "lei_fig2", report, [{c: s.get(c, "") for c in keys} for s in summary])
+    run_keys = ["k", "activation", "index", "active", "lp_ok", "lp_error", "lp_time", "gd_ok",
                 "gd_error", "gd_time"]  # fmt: skip
-        w = csv.DictWriter(f, fieldnames=keys, extrasaction="ignore")
-        w.writeheader()
-        w.writerows(rows)
+    runs = [{c: r.get(c, "") for c in run_keys} for r in rows]
+    write_results(args.out, "lei_fig2_runs", {"parameters": report["parameters"]}, runs)
     plot(summary, args.out / "lei_fig2.png")
     print(f"wrote {args.out / 'lei_fig2.json'}, .csv, _runs.csv and .png")
     return 0

@@ -20,7 +20,7 @@ import numpy as np
 from ..blas import single_threaded
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..network import Network
+from ..network import Network, forward
 from ..reductions.params import Param, boolean, count, positive
 from .recovery import Attempt, judge
 from .verdict import Verdict
@@ -64,10 +64,7 @@ def objective_and_gradient(net: Network, z: np.ndarray, x: np.ndarray) -> tuple[
 
 
 def _value(net: Network, z: np.ndarray, x: np.ndarray) -> float:
-    a = z
-    for layer in net.layers:
-        a = layer.act(layer.pre(a[None, :])[0])
-    r = a - x
+    r = forward(net, z) - x
     return 0.5 * float(r @ r)
 
 
