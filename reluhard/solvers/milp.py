@@ -48,6 +48,7 @@ from ..fds import redirected
 from ..inversion import InversionProblem, check_latent
 from .bounds import Bounds, propagate
 from .bounds import lp_tighten as lp_bounds
+from .recovery import nearby_rationals
 from .verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Verdict
 
 INF = math.inf
@@ -722,7 +723,7 @@ def _candidates(problem: InversionProblem, z: np.ndarray):
             if reductions.certificate_fault(problem, cert) is None:
                 latent = red.encode(src.instance, cert, **params)
                 yield "decoded, checked and re-encoded", np.asarray(latent)
-    yield "rounded to nearby rationals", [Fraction(float(v)).limit_denominator(1 << 20) for v in z]
+    yield "rounded to nearby rationals", nearby_rationals(z)
 
 
 def solve(

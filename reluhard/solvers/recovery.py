@@ -34,6 +34,17 @@ class Attempt:
     failure: str = ""
 
 
+def nearby_rationals(z, max_denominator: int = 1 << 20) -> list[Fraction]:
+    """Each coordinate of the float point ``z`` as the simplest nearby rational (denominator
+    at most ``max_denominator``): the repair of a solver point whose exact pre-image, like
+    ``1/3``, no float denotes.
+
+    >>> nearby_rationals([0.3333333333333333, 0.5])
+    [Fraction(1, 3), Fraction(1, 2)]
+    """
+    return [Fraction(float(v)).limit_denominator(max_denominator) for v in z]
+
+
 def residuals(problem: InversionProblem, z: np.ndarray) -> dict[str, float]:
     """``||G(z) - x||`` in the l_inf, l_2 and l_1 norms (floating point)."""
     r = forward(problem.network, np.asarray(z, dtype=np.float64)) - problem.target
@@ -82,7 +93,7 @@ def judge(
         return Verdict(INVERTIBLE, solver, latent, "verified exactly", time.perf_counter() - t0,
                        stats)  # fmt: skip
     # a pre-image like z = 1/3 is no float: try the nearby rationals (as the MILP does)
-    snapped = [Fraction(float(v)).limit_denominator(1 << 20) for v in z]
+    snapped = nearby_rationals(z)
     if len(snapped) <= 2000 and check_latent(problem, snapped):
         stats["checked"] = True
         reason = "latent rounded to nearby rationals, verified exactly"
