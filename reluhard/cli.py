@@ -181,7 +181,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
 
 
 def _answer(verdict, latent_line: bool) -> int:
-    line, code = solvers.SAT_STYLE[verdict.status]
+    line, code = verdict.status.s_line, verdict.status.exit_code
     print(
         f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
         + (f" ({verdict.reason})" if verdict.reason else "")

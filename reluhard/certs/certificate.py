@@ -55,7 +55,7 @@ from typing import Any
 
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..solvers.verdict import INVERTIBLE, SAT_STYLE, Verdict
+from ..solvers.verdict import INVERTIBLE, Verdict
 
 SCHEMA = "reluhard.solution/1"
 
@@ -75,7 +75,7 @@ def to_json(
     d = verdict.to_json()
     return {
         "schema": SCHEMA,
-        "answer": SAT_STYLE[verdict.status][0][2:],
+        "answer": verdict.status.answer,
         **d,
         "certificate": certificate,
         "checks": checks or [],

@@ -30,7 +30,7 @@ from . import (
     vertexcover_binary,
     vertexcover_real,
 )
-from .params import parse_values
+from ..options import parse_values
 
 REGISTRY: dict[str, ModuleType] = {
     m.NAME: m

@@ -41,7 +41,7 @@ from ..problems import cvp as cvp_mod
 from ..problems.cvp import CVP
 from .absval import plus_minus_layer
 from .lift import ceil_root
-from .params import MAX_P
+from ..options import MAX_P
 
 NAME = "cvp-binary"
 SOURCE_KIND = "cvp"

@@ -58,7 +58,7 @@ from ..network import Network
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .lift import ceil_root
-from .params import Param, norm, rational
+from ..options import Param, norm, rational
 
 NAME = "halfclique-binary"
 SOURCE_KIND = "graph"

@@ -41,7 +41,7 @@ from ..network import Network
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .lift import ceil_root
-from .params import Param, norm
+from ..options import Param, norm
 
 NAME = "vertexcover-binary"
 SOURCE_KIND = "graph"

@@ -20,11 +20,11 @@ import numpy as np
 
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..reductions.params import Param, parse_values
+from ..options import Param, parse_values
 from . import brute, gd, layerwise, milp, recovery
-from .verdict import INVERTIBLE, NOT_INVERTIBLE, SAT_STYLE, UNKNOWN, Verdict
+from .verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Status, Verdict
 
-__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "SAT_STYLE", "Verdict", "NAMES", "solve"]
+__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "Status", "Verdict", "NAMES", "solve"]
 
 DEFAULT = "auto"
 SUMMARIES = {

@@ -21,7 +21,7 @@ from ..blas import single_threaded
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..network import Network, forward
-from ..reductions.params import Param, boolean, count, positive
+from ..options import Param, boolean, count, positive
 from .recovery import Attempt, judge
 from .verdict import Verdict
 
@@ -79,7 +79,7 @@ def solve(
 
     >>> from reluhard.randomnet import random_problem
     >>> v = solve(random_problem([10, 100, 300], seed=2))
-    >>> v.status, v.stats["latent_error"] < 1e-6
+    >>> str(v.status), v.stats["latent_error"] < 1e-6
     ('INVERTIBLE', True)
     """
     t0 = time.perf_counter()

@@ -40,7 +40,7 @@ import numpy as np
 from ..blas import single_threaded
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..reductions.params import Param, boolean, choice, positive
+from ..options import Param, boolean, choice, positive
 from . import lp
 from .recovery import Attempt, judge
 from .verdict import NOT_INVERTIBLE, Verdict
@@ -100,7 +100,7 @@ def solve(
 
     >>> from reluhard.randomnet import random_problem
     >>> v = solve(random_problem([20, 100, 500], seed=3), method="lp")
-    >>> v.status, v.stats["latent_error"] < 1e-6
+    >>> str(v.status), v.stats["latent_error"] < 1e-6
     ('INVERTIBLE', True)
     """
     t0 = time.perf_counter()

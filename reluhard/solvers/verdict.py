@@ -11,30 +11,34 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-INVERTIBLE = "INVERTIBLE"
-NOT_INVERTIBLE = "NOT_INVERTIBLE"
-UNKNOWN = "UNKNOWN"
+import numpy as np
 
-#: SAT-competition output line and exit code for each status.
-SAT_STYLE = {
-    INVERTIBLE: ("s SATISFIABLE", 10),
-    NOT_INVERTIBLE: ("s UNSATISFIABLE", 20),
-    UNKNOWN: ("s UNKNOWN", 0),
-}
+from ..status import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Status
+
+__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "Status", "Verdict"]
 
 
 @dataclass
 class Verdict:
-    status: str
+    """A back end's answer: ``status`` (a :class:`~reluhard.status.Status`), the back end's
+    name, the exact ``latent`` (INVERTIBLE only), a one-line ``reason``, seconds spent,
+    statistics, and ``point``: the float point an UNKNOWN ended with, for the repair that
+    :func:`reluhard.pipeline.decide` tries through the reduction."""
+
+    status: Status
     solver: str
     latent: list[Fraction] | None = None
     reason: str = ""
     time: float = 0.0
     stats: dict = field(default_factory=dict)
+    point: np.ndarray | None = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self.status = Status(self.status)
 
     def to_json(self) -> dict:
         return {
-            "status": self.status,
+            "status": self.status.value,
             "solver": self.solver,
             "latent": None if self.latent is None else [str(v) for v in self.latent],
             "reason": self.reason,

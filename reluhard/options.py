@@ -1,4 +1,4 @@
-"""Parameters given as ``--param KEY=VALUE`` (reductions) or ``--solver-option KEY=VALUE``
+"""Options given as ``--param KEY=VALUE`` (reductions) or ``--solver-option KEY=VALUE``
 (inversion back ends): their declaration, parsing, and the value types they share."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from ..errors import InputError
+from .errors import InputError
 
 
 @dataclass(frozen=True)
