@@ -55,7 +55,7 @@ def _timed(f, *args, **kw):
 
 
 def _decoded_ok(problem, verdict) -> bool:
-    red = get_reduction(problem.reduction["name"])
+    red = get_reduction(problem.reduction.name)
     params = params_of(problem)
     cert = red.decode(problem.source.instance, [float(v) for v in verdict.latent], **params)
     return red.fault(problem.source.instance, cert, **params) is None

@@ -14,12 +14,12 @@ import warnings
 from collections.abc import Sequence
 
 from . import __version__, netfile, pipeline, randomnet, reductions, solvers
-from .certs import certificate as solution
-from .certs import proofs
+from .certs import proofs, solution_file
+from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
 from .errors import InputError
 from .inversion import InversionProblem
-from .problems import KINDS
+from .problems.kinds import KINDS
 from .problems.dimacs_cnf import ClauseCountWarning
 from .solvers.recovery import summary_lines
 from .teaching import explain, scaling
@@ -79,7 +79,7 @@ def _summary(problem: InversionProblem) -> str:
     nnz = sum(layer.nnz for layer in net.layers)
     widths = "-".join(map(str, net.widths))
     return (
-        f"{what}via {problem.reduction.get('name', '?')}: {len(net.layers)} layers, "
+        f"{what}via {problem.reduction.name if problem.reduction else '?'}: {len(net.layers)} layers, "
         f"widths {widths}, {nnz} nonzero weights"
     )
 
@@ -88,9 +88,9 @@ def _info(args: argparse.Namespace) -> int:
     problem, meta = netfile.read_with_meta(args.network)
     red = problem.reduction
     print(f"file       {args.network}  ({meta['schema']}, written by {meta.get('tool', '?')})")
-    params = red.get("params") or {}
+    params = red.params if red else {}
     print(
-        f"reduction  {red.get('name', '?')}: {red.get('theorem', '')}"
+        f"reduction  {red.name if red else '?'}: {red.theorem if red else ''}"
         + (f"; params {params}" if params else "")
     )
     src = problem.source
@@ -121,17 +121,15 @@ def _info(args: argparse.Namespace) -> int:
 def _list(args: argparse.Namespace) -> int:
     print("reductions")
     for name, red in sorted(reductions.REGISTRY.items()):
-        default = " (default)" if reductions.DEFAULT_FOR_KIND.get(red.SOURCE_KIND) == name else ""
-        print(f"  {name:<18} {red.SOURCE_KIND:<5} {red.SUMMARY}{default}")
-        params = ", ".join(
-            f"{k}{'' if p.required else '?'}" for k, p in getattr(red, "PARAMS", {}).items()
-        )
-        print(f"  {'':<18} {'':<5} {red.THEOREM}" + (f"; --param {params}" if params else ""))
+        default = " (default)" if reductions.DEFAULT_FOR_KIND.get(red.source_kind) == name else ""
+        print(f"  {name:<18} {red.source_kind:<5} {red.summary}{default}")
+        params = ", ".join(f"{k}{'' if p.required else '?'}" for k, p in red.params.items())
+        print(f"  {'':<18} {'':<5} {red.theorem}" + (f"; --param {params}" if params else ""))
     print("solvers")
-    for name in solvers.NAMES:
+    for name, backend in solvers.BACKENDS.items():
         default = " (default)" if name == solvers.DEFAULT else ""
-        print(f"  {name:<18} {solvers.SUMMARIES[name]}{default}")
-        options = ", ".join(solvers.OPTIONS.get(name, {}))
+        print(f"  {name:<18} {backend.summary}{default}")
+        options = ", ".join(backend.options)
         if options:
             print(f"  {'':<18} --solver-option {options}")
     return 0
@@ -165,7 +163,8 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         type=float,
         default=0.0,
-        help="spend up to this long tightening unit bounds by LP (MILP back ends)",
+        help="spend up to this long tightening unit bounds by LP (MILP back ends; the same "
+        "as --solver-option lp_tighten=SECONDS)",
     )
     p.add_argument(
         "--certify",
@@ -180,7 +179,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _answer(verdict, latent_line: bool) -> int:
+def _answer(verdict: solvers.Verdict, latent_line: bool) -> int:
     line, code = verdict.status.s_line, verdict.status.exit_code
     print(
         f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
@@ -209,7 +208,7 @@ def _v_lines(tokens: list[str], terminator: bool = True) -> None:
 
 def _invert(args: argparse.Namespace) -> int:
     problem = netfile.read(args.network)
-    sha = solution.file_sha256(args.network)
+    sha = solution_file.file_sha256(args.network)
     return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
 
 
@@ -227,32 +226,30 @@ def _decide(
     input_path: str,
     latent_line: bool,
 ) -> int:
-    """Invert, decode and check; with ``--certify`` prove an UNSAT answer; print and write."""
-    verdict = solvers.solve(
-        problem,
-        args.solver,
-        time_limit=args.time_limit,
-        lp_tighten=args.lp_tighten,
-        options=dict(args.solver_option),
-    )
-    cert, checks = solution.certify(problem, verdict)
-    proof = None
-    if args.certify and verdict.status == solvers.NOT_INVERTIBLE:
-        out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
-        stem = os.path.basename(args.output or input_path).split(".")[0]
-        path = args.proof or os.path.join(out_dir, stem + ".drup")
-        try:
-            proof = solution.prove_unsat(problem, path, out_dir)
-        except solution.CertificationError as e:
-            print(f"c solver {verdict.solver}: {verdict.status}; --certify failed")
-            print(f"certify: {e}", file=sys.stderr)
-            return 1
-        checks.append(f"DRUP proof of the CNF checked VALID by {proofs.CHECKER}")
+    """Decide (with ``--certify``, prove a NO), then print and write the solution file."""
+    options = dict(args.solver_option)
+    if args.lp_tighten and args.solver in ("auto", "cpsat", "scip", "highs"):
+        options.setdefault("lp_tighten", str(args.lp_tighten))
+    out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
+    stem = os.path.basename(args.output or input_path).split(".")[0]
+    path = args.proof or os.path.join(out_dir, stem + ".drup")
+    try:
+        decision = pipeline.decide(
+            problem,
+            args.solver,
+            time_limit=args.time_limit,
+            options=options,
+            prove=args.certify,
+            proof_path=path,
+            solution_dir=out_dir,
+        )
+    except CertificationError as e:
+        print(f"c solver {e.solver or args.solver}: {solvers.NOT_INVERTIBLE}; --certify failed")
+        print(f"certify: {e}", file=sys.stderr)
+        return 1
+    verdict, cert, proof = decision.verdict, decision.certificate, decision.proof
     if args.output:
-        data = solution.to_json(problem, verdict, cert, checks, network_sha256)
-        if proof is not None:
-            data["proof"] = proof
-        solution.write(args.output, data)
+        solution_file.write(args.output, decision.to_json(network_sha256))
     code = _answer(verdict, latent_line)
     if proof is not None:
         c = proof["check"]
@@ -264,11 +261,12 @@ def _decide(
     elif args.certify and cert is not None:
         print("c certified: the model satisfies every clause; the latent was checked exactly")
     if cert is not None and problem.source is not None and not latent_line:
-        if problem.source.kind != "cnf":
-            red = reductions.get(problem.reduction["name"])
-            print(f"c certificate: {red.CERTIFICATE}")
-        # a CVP coefficient may be 0, so its v line has no terminating 0
-        _v_lines([str(x) for x in cert], terminator=problem.source.kind != "cvp")
+        kind = KINDS[problem.source.kind]
+        red = reductions.of(problem)
+        if kind.announce_certificate and red is not None:
+            print(f"c certificate: {red.certificate}")
+        tokens, terminated = kind.certificate_line(cert)
+        _v_lines(tokens, terminator=terminated)
     return code
 
 

@@ -193,6 +193,34 @@ class Query:
         return f"approx: ||G(z) - x||_{self.p} {rel} {self.delta:g}"
 
 
+@dataclass(frozen=True)
+class ReductionRecord:
+    """Which construction built a problem, as the network file records it: the reduction's
+    ``name`` (a key of :data:`reluhard.reductions.REGISTRY`), its paper and theorem, and the
+    parameters that ``encode``/``decode``/``fault`` need (``q`` for Vertex Cover, ...)."""
+
+    name: str
+    paper: str = ""
+    theorem: str = ""
+    params: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "paper": self.paper, "theorem": self.theorem,
+                "params": dict(self.params)}  # fmt: skip
+
+    @classmethod
+    def from_json(cls, d: dict) -> ReductionRecord | None:
+        """The record in a network file's meta (``None`` for an empty one: random nets)."""
+        if not d:
+            return None
+        if not isinstance(d.get("name"), str):
+            raise ValueError("meta 'reduction' has no name")
+        params = d.get("params") or {}
+        if not isinstance(params, dict):
+            raise ValueError("meta 'reduction.params' is not a JSON object")
+        return cls(d["name"], str(d.get("paper", "")), str(d.get("theorem", "")), params)
+
+
 @dataclass(frozen=True, eq=False)
 class Source:
     """The source instance a problem was built from: its kind (``cnf``, ...), the instance
@@ -209,14 +237,16 @@ class Source:
 class InversionProblem:
     """Does some ``z`` in ``domain`` meet ``query`` for ``network`` and ``target``?
 
-    ``planted``, when known, is the latent the target was made from (random networks of
-    :mod:`reluhard.randomnet`): back ends report their latent error against it."""
+    ``reduction`` records the construction that built it and ``source`` the instance it was
+    built from (both ``None`` for a random network). ``planted``, when known, is the latent
+    the target was made from (random networks of :mod:`reluhard.randomnet`): back ends
+    report their latent error against it."""
 
     network: Network
     target: np.ndarray
     domain: Domain
     query: Query = field(default_factory=Query)
-    reduction: dict = field(default_factory=dict)
+    reduction: ReductionRecord | None = None
     source: Source | None = None
     planted: np.ndarray | None = None
 

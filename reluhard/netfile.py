@@ -37,9 +37,9 @@ import scipy.sparse as sp
 
 from . import __version__
 from .errors import InputError
-from .inversion import Domain, InversionProblem, Query, Source
+from .inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from .network import Layer, Network
-from .problems import KINDS
+from .problems.kinds import KINDS
 
 SCHEMA = "reluhard.net/1"
 SCHEMA_PREFIX = "reluhard.net/"
@@ -76,7 +76,7 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
         "layers": layers,
         "domain": problem.domain.to_json(),
         "query": problem.query.to_json(),
-        "reduction": problem.reduction,
+        "reduction": {} if problem.reduction is None else problem.reduction.to_json(),
         "tool": f"reluhard {__version__}",
     }
     src = problem.source
@@ -244,7 +244,7 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
             arrays["target"],
             Domain.from_json(meta["domain"]),
             Query.from_json(meta["query"]),
-            meta.get("reduction", {}),
+            ReductionRecord.from_json(meta.get("reduction", {})),
             source,
             arrays.get("planted"),
         )

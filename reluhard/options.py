@@ -84,6 +84,17 @@ def positive(text: str) -> float:
 positive.__name__ = "positive number"
 
 
+def nonnegative(text: str) -> float:
+    """A finite number ``>= 0``."""
+    v = float(text)
+    if not (math.isfinite(v) and v >= 0):
+        raise ValueError(f"must be a finite number >= 0, got {text!r}")
+    return v
+
+
+nonnegative.__name__ = "non-negative number"
+
+
 def count(text: str) -> int:
     """An integer ``>= 0``."""
     v = int(text)

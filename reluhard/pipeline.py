@@ -1,89 +1,59 @@
-"""From an instance file to a network file: load, reduce, write.
+"""The data flow, front to back: load a source, reduce it, decide the inversion problem,
+and map the answer back to a checked certificate of the source.
 
-The library side of ``reduce``: :func:`load_source` recognises the input by its header
-(not its name), parses it and hashes the file's bytes; :func:`reduce_source` applies a
-reduction from :mod:`reluhard.reductions`; :func:`reduce_file` does both and writes the
-network file.
+- :func:`load_source` recognises the input by content (the problem kinds of
+  :mod:`reluhard.problems.kinds`, not the file name), parses it and hashes the file's bytes;
+- :func:`reduce_source` applies a reduction of :mod:`reluhard.reductions`;
+- :func:`decide` runs a back end of :mod:`reluhard.solvers`, repairs a float point through
+  the reduction where the back end could not, decodes an INVERTIBLE latent into a source
+  certificate and checks it, and with ``prove`` backs a NOT_INVERTIBLE with a checked DRUP
+  proof. ``reluhard invert``/``solve``, ``crosscheck`` and ``scaling`` all go through it.
 
->>> import tempfile, os
 >>> from reluhard.problems.cnf import CNF
 >>> p = reduce_instance(CNF.from_clauses([[1, -2], [2]]), via="sat-real")
->>> p.reduction["name"], p.network.widths
+>>> p.reduction.name, p.network.widths
 ('sat-real', [2, 2, 2, 6, 2])
+>>> d = decide(p, "cpsat")
+>>> d.verdict.status.answer, d.certificate
+('SATISFIABLE', [1, 2])
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Any
 
-from . import netfile, reductions
-from .errors import InputError
-from .inversion import InversionProblem, Source
-from .problems import dimacs_cnf
-from .problems.textio import decompress, read_raw
+import numpy as np
 
-#: DIMACS problem lines of formats this tool does not read, so the error can say what it is.
-OTHER_DIMACS_KINDS = ("sp", "max", "min", "wcnf", "pcnf", "qbf")
-GRAPH_DIMACS_KINDS = ("edge", "col", "edges")
-EDGE_LIST_SUFFIXES = (".edges", ".edgelist", ".el")
+from . import netfile, reductions, solvers
+from .certs import refutation, solution_file
+from .errors import InputError
+from .inversion import InversionProblem, Source, check_latent
+from .problems import kinds
+from .problems.textio import decompress, read_raw
+from .solvers.verdict import Verdict
+from .status import Status
 
 
 def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Source:
     """Parse the instance file at ``path`` (plain, gzip, bzip2 or xz) into a :class:`Source`
-    whose ``sha256`` is that of the file's bytes as stored.
-
-    The kind is recognised by content: a ``p cnf`` header is a CNF, ``p edge``/``p col`` a
-    DIMACS graph, ``p cvp`` a CVP instance; a file named ``*.edges``/``*.edgelist``/``*.el``
-    (before any compression suffix) is an edge list. Anything else goes to the CNF reader,
-    which says what is wrong with it."""
-    from .problems import cvp, graph
-
+    whose ``sha256`` is that of the file's bytes as stored. The kind is the first in
+    :data:`~reluhard.problems.kinds.KINDS` whose ``sniff`` accepts the content; the CNF
+    reader, last, judges anything else and says what is wrong with it."""
     name = os.fspath(path)
     raw = read_raw(name)
     data = decompress(raw, name)
-    sha = hashlib.sha256(raw).hexdigest()
-    base = os.path.basename(name)
-    header = dimacs_cnf.sniff_header(data)
-    if header and header[0] in GRAPH_DIMACS_KINDS:
-        return Source("graph", graph.parse_dimacs_graph(data, name), sha, base)
-    if cvp.sniff(data):
-        return Source("cvp", cvp.parse_cvp(data, name), sha, base)
-    stem = base
-    for suffix in (".gz", ".bz2", ".xz"):
-        stem = stem.removesuffix(suffix)
-    if stem.endswith(EDGE_LIST_SUFFIXES):
-        return Source("graph", graph.parse_edge_list(data, name), sha, base)
-    if header and header[0] in OTHER_DIMACS_KINDS:
-        raise InputError(
-            name,
-            header[1],
-            f"'p {header[0]}' inputs are not supported (reluhard reads DIMACS CNF 'p cnf', "
-            "DIMACS graphs 'p edge', CVP instances 'p cvp' and edge lists)",
-        )
-    # anything else, a malformed or missing header included, is for the CNF reader to judge
-    instance = dimacs_cnf.parse_cnf(data, name, strict_counts=strict_counts)
-    return Source("cnf", instance, sha, base)
-
-
-def canonical_text(kind: str, instance: Any) -> str:
-    """The instance in its file format, as this tool writes it (hashed for in-memory ones)."""
-    from .problems import cvp, graph
-
-    if kind == "cnf":
-        return dimacs_cnf.format_cnf(instance)
-    if kind == "cvp":
-        return cvp.format_cvp(instance)
-    if kind == "graph":
-        return graph.format_dimacs_graph(instance)
-    raise ValueError(f"unknown source kind {kind!r}")
+    kind = kinds.sniff(data, name)
+    instance = kind.parse(data, name, strict_counts=strict_counts)
+    return Source(kind.name, instance, hashlib.sha256(raw).hexdigest(), os.path.basename(name))
 
 
 def in_memory_source(kind: str, instance: Any) -> Source:
     """A :class:`Source` for an instance built in Python, hashed by its canonical text."""
-    text = canonical_text(kind, instance).encode()
-    return Source(kind, instance, hashlib.sha256(text).hexdigest(), "")
+    return Source(kind, instance, kinds.get(kind).sha256(instance), "")
 
 
 def reduce_source(
@@ -121,3 +91,98 @@ def reduce_file(
             os.fspath(output_path), None, f"cannot write network file: {e.strerror or e}"
         ) from None
     return problem
+
+
+@dataclass
+class Decision:
+    """The outcome of :func:`decide`: the back end's ``verdict`` (after any repair), the
+    decoded source ``certificate`` (INVERTIBLE with an embedded source), the ``checks``
+    that ran (sentences), and for a proved NO the solution file's ``proof`` entry with its
+    checker's ``proof_status`` (``VALID``; None when no proof was asked for)."""
+
+    problem: InversionProblem
+    verdict: Verdict
+    certificate: Any = None
+    checks: list[str] = field(default_factory=list)
+    proof: dict | None = None
+    proof_status: str | None = None
+
+    @property
+    def status(self) -> Status:
+        return self.verdict.status
+
+    def to_json(self, network_sha256: str | None = None) -> dict:
+        """The solution file's object (schema ``reluhard.solution/1``)."""
+        return solution_file.to_json(
+            self.problem, self.verdict, self.certificate, self.checks, network_sha256, self.proof
+        )
+
+
+def decide(
+    problem: InversionProblem,
+    solver: str = solvers.DEFAULT,
+    *,
+    time_limit: float | None = None,
+    options: dict | None = None,
+    prove: bool = False,
+    proof_path: str | os.PathLike | None = None,
+    solution_dir: str | os.PathLike | None = None,
+) -> Decision:
+    """Decide ``problem`` with back end ``solver`` and map the answer back to the source.
+
+    An UNKNOWN that ended at a float point gets the ladder's last rung (decode, check,
+    re-encode: :func:`repair_through_reduction`). An INVERTIBLE latent is decoded by the
+    reduction and the certificate checked by the source's own checker; a decoded
+    certificate that fails is a bug in a reduction and raises ``AssertionError``, never a
+    YES. With ``prove``, a NOT_INVERTIBLE is backed by a DRUP proof written to
+    ``proof_path`` and checked VALID (else
+    :class:`~reluhard.certs.refutation.CertificationError`)."""
+    verdict = solvers.solve(problem, solver, time_limit=time_limit, options=options)
+    if verdict.status is Status.UNKNOWN and verdict.point is not None:
+        verdict = repair_through_reduction(problem, verdict)
+    decision = Decision(problem, verdict)
+    if verdict.status is Status.INVERTIBLE:
+        decision.checks.append("latent verified exactly (rational arithmetic)")
+        decoded = reductions.certificate_of(problem, verdict.latent or [])
+        if decoded is not None:
+            kind = problem.source.kind if problem.source else "?"
+            if decoded.fault:
+                raise AssertionError(f"decoded {kind} certificate fails its check: {decoded.fault}")
+            decision.certificate = decoded.certificate
+            decision.checks.append(f"decoded {kind} certificate checked against the source instance")
+    elif prove and verdict.status is Status.NOT_INVERTIBLE:
+        if proof_path is None:
+            raise ValueError("prove=True needs a proof_path")
+        try:
+            decision.proof = refutation.prove_unsat(problem, proof_path, solution_dir)
+        except refutation.CertificationError as e:
+            e.solver = verdict.solver
+            raise
+        decision.proof_status = decision.proof["check"]["status"]
+        decision.checks.append(
+            f"DRUP proof of the CNF checked VALID by {refutation.proofs.CHECKER}"
+        )
+    return decision
+
+
+def repair_through_reduction(problem: InversionProblem, verdict: Verdict) -> Verdict:
+    """The repair ladder's last rung (see :mod:`reluhard.solvers.recovery`): the float
+    point of an UNKNOWN ``verdict`` decoded to a source certificate, checked, encoded back
+    to a latent and checked exactly; the verdict unchanged when any step fails."""
+    decoded = reductions.certificate_of(problem, verdict.point)
+    if decoded is None or decoded.fault is not None or problem.source is None:
+        return verdict
+    params = reductions.params_of(problem)
+    z = np.asarray(decoded.reduction.encode(problem.source.instance, decoded.certificate, **params))
+    if not check_latent(problem, z):
+        return verdict
+    how = "decoded, checked and re-encoded"
+    verdict.stats["certificate"] = how
+    return Verdict(
+        Status.INVERTIBLE,
+        verdict.solver,
+        [Fraction(v) for v in z.tolist()],
+        f"latent {how}, verified exactly",
+        verdict.time,
+        verdict.stats,
+    )

@@ -42,7 +42,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .inversion import Domain, InversionProblem, Query, check_latent
+from .inversion import Domain, InversionProblem, Query, check_latent, ReductionRecord
 from .network import Layer, Network, forward
 
 NAME = "random-net"
@@ -150,7 +150,7 @@ def random_problem(
         x,
         domain,
         query,
-        {"name": NAME, "paper": PAPER, "theorem": SETTING, "params": params},
+        ReductionRecord(NAME, PAPER, SETTING, params),
         None,
         z,
     )

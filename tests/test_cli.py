@@ -85,7 +85,7 @@ def test_reduce_every_satlib_file(satlib, tmp_path, capsys, via):
         assert f"via {via}" in out
         assert f"c wrote {out_path} ({out_path.stat().st_size} bytes)" in out
         problem = netfile.read(out_path)
-        assert problem.reduction["name"] == via
+        assert problem.reduction.name == via
         src = problem.source
         assert (src.kind, src.name) == ("cnf", path.name)
         assert src.instance == cnf, path.name

@@ -140,8 +140,8 @@ def test_list_shows_tractable_solvers_and_options(capsys):
     lines = out.splitlines()
     for name in TRACTABLE:
         at = next(i for i, line in enumerate(lines) if line.split()[:1] == [name])
-        assert solvers.SUMMARIES[name] in lines[at]
-        options = ", ".join(solvers.OPTIONS[name])
+        assert solvers.BACKENDS[name].summary in lines[at]
+        options = ", ".join(solvers.BACKENDS[name].options)
         assert lines[at + 1].split() == ["--solver-option", *options.split()]
     assert "negation" in out and "lp_solver" in out and "noisy" in out
 

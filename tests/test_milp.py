@@ -39,10 +39,10 @@ def test_agrees_with_brute_on_small_instances(backend):
     count = 0
     for f in all_small_cnfs(0, STRIDE):
         truth = brute.solve(sat_sign.build(f)).status
-        for red in (sat_sign, sat_real):
+        for red in (sat_sign.REDUCTION, sat_real.REDUCTION):
             problem = red.build(f)
             verdict = milp.solve(problem, solver=backend)
-            assert verdict.status == truth, (f.clauses(), red.NAME, verdict)
+            assert verdict.status == truth, (f.clauses(), red.name, verdict)
             if verdict.latent is not None:
                 assert check_latent(problem, verdict.latent).ok
                 assert check(f, red.decode(f, [float(v) for v in verdict.latent]))

@@ -109,7 +109,7 @@ def test_round_trip_is_bit_exact(tmp_path, name, via):
     netfile.write(problem, path)
     back = netfile.read(path)
     assert_same_problem(back, problem)
-    assert back.reduction["name"] == via
+    assert back.reduction.name == via
     # write(read(f)) reproduces f byte for byte
     again = tmp_path / "again.npz"
     netfile.write(back, again)

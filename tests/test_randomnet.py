@@ -83,8 +83,8 @@ def test_activation_slope_and_bias_honoured():
     custom = random_network([3, 6, 9], activation="leaky_relu", slope=0.3, bias=True, rng=0)
     assert all(la.slope == 0.3 and np.all(la.b != 0) for la in custom.layers)
     p = random_problem([3, 6, 9], activation="leaky_relu", slope=0.3, seed=0)
-    assert p.reduction["params"]["slope"] == 0.3
-    assert "slope" not in random_problem([3, 6, 9], seed=0).reduction["params"]
+    assert p.reduction.params["slope"] == 0.3
+    assert "slope" not in random_problem([3, 6, 9], seed=0).reduction.params
 
 
 def test_weight_scaling_is_one_over_output_width():

@@ -36,7 +36,7 @@ from reluhard.pipeline import reduce_instance
 from reluhard.problems import cvp as cvp_mod
 from reluhard.problems.cvp import CVP
 from reluhard.reductions import cvp_binary as cvb
-from reluhard.reductions import cvp_real as cvr
+from reluhard.reductions.cvp_real import REDUCTION as cvr
 from reluhard.reductions import lift
 from reluhard.solvers import brute, milp
 
@@ -67,7 +67,7 @@ def check_decoded(problem, red, cvp, latent) -> list[int]:
     params = reductions.params_of(problem)
     y = red.decode(cvp, [float(v) for v in latent], **params)
     fault = reductions.certificate_fault(problem, y)
-    assert fault is None, (red.NAME, cvp, list(latent), y, fault)
+    assert fault is None, (red.name, cvp, list(latent), y, fault)
     return y
 
 
@@ -157,7 +157,7 @@ def test_cvp_binary_random_sample(shard):
 
 def test_cvp_binary_refuses_integer_coefficients():
     c = CVP(np.eye(2, dtype=int), np.array([1, 1]), 2, 1, "integer")
-    for red in (cvb, cvr):
+    for red in (cvb.REDUCTION, cvr):
         with pytest.raises(InputError, match="coefficients"):
             red.build(c)
 
@@ -220,7 +220,7 @@ def test_cvp_lift_at_real_points(cvp, data):
     real z passes only if its decoded binary latent does."""
     real, binary = cvr.build(cvp), cvb.build(cvp)
     q, p = binary.query, binary.query.p
-    gamma = real.reduction["params"]["gamma"]
+    gamma = real.reduction.params["gamma"]
     assert Fraction(gamma, 4) ** (1 if p == "inf" else p) >= q.power()
     target = [Fraction(t) for t in real.target.tolist()]
     assert target[-1] == Fraction(gamma * binary.n, 2)

@@ -41,10 +41,10 @@ from reluhard.network import exact_output
 from reluhard.pipeline import reduce_instance
 from reluhard.problems import graph as gm
 from reluhard.reductions import halfclique_binary as hcb
-from reluhard.reductions import halfclique_real as hcr
+from reluhard.reductions.halfclique_real import REDUCTION as hcr
 from reluhard.reductions import lift
 from reluhard.reductions import vertexcover_binary as vcb
-from reluhard.reductions import vertexcover_real as vcr
+from reluhard.reductions.vertexcover_real import REDUCTION as vcr
 from reluhard.solvers import brute, milp
 
 FULL = bool(os.environ.get("RELUHARD_FULL_REDUCTIONS"))
@@ -120,7 +120,7 @@ def check_decoded(problem, red, instance, latent) -> object:
     params = reductions.params_of(problem)
     cert = red.decode(instance, [float(v) for v in latent], **params)
     fault = reductions.certificate_fault(problem, cert)
-    assert fault is None, (red.NAME, params, list(latent), cert, fault)
+    assert fault is None, (red.name, params, list(latent), cert, fault)
     return cert
 
 
@@ -180,7 +180,7 @@ def test_vertexcover_identity_on_every_latent():
             count = np.abs(Y.sum(axis=1) - (n - q))
             for p in VC_NORMS:
                 problem = vcb.build(G, q=q, p=p)
-                beta = problem.reduction["params"]["beta"]
+                beta = problem.reduction.params["beta"]
                 got = exact_distances(problem, Y)
                 if p == "inf":
                     want = [
@@ -197,7 +197,7 @@ def test_vertexcover_identity_on_every_latent():
 
 def test_vertexcover_refusals():
     G = gm.make_graph(3, [(1, 2)])
-    for red in (vcb, vcr):
+    for red in (vcb.REDUCTION, vcr):
         for q in (-1, 4):
             with pytest.raises(InputError, match="out of range"):
                 red.build(G, q=q)
@@ -294,8 +294,8 @@ def test_halfclique_identity_on_every_latent():
                 for p in HC_NORMS:
                     for M in (Fraction(1), Fraction(5, 2), Fraction(4)):
                         problem = hcb.build(G, M=M, k=half_size(G), p=p)
-                        a = problem.reduction["params"]["alpha"]
-                        b = problem.reduction["params"]["beta"]
+                        a = problem.reduction.params["alpha"]
+                        b = problem.reduction.params["beta"]
                         assert a**p >= M and b**p >= (3**p - 1) * M  # the stated conditions
                         assert (a - 1) ** p < M or a == 1  # the least such integers
                         assert (b - 1) ** p < (3**p - 1) * M or b == 1
@@ -311,7 +311,7 @@ def test_halfclique_identity_on_every_latent():
 def test_halfclique_refusals():
     G = gm.make_graph(4, [(1, 2), (3, 4)])
     odd = gm.make_graph(3, [(1, 2)])
-    for red in (hcb, hcr):
+    for red in (hcb.REDUCTION, hcr):
         with pytest.raises(InputError, match="finite p"):
             red.build(G, M=1, p="inf")
         with pytest.raises(InputError, match="even number of vertices"):
@@ -406,7 +406,7 @@ def check_lift_at(real, binary, z) -> None:
     v = [min(max(x, Fraction(0)), Fraction(1)) for x in zf]
     out = exact_output(real.network, zf)
     assert out == exact_output(real.network, v)  # G reads z only through clamp(z, 0, 1)
-    gamma = real.reduction["params"]["gamma"]
+    gamma = real.reduction.params["gamma"]
     q = binary.query
     p = q.p
     # gamma >= 4 delta, exactly: (gamma / 4)^p >= delta^p
@@ -492,7 +492,7 @@ def test_lift_structure():
         assert real.network.out_dim == binary.network.out_dim + 1
         assert real.domain.kind == "real" and real.domain.bounds() == (0.0, 1.0)
         assert real.query == binary.query
-        assert real.reduction["name"] == red_r.NAME
+        assert real.reduction.name == red_r.name
     with pytest.raises(ValueError):
         lift.lift(vcr.build(G, q=2))  # already real
 

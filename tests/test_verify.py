@@ -14,7 +14,7 @@ from conftest import EXAMPLE, UNSAT, run_cli
 
 from reluhard import cli, netfile
 from reluhard.certs import proofs
-from reluhard.certs.certificate import SCHEMA, file_sha256
+from reluhard.certs.solution_file import SCHEMA, file_sha256
 from reluhard.certs.verify import Verification, verify, verify_files
 from reluhard.errors import InputError
 from reluhard.pipeline import load_source

@@ -39,15 +39,16 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .. import reductions
 from ..errors import InputError
 from ..inversion import InversionProblem, check_latent
-from ..problems.cnf import model_fault
-from . import modelfile
-from .certificate import SCHEMA, file_sha256
+from ..problems.kinds import KINDS
+from ..status import Status
+from . import refutation
+from .solution_file import UNKNOWN, UNSAT, SAT, file_sha256, read_solution
 
-SAT, UNSAT, UNKNOWN = "SATISFIABLE", "UNSATISFIABLE", "UNKNOWN"
 #: ``status`` word -> ``answer`` word.
-STATUS_ANSWER = {"INVERTIBLE": SAT, "NOT_INVERTIBLE": UNSAT, "UNKNOWN": UNKNOWN}
+STATUS_ANSWER = {s.value: s.answer for s in Status}
 PROOF_FORMATS = ("drup", "drat")
 _RATIONAL = re.compile(r"^[+-]?\d+(/\d+|\.\d+)?$")
 
@@ -139,7 +140,7 @@ def _identity(
         else:
             v.checks.append(f"the solution names the embedded source (sha256 {short(src.sha256)})")
     claimed = doc.get("reduction")
-    ours = problem.reduction.get("name")
+    ours = problem.reduction.name if problem.reduction else None
     if claimed is not None and ours is not None and claimed != ours:
         v.reasons.append(f"the solution is for reduction {claimed}, {net_name} was built by {ours}")
         ok = False
@@ -216,78 +217,28 @@ def _check_latent_entry(problem: InversionProblem, latent: Any, v: Verification)
         f"the latent ({len(z)} exact rationals) lies in {problem.domain.describe()} and meets "
         f"{query} (exact rational arithmetic)"
     )
-    red, src = _reduction(problem), problem.source
-    if red is None or src is None:
+    decoded = reductions.certificate_of(problem, z)
+    if decoded is None:
         return
-    if src.kind != "cnf":
-        from ..reductions import certificate_fault, params_of
-
-        cert = red.decode(src.instance, [_float(x) for x in z], **params_of(problem))
-        bad = certificate_fault(problem, cert)
-        if bad:
-            v.reasons.append(
-                f"the latent inverts the network, but decodes by {red.NAME} to a certificate "
-                f"where {bad} (a bug in {red.NAME}, or a network that does not match its source)"
-            )
-            return
-        v.checks.append(
-            f"the latent decodes ({red.NAME}) to {red.CERTIFICATE}, which the {src.kind} "
-            f"checker accepts"
-        )
-        return
-    model = red.decode(src.instance, [_float(x) for x in z])
-    bad = model_fault(src.instance, model)
-    if bad:
+    red, src = decoded.reduction, problem.source
+    assert src is not None
+    noun = KINDS[src.kind].certificate_noun
+    if decoded.fault:
         v.reasons.append(
-            f"the latent inverts the network, but decodes by {red.NAME} to a model where {bad} "
-            f"(a bug in {red.NAME}, or a network that does not match its embedded source)"
+            f"the latent inverts the network, but decodes by {red.name} to a {noun} where "
+            f"{decoded.fault} (a bug in {red.name}, or a network that does not match its "
+            "embedded source)"
         )
         return
-    v.checks.append(f"the latent decodes ({red.NAME}) to a model of the embedded CNF")
-
-
-def _float(x: Fraction) -> float:
-    """``x`` as a float, saturating to +-inf beyond the float range (decoding reads signs)."""
-    try:
-        return float(x)
-    except OverflowError:
-        return math.inf if x > 0 else -math.inf
-
-
-def _reduction(problem: InversionProblem):
-    from .. import reductions
-
-    return reductions.REGISTRY.get(problem.reduction.get("name", ""))
-
-
-def _check_other_certificate(problem: InversionProblem, cert: Any, v: Verification) -> None:
-    """A graph or CVP certificate: the source problem's own checker, then the round trip."""
-    from ..reductions import certificate_fault, params_of
-
-    red, src = _reduction(problem), problem.source
-    if red is None:
-        v.reasons.append("the network names no known reduction, so nothing encodes the certificate")
-        return
-    if not isinstance(cert, list) or not all(isinstance(x, int) for x in cert):
-        v.reasons.append(f"the certificate must be a list of integers ({red.CERTIFICATE})")
-        return
-    params = params_of(problem)
-    bad = certificate_fault(problem, cert)
-    if bad:
-        v.reasons.append(bad)
-        return
-    v.checks.append(f"the certificate ({red.CERTIFICATE}) passes the {src.kind} checker")
-    lc = check_latent(problem, red.encode(src.instance, cert, **params))
-    if not lc.ok:
-        v.reasons.append(
-            f"the certificate is valid, but its latent (encoded by {red.NAME}) does not invert "
-            f"the network: {lc.reason}"
-        )
-        return
-    v.checks.append(f"the certificate, encoded by {red.NAME}, gives a latent that passes the query")
+    v.checks.append(
+        f"the latent decodes ({red.name}) to {red.certificate}, which the {src.kind} checker "
+        "accepts"
+    )
 
 
 def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) -> None:
+    """A source certificate: its form, the source problem's own checker, then the round
+    trip (encoded by the reduction, the latent must pass the exact check)."""
     src = problem.source
     if src is None:
         v.reasons.append(
@@ -295,44 +246,35 @@ def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) ->
             "checked (give a latent instead)"
         )
         return
-    if src.kind != "cnf":
-        _check_other_certificate(problem, cert, v)
-        return
-    if not isinstance(cert, list):
-        v.reasons.append("the certificate must be a list of DIMACS literals")
-        return
-    for i, x in enumerate(cert):
-        if not isinstance(x, int) or isinstance(x, bool) or x == 0:
-            v.reasons.append(
-                f"certificate[{i}] = {x!r} is not a literal (a nonzero integer, DIMACS style)"
-            )
-            return
-    cnf = src.instance
-    bad = model_fault(cnf, cert)
+    kind = KINDS[src.kind]
+    bad = kind.shape_fault(cert)
     if bad:
         v.reasons.append(bad)
         return
-    name = f" {src.name}" if src.name else ""
-    v.checks.append(
-        f"the model satisfies all {cnf.nclauses} clauses of the embedded CNF{name} "
-        f"({cnf.nvars} variables)"
-    )
-    red = _reduction(problem)
+    red = reductions.of(problem)
     if red is None:
+        name = problem.reduction.name if problem.reduction else None
         v.reasons.append(
-            f"unknown reduction {problem.reduction.get('name')!r}: cannot encode the model "
-            "into a latent"
+            f"unknown reduction {name!r}: nothing encodes the {kind.certificate_noun} into a "
+            "latent"
         )
         return
-    lc = check_latent(problem, red.encode(cnf, cert))
+    params = reductions.params_of(problem)
+    bad = red.fault(src.instance, cert, **params)
+    if bad:
+        v.reasons.append(bad)
+        return
+    v.checks.append(kind.accepted(src.instance, src.name))
+    lc = check_latent(problem, red.encode(src.instance, cert, **params))
     if not lc.ok:
         v.reasons.append(
-            f"the model satisfies the CNF, but its latent (encoded by {red.NAME}) does not "
-            f"invert the network: {lc.reason}"
+            f"the {kind.certificate_noun} is valid, but its latent (encoded by {red.name}) "
+            f"does not invert the network: {lc.reason}"
         )
         return
     v.checks.append(
-        f"the model, encoded by {red.NAME}, gives a latent that inverts the network exactly"
+        f"the {kind.certificate_noun}, encoded by {red.name}, gives a latent that inverts the "
+        "network exactly"
     )
 
 
@@ -360,8 +302,8 @@ def _verify_unsat(
     if fmt not in PROOF_FORMATS:
         v.reasons.append(f"cannot verify: unknown proof format {fmt!r} (reluhard checks drup)")
         return
-    src = problem.source
-    if src is None or src.kind != "cnf":
+    cnf = refutation.refutable_cnf(problem)
+    if cnf is None:
         v.reasons.append(
             f"{net_name} embeds no CNF, so there is nothing to check the proof of "
             "unsatisfiability against"
@@ -387,7 +329,7 @@ def _verify_unsat(
             f"the proof file {path} is the one the solution names (sha256 {short(sha)})"
         )
     try:
-        result = proofs.check_proof(src.instance, proofs.read_proof(path), path)
+        result = proofs.check_proof(cnf, proofs.read_proof(path), path)
     except InputError as e:
         v.reasons.append(f"cannot verify: {e}")
         return
@@ -402,54 +344,12 @@ def _verify_unsat(
         f"the DRUP proof ({result.lemmas} lemmas) refutes the embedded CNF: checked VALID by "
         f"drup {version} in {result.time:.2f} s"
     )
-    red = _reduction(problem)
-    why = f"{red.NAME}, {red.THEOREM}" if red is not None else problem.reduction.get("name", "?")
+    red = reductions.of(problem)
+    rec = problem.reduction
+    why = f"{red.name}, {red.theorem}" if red is not None else (rec.name if rec else "?")
     v.checks.append(
         f"the CNF is unsatisfiable, so {net_name} is not invertible (by the correctness of {why})"
     )
-
-
-def read_solution(path: str | os.PathLike) -> tuple[dict, list[str]]:
-    """The solution at ``path`` as a dict, and what was read: a solution JSON, or a DIMACS
-    model / SAT solver output taken as a source certificate claiming SATISFIABLE (an
-    ``s UNSATISFIABLE`` / ``s UNKNOWN`` output claims that instead)."""
-    name = os.fspath(path)
-    text = modelfile.read_text(name)
-    if modelfile.is_json(text):
-        return _read_json(name, text), []
-    status = modelfile.solver_status(text)
-    if status in (UNSAT, UNKNOWN):
-        return {"answer": status}, []
-    model = modelfile.parse_model(name, text)
-    return {"answer": SAT, "certificate": model}, [
-        f"read a model of {len(model)} literals from {name}"
-    ]
-
-
-def _read_json(name: str, text: str) -> dict:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(name, e.lineno, f"invalid JSON: {e.msg}") from None
-    if not isinstance(doc, dict):
-        raise InputError(name, 1, "not a solution file: the JSON is not an object")
-    schema = doc.get("schema")
-    if schema is not None and schema != SCHEMA:
-        raise InputError(
-            name,
-            _line_of(text, "schema"),
-            f"schema {schema!r} is not one this reluhard reads ({SCHEMA})",
-        )
-    if "answer" not in doc and "status" not in doc:
-        raise InputError(name, 1, 'not a solution file: no "answer" or "status"')
-    return doc
-
-
-def _line_of(text: str, key: str) -> int | None:
-    for i, line in enumerate(text.splitlines(), 1):
-        if f'"{key}"' in line:
-            return i
-    return None
 
 
 def verify_files(network_path: str | os.PathLike, solution_path: str | os.PathLike) -> Verification:

@@ -115,16 +115,19 @@ def _pysat(name: str, cnf: CNF, want_proof: bool):
 
 def _net(runner: str, cnf: CNF, time_limit: float | None):
     from .. import reductions, solvers
-    from ..pipeline import reduce_instance
+    from ..pipeline import reduce_instance, repair_through_reduction
 
     via, _, backend = runner[len(NET_PREFIX) :].partition("@")
     problem = reduce_instance(cnf, via=via)
     verdict = solvers.solve(problem, backend or solvers.DEFAULT, time_limit=time_limit)
+    if verdict.status == solvers.UNKNOWN and verdict.point is not None:
+        verdict = repair_through_reduction(problem, verdict)
     detail = f"{verdict.solver}" + (f": {verdict.reason}" if verdict.reason else "")
     if verdict.status == solvers.INVERTIBLE:
-        # decoded, not checked: the parent checks every model against its own CNF
-        model = reductions.get(via).decode(cnf, [float(v) for v in verdict.latent])
-        return SAT, model, None, detail
+        # decoded, not judged: the parent checks every model against its own CNF
+        decoded = reductions.certificate_of(problem, verdict.latent or [])
+        assert decoded is not None
+        return SAT, decoded.certificate, None, detail
     if verdict.status == solvers.NOT_INVERTIBLE:
         return UNSAT, None, None, detail
     return UNKNOWN, None, None, detail

@@ -1,13 +1,7 @@
-"""Source problems: one module each, holding the instance type, its file formats, an
-independent checker of certificates and a reference solver.
+"""Source problems: one module each, holding the instance type, an independent checker of
+certificates and a reference solver, with its file format in a module of its own.
 
-``KINDS`` maps a source kind (as stored in a network file) to its module; each provides
-``to_arrays(instance) -> (arrays, meta)`` and ``from_arrays(arrays, meta) -> instance`` (the
-network file embeds the instance) and ``describe(instance)`` (its size, in words).
+:mod:`.kinds` is the registry: one :class:`~reluhard.problems.kinds.ProblemKind` record per
+kind of source instance (``cnf``, ``cvp``, ``graph``), with everything the pipeline, the CLI
+and ``verify`` need to know about it.
 """
-
-from types import ModuleType
-
-from . import cnf, cvp, graph
-
-KINDS: dict[str, ModuleType] = {"cnf": cnf, "cvp": cvp, "graph": graph}

@@ -1,25 +1,19 @@
-"""Reductions from source problems to inversion problems, one module per construction.
+"""Reductions from source problems to inversion problems: one module per construction,
+each exporting a ``REDUCTION`` that follows the protocol of :mod:`.base` (name, source
+kind, paper, theorem, parameters, certificate; build, encode, decode, fault).
 
-Each module provides ``NAME``, ``SOURCE_KIND``, ``SUMMARY``, ``PAPER``, ``THEOREM``,
-``PARAMS`` (name -> :class:`Param`) and three maps (cf. CVXPY's ``apply``/``invert``):
-
-- ``build(instance, *, source=None, **params) -> InversionProblem`` (forward instance map),
-- ``encode(instance, certificate) -> z`` (a source certificate becomes a working latent),
-- ``decode(instance, z) -> certificate`` (any working latent, even an inexact one, becomes a
-  source certificate, which the source problem's ``check`` then verifies);
-- ``fault(instance, certificate, **params) -> str | None`` and ``check``: the source
-  problem's own judgement of a certificate (why it is not one, in words).
-
-``encode``, ``decode`` and ``fault`` take the reduction's parameters as keywords (the ones
-recorded in the network file: ``q`` for Vertex Cover, ``M`` for Half-Clique, ...).
+:data:`REGISTRY` maps names to reductions; :func:`certificate_of` is the one path from a
+latent back to a checked source certificate.
 """
 
 from __future__ import annotations
 
-from types import ModuleType
+from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
+from ..inversion import InversionProblem
+from ..options import parse_values
 from . import (
     cvp_binary,
     cvp_real,
@@ -30,10 +24,12 @@ from . import (
     vertexcover_binary,
     vertexcover_real,
 )
-from ..options import parse_values
+from .base import Construction, Reduction
 
-REGISTRY: dict[str, ModuleType] = {
-    m.NAME: m
+__all__ = ["REGISTRY", "Construction", "Reduction", "Decoded", "certificate_of", "get"]
+
+REGISTRY: dict[str, Reduction] = {
+    m.REDUCTION.name: m.REDUCTION
     for m in (
         sat_sign,
         sat_real,
@@ -48,8 +44,8 @@ REGISTRY: dict[str, ModuleType] = {
 DEFAULT_FOR_KIND = {"cnf": "sat-sign", "cvp": "cvp-binary", "graph": "vertexcover-binary"}
 
 
-def get(name: str) -> ModuleType:
-    """The reduction module called ``name``; :class:`InputError` if there is none."""
+def get(name: str) -> Reduction:
+    """The reduction called ``name``; :class:`InputError` if there is none."""
     try:
         return REGISTRY[name]
     except KeyError:
@@ -57,35 +53,81 @@ def get(name: str) -> ModuleType:
         raise InputError(None, None, f"unknown reduction '{name}' (known: {known})") from None
 
 
-def for_kind(kind: str, name: str | None = None) -> ModuleType:
+def for_kind(kind: str, name: str | None = None) -> Reduction:
     """The named reduction, checked to accept ``kind``, or the default one for ``kind``."""
     if name is None:
         if kind not in DEFAULT_FOR_KIND:
             raise InputError(None, None, f"no reduction takes a '{kind}' instance yet")
         name = DEFAULT_FOR_KIND[kind]
     red = get(name)
-    if red.SOURCE_KIND != kind:
+    if red.source_kind != kind:
         raise InputError(
             None,
             None,
-            f"reduction '{name}' takes a '{red.SOURCE_KIND}' instance, not a '{kind}' one",
+            f"reduction '{name}' takes a '{red.source_kind}' instance, not a '{kind}' one",
         )
     return red
 
 
-def parse_params(red: ModuleType, raw: dict[str, str]) -> dict[str, Any]:
+def parse_params(red: Reduction, raw: dict[str, str]) -> dict[str, Any]:
     """Typed parameters for ``red`` from ``KEY=VALUE`` strings; unknown, missing or
     ill-typed ones raise :class:`InputError`."""
-    return parse_values(red.PARAMS, raw, f"reduction '{red.NAME}'", "--param")
+    return parse_values(dict(red.params), raw, f"reduction '{red.name}'", "--param")
 
 
-def params_of(problem) -> dict:
+def params_of(problem: InversionProblem) -> dict:
     """The reduction parameters recorded in ``problem`` (for encode/decode/fault)."""
-    return dict(problem.reduction.get("params") or {})
+    return dict(problem.reduction.params) if problem.reduction is not None else {}
 
 
-def certificate_fault(problem, certificate) -> str | None:
+def of(problem: InversionProblem) -> Reduction | None:
+    """The registered reduction that built ``problem`` from its embedded source, or None
+    (a random network, a file naming an unknown reduction, or one without its source)."""
+    rec, src = problem.reduction, problem.source
+    if rec is None or src is None:
+        return None
+    red = REGISTRY.get(rec.name)
+    return red if red is not None and red.source_kind == src.kind else None
+
+
+def certificate_fault(problem: InversionProblem, certificate: Any) -> str | None:
     """Why ``certificate`` is not a certificate of the source instance embedded in
     ``problem`` (judged by the source problem's own checker), or None."""
-    red = get(problem.reduction["name"])
+    red = of(problem)
+    if red is None:
+        return "the network names no known reduction from its embedded source"
+    assert problem.source is not None
     return red.fault(problem.source.instance, certificate, **params_of(problem))
+
+
+@dataclass(frozen=True)
+class Decoded:
+    """A latent decoded through the problem's reduction: the source ``certificate`` and
+    ``fault``, None when the source checker accepts it."""
+
+    reduction: Reduction
+    certificate: Any
+    fault: str | None
+
+
+def certificate_of(problem: InversionProblem, latent: Any) -> Decoded | None:
+    """The one decode path: ``latent`` (exact rationals or floats, even an inexact point)
+    decoded by the problem's reduction and judged by the source checker; None when the
+    problem has no registered reduction from an embedded source."""
+    red = of(problem)
+    if red is None:
+        return None
+    assert problem.source is not None
+    params = params_of(problem)
+    z = [_float(v) for v in latent]
+    cert = red.decode(problem.source.instance, z, **params)
+    return Decoded(red, cert, red.fault(problem.source.instance, cert, **params))
+
+
+def _float(x: Any) -> float:
+    """``x`` as a float, saturating to +-inf beyond the float range (decoding reads signs
+    and thresholds only)."""
+    try:
+        return float(x)
+    except OverflowError:
+        return float("inf") if x > 0 else float("-inf")

@@ -35,13 +35,14 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError
-from ..inversion import Domain, InversionProblem, Query, Source
+from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
 from ..problems import cvp as cvp_mod
 from ..problems.cvp import CVP
 from .absval import plus_minus_layer
 from .lift import ceil_root
 from ..options import MAX_P
+from .base import Construction
 
 NAME = "cvp-binary"
 SOURCE_KIND = "cvp"
@@ -115,13 +116,12 @@ def build(cvp: CVP, *, source: Source | None = None) -> InversionProblem:
         np.zeros(net.out_dim),
         Domain("binary"),
         q,
-        reduction_info(alpha=alpha(cvp), p=cvp.p, delta_pow=str(cvp.bound)),
+        ReductionRecord(NAME, PAPER, THEOREM, {"alpha": alpha(cvp), "p": cvp.p,
+                                                "delta_pow": str(cvp.bound)}),  # fmt: skip
         source,
     )
 
 
-def reduction_info(**params) -> dict:
-    return {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": params}
 
 
 def encode(cvp: CVP, y: Sequence[int] | np.ndarray, **params) -> np.ndarray:
@@ -145,3 +145,19 @@ def fault(cvp: CVP, y, **params) -> str | None:
 
 def check(cvp: CVP, y, **params) -> bool:
     return fault(cvp, y) is None
+
+
+REDUCTION = Construction(
+    name=NAME,
+    source_kind=SOURCE_KIND,
+    summary=SUMMARY,
+    paper=PAPER,
+    theorem=THEOREM,
+    certificate=CERTIFICATE,
+    build=build,
+    encode=encode,
+    decode=decode,
+    fault=fault,
+    params=PARAMS,
+    doc=__doc__ or "",
+)

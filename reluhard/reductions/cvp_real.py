@@ -10,15 +10,13 @@ is how any latent (also an inexact one) is decoded. Validity in ``p`` is that of
 
 from __future__ import annotations
 
-from . import cvp_binary as base
-from .lift import real_version
+from . import cvp_binary
+from .lift import Lifted
 
-NAME = "cvp-real"
-SOURCE_KIND = "cvp"
-SUMMARY = "CVP_p -> 5-layer ReLU net, latent R^(2n) (w.l.o.g. [0,1]^(2n)), ||G(z) - x||_p <= r"
-PAPER = base.PAPER
-THEOREM = "Theorem 4"
-PARAMS = base.PARAMS
-CERTIFICATE = base.CERTIFICATE
-
-build, encode, decode, fault, check = real_version(base, NAME, THEOREM)
+REDUCTION = Lifted(
+    base=cvp_binary.REDUCTION,
+    name="cvp-real",
+    summary="CVP_p -> 5-layer ReLU net, latent R^(2n) (w.l.o.g. [0,1]^(2n)), ||G(z) - x||_p <= r",
+    theorem="Theorem 4",
+    doc=__doc__ or "",
+)

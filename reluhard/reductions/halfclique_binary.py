@@ -53,12 +53,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError
-from ..inversion import Domain, InversionProblem, Query, Source
+from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .lift import ceil_root
 from ..options import Param, norm, rational
+from .base import Construction
 
 NAME = "halfclique-binary"
 SOURCE_KIND = "graph"
@@ -164,8 +165,8 @@ def build(
     query = Query("approx", p, None, strict=True, delta_pow=dpow)
     params = {"M": str(M), "k": k, "p": p, "weights": weights, "alpha": alpha, "beta": beta,
               "delta_pow": str(dpow)}  # fmt: skip
-    info = {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": params}
-    return InversionProblem(net, np.zeros(net.out_dim), Domain("binary"), query, info, source)
+    record = ReductionRecord(NAME, PAPER, THEOREM, params)
+    return InversionProblem(net, np.zeros(net.out_dim), Domain("binary"), query, record, source)
 
 
 def encode(G: nx.Graph, clique, **params) -> np.ndarray:
@@ -187,3 +188,19 @@ def fault(G: nx.Graph, clique, *, M, k=None, weights: str = "auto", **params) ->
 
 def check(G: nx.Graph, clique, **params) -> bool:
     return fault(G, clique, **params) is None
+
+
+REDUCTION = Construction(
+    name=NAME,
+    source_kind=SOURCE_KIND,
+    summary=SUMMARY,
+    paper=PAPER,
+    theorem=THEOREM,
+    certificate=CERTIFICATE,
+    build=build,
+    encode=encode,
+    decode=decode,
+    fault=fault,
+    params=PARAMS,
+    doc=__doc__ or "",
+)

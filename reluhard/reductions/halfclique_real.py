@@ -11,15 +11,13 @@ is how any latent (also an inexact one) is decoded. Validity in ``p`` is that of
 
 from __future__ import annotations
 
-from . import halfclique_binary as base
-from .lift import real_version
+from . import halfclique_binary
+from .lift import Lifted
 
-NAME = "halfclique-real"
-SOURCE_KIND = "graph"
-SUMMARY = "Half-Clique -> 5-layer ReLU net, latent R^n (w.l.o.g. [0,1]^n), ||G(z)||_p < delta"
-PAPER = base.PAPER
-THEOREM = "Theorem 5 lifted as in Theorem 4"
-PARAMS = base.PARAMS
-CERTIFICATE = base.CERTIFICATE
-
-build, encode, decode, fault, check = real_version(base, NAME, THEOREM)
+REDUCTION = Lifted(
+    base=halfclique_binary.REDUCTION,
+    name="halfclique-real",
+    summary="Half-Clique -> 5-layer ReLU net, latent R^n (w.l.o.g. [0,1]^n), ||G(z)||_p < delta",
+    theorem="Theorem 5 lifted as in Theorem 4",
+    doc=__doc__ or "",
+)

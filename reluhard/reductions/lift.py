@@ -37,15 +37,18 @@ Departures from the printed Theorem 4, each needed for a network of ReLU layers 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
-from types import ModuleType
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
-from ..inversion import Domain, InversionProblem, Query, Source
+from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
+from ..options import Param
+from .base import Construction
 
 BOX_REASON = "G reads z only through clamp(z, 0, 1)"
 
@@ -123,31 +126,57 @@ def decode(z: Sequence[float] | np.ndarray) -> np.ndarray:
     return (np.clip(z, 0.0, 1.0) >= 0.5).astype(np.float64)
 
 
-def real_version(base: ModuleType, name: str, theorem: str) -> tuple[Callable, ...]:
-    """``(build, encode, decode, fault, check)`` of the real-latent reduction that lifts the
-    binary reduction module ``base``: ``build`` is ``lift(base.build(...))`` recorded under
-    ``name``; a binary certificate latent is a real one that works; a real latent decodes
-    through :func:`decode` and then ``base.decode``; the source check is ``base``'s."""
+@dataclass(frozen=True)
+class Lifted:
+    """The real-latent reduction that lifts the binary reduction ``base`` (see the module
+    docstring): ``build`` is :func:`lift` of ``base.build``, recorded under ``name`` with
+    the penalty scale ``gamma`` among its parameters; a binary certificate latent is a real
+    one that works (``encode`` is ``base``'s); a real latent decodes through
+    :func:`decode` and then ``base.decode``; the source check is ``base``'s. ``doc`` is the
+    lifted module's docstring."""
 
-    def build(instance, *, source: Source | None = None, **params) -> InversionProblem:
-        binary = base.build(instance, source=source, **params)
+    base: Construction
+    name: str
+    summary: str
+    theorem: str
+    doc: str = ""
+
+    @property
+    def source_kind(self) -> str:
+        return self.base.source_kind
+
+    @property
+    def paper(self) -> str:
+        return self.base.paper
+
+    @property
+    def certificate(self) -> str:
+        return self.base.certificate
+
+    @property
+    def params(self) -> Mapping[str, Param]:
+        return self.base.params
+
+    def build(self, instance: Any, *, source: Source | None = None, **params: Any
+              ) -> InversionProblem:  # fmt: skip
+        binary = self.base.build(instance, source=source, **params)
         lifted = lift(binary)
-        info = dict(binary.reduction, name=name, theorem=theorem)
-        info["params"] = dict(info["params"], gamma=gamma(binary.query))
+        assert binary.reduction is not None
+        record = ReductionRecord(
+            self.name,
+            binary.reduction.paper,
+            self.theorem,
+            {**binary.reduction.params, "gamma": gamma(binary.query)},
+        )
         return InversionProblem(
-            lifted.network, lifted.target, lifted.domain, lifted.query, info, source
+            lifted.network, lifted.target, lifted.domain, lifted.query, record, source
         )
 
-    def encode_real(instance, certificate, **params) -> np.ndarray:
-        return base.encode(instance, certificate, **params)
+    def encode(self, instance: Any, certificate: Any, **params: Any) -> np.ndarray:
+        return self.base.encode(instance, certificate, **params)
 
-    def decode_real(instance, z, **params):
-        return base.decode(instance, decode(z), **params)
+    def decode(self, instance: Any, z: Any, **params: Any) -> Any:
+        return self.base.decode(instance, decode(z), **params)
 
-    def fault(instance, certificate, **params) -> str | None:
-        return base.fault(instance, certificate, **params)
-
-    def check(instance, certificate, **params) -> bool:
-        return base.check(instance, certificate, **params)
-
-    return build, encode_real, decode_real, fault, check
+    def fault(self, instance: Any, certificate: Any, **params: Any) -> str | None:
+        return self.base.fault(instance, certificate, **params)

@@ -37,11 +37,12 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..inversion import Domain, InversionProblem, Query, Source
+from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, model_fault
 from . import sat_sign
 from .sat_sign import _sum_layer
+from .base import Construction
 
 NAME = "sat-real"
 SOURCE_KIND = "cnf"
@@ -88,8 +89,8 @@ def build(cnf: CNF, *, source: Source | None = None) -> InversionProblem:
         )
     )
     domain = Domain("real", -1.0, 1.0, WLOG_REASON)
-    info = {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": {}}
-    return InversionProblem(net, np.array([0.0, float(n)]), domain, Query(), info, source)
+    record = ReductionRecord(NAME, PAPER, THEOREM, {})
+    return InversionProblem(net, np.array([0.0, float(n)]), domain, Query(), record, source)
 
 
 def encode(cnf: CNF, model: Sequence[int] | np.ndarray, **params) -> np.ndarray:
@@ -105,3 +106,19 @@ def decode(cnf: CNF, z: Sequence[float] | np.ndarray, **params) -> list[int]:
 def fault(cnf: CNF, model, **params) -> str | None:
     """Why ``model`` is not a model of ``cnf`` (the source check), or None."""
     return model_fault(cnf, model)
+
+
+REDUCTION = Construction(
+    name=NAME,
+    source_kind=SOURCE_KIND,
+    summary=SUMMARY,
+    paper=PAPER,
+    theorem=THEOREM,
+    certificate=CERTIFICATE,
+    build=build,
+    encode=encode,
+    decode=decode,
+    fault=fault,
+    params=PARAMS,
+    doc=__doc__ or "",
+)

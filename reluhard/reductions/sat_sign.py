@@ -37,9 +37,10 @@ from collections.abc import Sequence
 import numpy as np
 import scipy.sparse as sp
 
-from ..inversion import Domain, InversionProblem, Query, Source
+from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, assignment_values, model_fault
+from .base import Construction
 
 NAME = "sat-sign"
 SOURCE_KIND = "cnf"
@@ -110,11 +111,8 @@ def build(cnf: CNF, *, source: Source | None = None) -> InversionProblem:
     W1, b1 = clause_layer(cnf)
     W2 = _sum_layer(cnf.nclauses, [(0, cnf.nclauses)])
     net = Network((Layer(W1, b1, "relu"), Layer(W2, np.zeros(1), "identity")))
-    return InversionProblem(net, np.zeros(1), Domain("sign"), Query(), reduction_info(), source)
-
-
-def reduction_info(**params) -> dict:
-    return {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": params}
+    record = ReductionRecord(NAME, PAPER, THEOREM, {})
+    return InversionProblem(net, np.zeros(1), Domain("sign"), Query(), record, source)
 
 
 def encode(cnf: CNF, model: Sequence[int] | np.ndarray, **params) -> np.ndarray:
@@ -134,3 +132,19 @@ def decode(cnf: CNF, z: Sequence[float] | np.ndarray, **params) -> list[int]:
 def fault(cnf: CNF, model, **params) -> str | None:
     """Why ``model`` is not a model of ``cnf`` (the source check), or None."""
     return model_fault(cnf, model)
+
+
+REDUCTION = Construction(
+    name=NAME,
+    source_kind=SOURCE_KIND,
+    summary=SUMMARY,
+    paper=PAPER,
+    theorem=THEOREM,
+    certificate=CERTIFICATE,
+    build=build,
+    encode=encode,
+    decode=decode,
+    fault=fault,
+    params=PARAMS,
+    doc=__doc__ or "",
+)

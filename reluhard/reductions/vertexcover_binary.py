@@ -36,12 +36,13 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError
-from ..inversion import Domain, InversionProblem, Query, Source
+from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .lift import ceil_root
 from ..options import Param, norm
+from .base import Construction
 
 NAME = "vertexcover-binary"
 SOURCE_KIND = "graph"
@@ -94,8 +95,8 @@ def build(
         else Query("approx", p, None, strict=False, delta_pow=dpow)
     )
     params = {"q": q, "p": p, "alpha": alpha, "beta": beta, "delta_pow": str(dpow)}
-    info = {"name": NAME, "paper": PAPER, "theorem": THEOREM, "params": params}
-    return InversionProblem(net, np.zeros(net.out_dim), Domain("binary"), query, info, source)
+    record = ReductionRecord(NAME, PAPER, THEOREM, params)
+    return InversionProblem(net, np.zeros(net.out_dim), Domain("binary"), query, record, source)
 
 
 def encode(G: nx.Graph, cover, *, q: int | None = None, **params) -> np.ndarray:
@@ -129,3 +130,19 @@ def fault(G: nx.Graph, cover, *, q: int, **params) -> str | None:
 
 def check(G: nx.Graph, cover, *, q: int, **params) -> bool:
     return fault(G, cover, q=q) is None
+
+
+REDUCTION = Construction(
+    name=NAME,
+    source_kind=SOURCE_KIND,
+    summary=SUMMARY,
+    paper=PAPER,
+    theorem=THEOREM,
+    certificate=CERTIFICATE,
+    build=build,
+    encode=encode,
+    decode=decode,
+    fault=fault,
+    params=PARAMS,
+    doc=__doc__ or "",
+)

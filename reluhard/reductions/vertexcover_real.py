@@ -11,15 +11,13 @@ is how any latent (also an inexact one) is decoded. Validity in ``p`` is that of
 
 from __future__ import annotations
 
-from . import vertexcover_binary as base
-from .lift import real_version
+from . import vertexcover_binary
+from .lift import Lifted
 
-NAME = "vertexcover-real"
-SOURCE_KIND = "graph"
-SUMMARY = "Vertex Cover -> 5-layer ReLU net, latent R^n (w.l.o.g. [0,1]^n), ||G(z)||_p <= delta"
-PAPER = base.PAPER
-THEOREM = "Section 2.2.3 lifted as in Theorem 4"
-PARAMS = base.PARAMS
-CERTIFICATE = base.CERTIFICATE
-
-build, encode, decode, fault, check = real_version(base, NAME, THEOREM)
+REDUCTION = Lifted(
+    base=vertexcover_binary.REDUCTION,
+    name="vertexcover-real",
+    summary="Vertex Cover -> 5-layer ReLU net, latent R^n (w.l.o.g. [0,1]^n), ||G(z)||_p <= delta",
+    theorem="Section 2.2.3 lifted as in Theorem 4",
+    doc=__doc__ or "",
+)

@@ -1,5 +1,6 @@
-"""Inversion back ends behind one interface: ``solve(problem, *, time_limit=None) ->
-Verdict`` (cf. PySAT's uniform solver interface).
+"""Inversion back ends behind one interface: ``solve(problem, solver, *, time_limit=None,
+options=None) -> Verdict`` (cf. PySAT's uniform solver interface), over the table of
+:mod:`.registry`.
 
 ``brute`` enumerates a discrete latent domain; ``cpsat``, ``scip`` and ``highs`` are the MILP
 back ends of :mod:`reluhard.solvers.milp`; ``auto`` (the default) is CP-SAT where it applies
@@ -8,58 +9,66 @@ and SCIP elsewhere, chosen by measurement (``benchmarks/milp_vs_sat.py``).
 The tractable side (Lei et al. 2019 and the non-expansive-prior paper) for real latents:
 ``lp``, ``linf-lp``, ``l1-lp``, ``lp-relax`` and ``layerwise``
 (:mod:`reluhard.solvers.layerwise`, one layer at a time by linear programming) and ``gd``
-(:mod:`reluhard.solvers.gd`). They take options (``options``; ``--solver-option KEY=VALUE``
-on the command line), declared in :data:`OPTIONS`.
+(:mod:`reluhard.solvers.gd`).
+
+Every back end takes options (``options``; ``--solver-option KEY=VALUE`` on the command
+line), declared in its table entry. Back ends never decode a latent into a source
+certificate: that is :func:`reluhard.pipeline.decide`'s, so this package imports nothing
+from :mod:`reluhard.reductions`.
 """
 
 from __future__ import annotations
 
-from functools import partial
+from typing import Any
 
 import numpy as np
 
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..options import Param, parse_values
-from . import brute, gd, layerwise, milp, recovery
+from ..options import parse_values
+from . import recovery
+from .registry import BACKENDS, NAMES, Backend
 from .verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Status, Verdict
 
-__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "Status", "Verdict", "NAMES", "solve"]
+__all__ = [
+    "INVERTIBLE",
+    "NOT_INVERTIBLE",
+    "UNKNOWN",
+    "BACKENDS",
+    "Backend",
+    "Status",
+    "Verdict",
+    "NAMES",
+    "get",
+    "parse_options",
+    "solve",
+]
 
 DEFAULT = "auto"
-SUMMARIES = {
-    "auto": "cpsat where it applies (integer network, discrete or two-valued latent), else scip",
-    "cpsat": "OR-Tools CP-SAT: exact integer model, indicator constraints, any integer p",
-    "scip": "SCIP through OR-Tools: big-M MILP with per-unit bounds, box/real latents, "
-    "p >= 2 by outer-approximation cuts",
-    "highs": "HiGHS through OR-Tools: the same MILP as scip",
-    "brute": brute.SUMMARY,
-    **layerwise.SUMMARIES,
-    "gd": gd.SUMMARY,
-}
-NAMES = tuple(SUMMARIES)
-#: the options each back end takes (``--solver-option KEY=VALUE``)
-OPTIONS: dict[str, dict[str, Param]] = {**layerwise.OPTIONS, "gd": gd.OPTIONS}
 
 
-def get(name: str):
-    """The ``solve`` function of back end ``name``; :class:`InputError` if there is none."""
-    if name == "brute":
-        return brute.solve
-    if name in ("auto", *milp.BACKENDS):
-        return partial(milp.solve, solver=name)
-    if name in layerwise.METHODS:
-        return partial(layerwise.solve, method=name)
-    if name == "gd":
-        return gd.solve
-    raise InputError(None, None, f"unknown solver '{name}' (known: {', '.join(NAMES)})")
+def get(name: str) -> Backend:
+    """The back end called ``name``; :class:`InputError` if there is none."""
+    try:
+        return BACKENDS[name]
+    except KeyError:
+        raise InputError(
+            None, None, f"unknown solver '{name}' (known: {', '.join(NAMES)})"
+        ) from None
 
 
-def parse_options(name: str, raw: dict[str, str]) -> dict:
-    """Typed options for back end ``name`` from ``KEY=VALUE`` strings (defaults filled in);
-    unknown or ill-typed ones raise :class:`InputError`."""
-    get(name)
-    return parse_values(OPTIONS.get(name, {}), raw, f"solver '{name}'", "--solver-option")
+def parse_options(name: str, raw: dict[str, Any]) -> dict:
+    """Typed options for back end ``name`` from ``KEY=VALUE`` strings (typed values pass
+    through; defaults filled in); unknown or ill-typed ones raise :class:`InputError`."""
+    spec = dict(get(name).options)
+    strings = {k: v for k, v in raw.items() if isinstance(v, str)}
+    typed = parse_values(spec, strings, f"solver '{name}'", "--solver-option")
+    for key, value in raw.items():
+        if not isinstance(value, str):
+            if key not in spec:
+                parse_values(spec, {key: ""}, f"solver '{name}'", "--solver-option")
+            typed[key] = value
+    return typed
 
 
 def solve(
@@ -67,27 +76,23 @@ def solve(
     solver: str = DEFAULT,
     *,
     time_limit: float | None = None,
-    lp_tighten: float = 0.0,
     options: dict | None = None,
 ) -> Verdict:
-    """Decide ``problem`` with back end ``solver``; ``lp_tighten`` seconds of LP bound
-    tightening for the MILP back ends; ``options`` for the tractable ones (typed values, or
-    strings that :func:`parse_options` converts). On a problem with a planted latent, a
+    """Decide ``problem`` with back end ``solver`` and its ``options`` (typed values, or
+    strings that :func:`parse_options` converts). A back end that cannot take the problem
+    raises :class:`InputError` with its refusal. On a problem with a planted latent, a
     latent found is reported with its residuals and latent error, whichever back end found
     it."""
-    fn = get(solver)
-    kwargs = {}
-    if options or solver in OPTIONS:
-        raw = {k: v for k, v in (options or {}).items() if isinstance(v, str)}
-        kwargs = parse_options(solver, raw)
-        kwargs.update({k: v for k, v in (options or {}).items() if not isinstance(v, str)})
-    if lp_tighten and solver in ("auto", *milp.BACKENDS):
-        kwargs["lp_tighten"] = lp_tighten
-    verdict = fn(problem, time_limit=time_limit, **kwargs)
+    backend = get(solver)
+    kwargs = parse_options(solver, options or {})
+    refusal = backend.refusal(problem)
+    if refusal:
+        raise InputError(None, None, refusal)
+    verdict = backend.solve(problem, time_limit=time_limit, **kwargs)
     if (
         problem.planted is not None
         and verdict.latent is not None
-        and "residual_inf" not in (verdict.stats)
+        and "residual_inf" not in verdict.stats
     ):
         z = np.array([float(v) for v in verdict.latent])
         verdict.stats.update(recovery.residuals(problem, z))

@@ -46,6 +46,7 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..fds import redirected
 from ..inversion import InversionProblem, check_latent
+from ..options import Param, nonnegative
 from .bounds import Bounds, propagate
 from .bounds import lp_tighten as lp_bounds
 from .recovery import nearby_rationals
@@ -711,18 +712,6 @@ def _candidates(problem: InversionProblem, z: np.ndarray):
         yield "rounded", np.where(z > (vals[0] + vals[1]) / 2, vals[1], vals[0]).astype(int)
         return
     yield "as returned", z
-    src = problem.source
-    name = problem.reduction.get("name")
-    if src is not None and name:
-        from .. import reductions
-
-        red = reductions.REGISTRY.get(name)
-        if red is not None and red.SOURCE_KIND == src.kind:
-            params = reductions.params_of(problem)
-            cert = red.decode(src.instance, z, **params)
-            if reductions.certificate_fault(problem, cert) is None:
-                latent = red.encode(src.instance, cert, **params)
-                yield "decoded, checked and re-encoded", np.asarray(latent)
     yield "rounded to nearby rationals", nearby_rationals(z)
 
 
@@ -873,5 +862,18 @@ def solve(
                 reason="solver point failed the exact check (" + "; ".join(failures) + ")",
                 time=time.perf_counter() - t0,
                 stats=stats,
+                point=z,
             )
     raise AssertionError("unreachable")
+
+
+OPTIONS = {
+    "lp_tighten": Param(
+        nonnegative, "seconds of LP bound tightening of unstable units (default 0: none)", 0.0
+    ),
+}
+
+
+def cpsat_refusal(problem: InversionProblem) -> str | None:
+    """Why CP-SAT cannot take ``problem``, as far as that shows before presolve."""
+    return _cpsat_refusal(problem, None) or None

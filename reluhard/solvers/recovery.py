@@ -1,12 +1,16 @@
-"""Judging the float point a tractable back end (``lp``, ``layerwise``, ``gd``, ...) ends
-with: the residuals and latent error it reports, and the exact check that alone makes it a
-YES.
+"""Judging the float point a back end ends with: the one repair ladder (:func:`repair`),
+the residuals and latent error the tractable back ends report, and the exact check that
+alone makes a point a YES.
 
-The tractable back ends compute in floating point; their verdict is ``INVERTIBLE`` only when
-the point, or its rounding to nearby rationals (denominators up to ``2^20``, for pre-images
-like ``1/3`` that no float denotes), passes :func:`reluhard.inversion.check_latent`
-(rational arithmetic) against the problem's own query, and ``UNKNOWN`` otherwise, with the
-float residual in the reason.
+Every float back end (the MILPs, ``lp``, ``layerwise``, ``gd``, ...) says ``INVERTIBLE`` only
+when its point, or a repair of it, passes :func:`reluhard.inversion.check_latent` (rational
+arithmetic) against the problem's own query. The ladder: on a discrete domain the point
+rounded to the nearer of the two values; otherwise the point clipped to the domain's box,
+then its rounding to nearby rationals (denominators up to ``2^20``, for pre-images like
+``1/3`` that no float denotes). When nothing passes the verdict is ``UNKNOWN`` with the
+point attached (``Verdict.point``), so that :func:`reluhard.pipeline.decide` can try the
+last rung, which needs the reduction: decode the point to a source certificate, check it,
+and encode it back to a latent.
 """
 
 from __future__ import annotations
@@ -43,6 +47,41 @@ def nearby_rationals(z, max_denominator: int = 1 << 20) -> list[Fraction]:
     [Fraction(1, 3), Fraction(1, 2)]
     """
     return [Fraction(float(v)).limit_denominator(max_denominator) for v in z]
+
+
+#: above this many coordinates the nearby-rationals rung is skipped (its exact check is slow)
+MAX_SNAP = 2000
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """What :func:`repair` made of a float point: the exact ``latent`` that passed (None if
+    none did), ``how`` it was obtained, and each rung's failure reason."""
+
+    latent: list[Fraction] | None
+    how: str = ""
+    failures: tuple[str, ...] = ()
+
+
+def repair(problem: InversionProblem, z) -> Repaired:
+    """The repair ladder of the module docstring, on the float point ``z``."""
+    z = np.asarray(z, dtype=np.float64).reshape(-1)
+    vals = problem.domain.values()
+    if vals is not None:
+        rungs = [("rounded", np.where(z > (vals[0] + vals[1]) / 2, vals[1], vals[0]))]
+    else:
+        z = clip_to_domain(problem, z)
+        rungs = [("as returned", z)]
+        if z.size <= MAX_SNAP:
+            rungs.append(("rounded to nearby rationals", nearby_rationals(z)))
+    failures = []
+    for how, cand in rungs:
+        check = check_latent(problem, cand)
+        if check:
+            values = cand.tolist() if isinstance(cand, np.ndarray) else cand
+            return Repaired([Fraction(v) for v in values], how, tuple(failures))
+        failures.append(f"{how}: {check.reason}")
+    return Repaired(None, "", tuple(failures))
 
 
 def residuals(problem: InversionProblem, z: np.ndarray) -> dict[str, float]:
@@ -86,21 +125,14 @@ def judge(
     err = latent_error(problem, z)
     if err is not None:
         stats["latent_error"] = err
-    check = check_latent(problem, z)
-    if check:
-        stats["checked"] = True
-        latent = [Fraction(float(v)) for v in z]
-        return Verdict(INVERTIBLE, solver, latent, "verified exactly", time.perf_counter() - t0,
-                       stats)  # fmt: skip
-    # a pre-image like z = 1/3 is no float: try the nearby rationals (as the MILP does)
-    snapped = nearby_rationals(z)
-    if len(snapped) <= 2000 and check_latent(problem, snapped):
-        stats["checked"] = True
-        reason = "latent rounded to nearby rationals, verified exactly"
-        return Verdict(INVERTIBLE, solver, snapped, reason, time.perf_counter() - t0, stats)
-    stats["checked"] = False
-    return Verdict(UNKNOWN, solver, None, f"point found, but {check.reason}",
-                   time.perf_counter() - t0, stats)  # fmt: skip
+    fixed = repair(problem, z)
+    stats["checked"] = fixed.latent is not None
+    if fixed.latent is not None:
+        reason = "verified exactly" if fixed.how == "as returned" else f"latent {fixed.how}, verified exactly"
+        return Verdict(INVERTIBLE, solver, fixed.latent, reason, time.perf_counter() - t0, stats)
+    why = fixed.failures[0].split(": ", 1)[1]
+    return Verdict(UNKNOWN, solver, None, f"point found, but {why}",
+                   time.perf_counter() - t0, stats, point=z)  # fmt: skip
 
 
 def summary_lines(verdict: Verdict) -> list[str]:

@@ -140,18 +140,19 @@ def _complete(cnf: CNF, model: Sequence[int]) -> list[int]:
 def _find_model(ctx: Context) -> tuple[list[int] | None, str]:
     """A model by the inversion back end (decoded and checked), else the reference
     SAT solver; ``None`` when the formula is unsatisfiable."""
-    red = reductions.get(ctx.red)
+    from ..pipeline import decide
+
+    verdict = None
     try:
-        verdict = solvers.solve(ctx.problem, "auto", time_limit=60)
+        decision = decide(ctx.problem, "auto", time_limit=60)
+        verdict = decision.verdict
     except InputError:
-        verdict = None
-    if verdict is not None and verdict.status == solvers.INVERTIBLE:
-        model = red.decode(ctx.cnf, [float(v) for v in verdict.latent])
-        if cnf_mod.check(ctx.cnf, model):
-            return model, (
-                f"found by inverting the network (reluhard.solvers.solve, back end "
-                f"{verdict.solver}), decoded with {ctx.red}.decode and checked against the CNF"
-            )
+        decision = None
+    if decision is not None and decision.certificate is not None:
+        return decision.certificate, (
+            f"found by inverting the network (reluhard.pipeline.decide, back end "
+            f"{verdict.solver}), decoded with {ctx.red}.decode and checked against the CNF"
+        )
     model = cnf_mod.solve(ctx.cnf)
     if model is None:
         by = (
@@ -194,7 +195,7 @@ def analyse(source: Source, problem: InversionProblem, cert, cert_name) -> Conte
     if source.kind != "cnf":
         raise InputError(None, None, f"explain takes a CNF instance, not a '{source.kind}' one")
     cnf = source.instance
-    red = problem.reduction.get("name", "?")
+    red = problem.reduction.name if problem.reduction else "?"
     distinct, special = _clause_tags(cnf)
     long, short = _labels(red, cnf, problem, distinct)
     ctx = Context(

@@ -140,7 +140,7 @@ def _step2(ctx: Context, lim: Limits) -> list[Block]:
     net = ctx.problem.network
     red_mod = reductions.get(ctx.red) if ctx.red in reductions.REGISTRY else None
     if red_mod is not None:
-        out.append(Para(f"{ctx.red}: {red_mod.SUMMARY}."))
+        out.append(Para(f"{ctx.red}: {red_mod.summary}."))
     widths = "-".join(map(str, net.widths))
     nnz = sum(layer.nnz for layer in net.layers)
     acts = ", ".join(
@@ -523,7 +523,7 @@ def document(ctx: Context, lim: Limits, figure: tuple[bytes, float] | None) -> l
     doc: list[Block] = [
         Heading(f"reluhard explain: {ctx.name} via {ctx.red}"),
         Para(
-            (f"Reduction {ctx.red}: {red_mod.THEOREM} ({red_mod.PAPER}). " if red_mod else "")
+            (f"Reduction {ctx.red}: {red_mod.theorem} ({red_mod.paper}). " if red_mod else "")
             + f"{ctx.cnf.nvars} variables, {ctx.cnf.nclauses} clauses -> "
             f"{len(net.layers)} layers, widths {'-'.join(map(str, net.widths))}, "
             f"{sum(layer.nnz for layer in net.layers)} nonzero weights."

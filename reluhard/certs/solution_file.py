@@ -1,5 +1,5 @@
-"""The solution file (JSON, schema ``reluhard.solution/1``) that ``invert`` and ``solve``
-write with ``-o``, and that ``reluhard verify`` checks (:mod:`.verify`).
+"""The solution file (JSON, schema ``reluhard.solution/1``): its writer (``invert`` and
+``solve`` with ``-o``) and its reader (``reluhard verify``, :mod:`.verify`), side by side.
 
 One JSON object. Fields (``verify`` needs only ``answer`` or ``status``, and what that
 answer is checked by; everything else is optional for a hand-written file):
@@ -55,9 +55,12 @@ from typing import Any
 
 from ..errors import InputError
 from ..inversion import InversionProblem
-from ..solvers.verdict import INVERTIBLE, Verdict
+from ..solvers.verdict import Verdict
+from ..status import ANSWERS
+from . import modelfile
 
 SCHEMA = "reluhard.solution/1"
+SAT, UNSAT, UNKNOWN = ANSWERS
 
 
 def file_sha256(path: str | os.PathLike) -> str:
@@ -71,21 +74,26 @@ def to_json(
     certificate: Any = None,
     checks: list[str] | None = None,
     network_sha256: str | None = None,
+    proof: dict | None = None,
 ) -> dict:
-    d = verdict.to_json()
-    return {
+    """The solution file's object for ``verdict`` on ``problem``."""
+    d = {
         "schema": SCHEMA,
         "answer": verdict.status.answer,
-        **d,
+        **verdict.to_json(),
         "certificate": certificate,
         "checks": checks or [],
         "network_sha256": network_sha256,
         "source_sha256": problem.source.sha256 if problem.source else None,
-        "reduction": problem.reduction.get("name"),
+        "reduction": problem.reduction.name if problem.reduction else None,
     }
+    if proof is not None:
+        d["proof"] = proof
+    return d
 
 
 def write(path: str | os.PathLike, data: dict) -> None:
+    """Write the solution object ``data`` to ``path`` (one clear error if it cannot)."""
     try:
         with open(path, "w") as f:
             json.dump(data, f, indent=1, default=str)
@@ -96,71 +104,44 @@ def write(path: str | os.PathLike, data: dict) -> None:
         ) from None
 
 
-def certify(problem: InversionProblem, verdict: Verdict) -> tuple[Any, list[str]]:
-    """For an INVERTIBLE verdict with an embedded source: decode the latent, check the
-    certificate against the source instance, and return it with the checks run. Raises
-    ``AssertionError`` if the decoded certificate fails (a bug in a reduction: never
-    reported as a YES)."""
-    checks = ["latent verified exactly (rational arithmetic)"]
-    if verdict.status != INVERTIBLE or problem.source is None:
-        return None, checks if verdict.status == INVERTIBLE else []
-    from .. import reductions
-
-    red = reductions.REGISTRY.get(problem.reduction.get("name", ""))
-    if red is None:
-        return None, checks
-    src = problem.source
-    params = reductions.params_of(problem)
-    cert = red.decode(src.instance, [float(v) for v in verdict.latent], **params)
-    bad = reductions.certificate_fault(problem, cert)
-    if bad:
-        raise AssertionError(f"decoded {src.kind} certificate fails its check: {bad}")
-    checks.append(f"decoded {src.kind} certificate checked against the source instance")
-    return cert, checks
+def read_solution(path: str | os.PathLike) -> tuple[dict, list[str]]:
+    """The solution at ``path`` as a dict, and what was read: a solution JSON, or a DIMACS
+    model / SAT solver output taken as a source certificate claiming SATISFIABLE (an
+    ``s UNSATISFIABLE`` / ``s UNKNOWN`` output claims that instead)."""
+    name = os.fspath(path)
+    text = modelfile.read_text(name)
+    if modelfile.is_json(text):
+        return _read_json(name, text), []
+    status = modelfile.solver_status(text)
+    if status in (UNSAT, UNKNOWN):
+        return {"answer": status}, []
+    model = modelfile.parse_model(name, text)
+    return {"answer": SAT, "certificate": model}, [
+        f"read a model of {len(model)} literals from {name}"
+    ]
 
 
-class CertificationError(Exception):
-    """``--certify`` could not turn the answer into a certificate; the message says why."""
-
-
-def prove_unsat(
-    problem: InversionProblem,
-    proof_path: str | os.PathLike,
-    solution_dir: str | os.PathLike | None = None,
-    solver: str | None = None,
-) -> dict:
-    """Certify a NOT_INVERTIBLE answer for a network built from a CNF: a proof-logging SAT
-    solver refutes the embedded CNF, the DRUP proof is written to ``proof_path`` and checked
-    by the verified checker. Returns the solution file's ``proof`` entry (``path`` relative to
-    ``solution_dir``). Raises :class:`CertificationError` when the proof is not VALID, and
-    when the SAT solver finds a model that checks: then the network route's answer was wrong.
-    """
-    from ..problems.cnf import check
-    from . import proofs
-
-    src = problem.source
-    if src is None or src.kind != "cnf":
-        raise CertificationError("UNSAT certificates need a network with an embedded CNF source")
-    solver = solver or proofs.DEFAULT_SOLVER
-    sat, model, lines = proofs.solve_with_proof(src.instance, solver)
-    if sat:
-        if check(src.instance, model):
-            raise CertificationError(
-                f"{solver} found a model that satisfies the CNF, so the NOT_INVERTIBLE answer "
-                "is wrong; please report this with the input file"
-            )
-        raise CertificationError(f"{solver} says SAT with a model that fails: a solver bug")
-    proofs.write_proof(proof_path, lines)
-    result = proofs.check_proof(src.instance, lines)
-    if not result.valid:
-        raise CertificationError(
-            f"the proof in {os.fspath(proof_path)} is {result.status}: {result.reason}"
+def _read_json(name: str, text: str) -> dict:
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise InputError(name, e.lineno, f"invalid JSON: {e.msg}") from None
+    if not isinstance(doc, dict):
+        raise InputError(name, 1, "not a solution file: the JSON is not an object")
+    schema = doc.get("schema")
+    if schema is not None and schema != SCHEMA:
+        raise InputError(
+            name,
+            _line_of(text, "schema"),
+            f"schema {schema!r} is not one this reluhard reads ({SCHEMA})",
         )
-    base = os.fspath(solution_dir) if solution_dir is not None else os.getcwd()
-    return {
-        "format": "drup",
-        "path": os.path.relpath(os.path.abspath(proof_path), os.path.abspath(base)),
-        "sha256": file_sha256(proof_path),
-        "solver": solver,
-        "check": result.to_json(),
-    }
+    if "answer" not in doc and "status" not in doc:
+        raise InputError(name, 1, 'not a solution file: no "answer" or "status"')
+    return doc
+
+
+def _line_of(text: str, key: str) -> int | None:
+    for i, line in enumerate(text.splitlines(), 1):
+        if f'"{key}"' in line:
+            return i
+    return None

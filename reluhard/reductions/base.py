@@ -1,0 +1,84 @@
+"""The reduction protocol: what every construction declares, cf. CVXPY's ``reductions/``
+(``apply`` and ``invert``).
+
+A :class:`Reduction` has a name, the source kind it takes, its paper and theorem, a
+one-line summary, what its certificate is, its parameters (``--param KEY=VALUE``), and four
+maps:
+
+- ``build(instance, *, source=None, **params) -> InversionProblem``, the forward map; the
+  problem's :class:`~reluhard.inversion.ReductionRecord` names the reduction and the
+  parameters the other maps need;
+- ``encode(instance, certificate, **params) -> z``: a source certificate becomes a latent
+  that solves the problem;
+- ``decode(instance, z, **params) -> certificate``: any latent, even an inexact one from a
+  float solver, becomes a source certificate;
+- ``fault(instance, certificate, **params) -> str | None``: the source problem's own
+  judgement of a certificate (why it is not one, in words).
+
+Correctness, as the conformance tests check for every registered reduction: an instance is
+a YES instance iff the problem has a solution; ``encode`` maps certificates to solutions;
+``decode`` maps every solution to a certificate that ``fault`` accepts.
+
+:class:`Construction` is a reduction written as a module of plain functions (one per
+paper construction); :class:`reluhard.reductions.lift.Lifted` is the real-latent version
+of a binary one (Theorem 4's lift).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+
+from ..inversion import InversionProblem, ReductionRecord, Source
+from ..options import Param
+
+
+@runtime_checkable
+class Reduction(Protocol):
+    """The protocol of the module docstring."""
+
+    name: str
+    source_kind: str
+    summary: str
+    paper: str
+    theorem: str
+    certificate: str
+    params: Mapping[str, Param]
+    doc: str
+
+    def build(
+        self, instance: Any, *, source: Source | None = None, **params: Any
+    ) -> InversionProblem: ...
+
+    def encode(self, instance: Any, certificate: Any, **params: Any) -> np.ndarray: ...
+
+    def decode(self, instance: Any, z: Any, **params: Any) -> Any: ...
+
+    def fault(self, instance: Any, certificate: Any, **params: Any) -> str | None: ...
+
+
+@dataclass(frozen=True)
+class Construction:
+    """A reduction whose maps are a module's functions (see :class:`Reduction`); ``doc``
+    is the module's docstring: the construction, why it is right, and its fixes to the
+    printed paper."""
+
+    name: str
+    source_kind: str
+    summary: str
+    paper: str
+    theorem: str
+    certificate: str
+    build: Callable[..., InversionProblem]
+    encode: Callable[..., np.ndarray]
+    decode: Callable[..., Any]
+    fault: Callable[..., str | None]
+    params: Mapping[str, Param] = field(default_factory=dict)
+    doc: str = ""
+
+    def record(self, **params: Any) -> ReductionRecord:
+        """The record a problem built by this reduction carries."""
+        return ReductionRecord(self.name, self.paper, self.theorem, params)

@@ -1,0 +1,122 @@
+"""The back-end table: every inversion back end as one :class:`Backend` record (name,
+summary, options, solve, and why it refuses a problem), cf. PySAT's uniform solver
+interface and CVXPY's solver capability flags.
+
+``auto`` (the default) is a policy over the MILP rows of the table: CP-SAT wherever it takes
+the problem (integer network, discrete or provably two-valued latent), SCIP elsewhere;
+chosen by measurement (``benchmarks/milp_vs_sat.py``).
+
+>>> list(BACKENDS)[:4]
+['auto', 'cpsat', 'scip', 'highs']
+>>> from reluhard.randomnet import random_problem
+>>> BACKENDS["brute"].refusal(random_problem([2, 3], seed=0))
+"solver 'brute' needs a sign or binary latent domain, not 'real'"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+
+from ..inversion import InversionProblem
+from ..options import Param
+from . import brute, gd, layerwise, milp
+from .verdict import Verdict
+
+AUTO = "auto"
+AUTO_SUMMARY = "cpsat where it applies (integer network, discrete or two-valued latent), else scip"
+
+
+@dataclass(frozen=True)
+class Backend:
+    """One inversion back end: ``solve(problem, *, time_limit, **options) -> Verdict``;
+    ``options`` the ``--solver-option`` keys it takes; ``refusal(problem)`` the one-line
+    reason it cannot take ``problem``, or None (a cheap structural check: a back end may
+    still refuse in ``solve`` for reasons only its presolve finds)."""
+
+    name: str
+    summary: str
+    solve: Callable[..., Verdict]
+    refusal: Callable[[InversionProblem], str | None]
+    options: Mapping[str, Param] = field(default_factory=dict)
+
+
+def _discrete_only(name: str) -> Callable[[InversionProblem], str | None]:
+    def refusal(problem: InversionProblem) -> str | None:
+        if problem.domain.is_discrete:
+            if name == "brute" and problem.n > brute.MAX_N:
+                return f"solver 'brute' enumerates 2^n latents; n = {problem.n} > {brute.MAX_N}"
+            return None
+        return f"solver '{name}' needs a sign or binary latent domain, not '{problem.domain.kind}'"
+
+    return refusal
+
+
+def _real_only(name: str, verb: str) -> Callable[[InversionProblem], str | None]:
+    def refusal(problem: InversionProblem) -> str | None:
+        if not problem.domain.is_discrete:
+            return None
+        return (
+            f"solver '{name}' {verb} real or box latents; the latent domain "
+            f"{problem.domain.describe()} needs the MILP (--solver auto)"
+        )
+
+    return refusal
+
+
+MILP_SUMMARIES = {
+    AUTO: AUTO_SUMMARY,
+    "cpsat": "OR-Tools CP-SAT: exact integer model, indicator constraints, any integer p",
+    "scip": "SCIP through OR-Tools: big-M MILP with per-unit bounds, box/real latents, "
+    "p >= 2 by outer-approximation cuts",
+    "highs": "HiGHS through OR-Tools: the same MILP as scip",
+}
+
+
+def _milp_refusal(name: str) -> Callable[[InversionProblem], str | None]:
+    def refusal(problem: InversionProblem) -> str | None:
+        if problem.domain.bounds() is None:
+            return (
+                "the latent domain is R^n with no stated box; the MILP "
+                "needs finite bounds (state a w.l.o.g. box in the network file)"
+            )
+        if name in ("cpsat", AUTO):
+            return milp.cpsat_refusal(problem) if name == "cpsat" else None
+        return None
+
+    return refusal
+
+
+def _milp(name: str) -> Backend:
+    return Backend(
+        name,
+        MILP_SUMMARIES[name],
+        partial(milp.solve, solver=name),
+        _milp_refusal(name),
+        milp.OPTIONS,
+    )
+
+
+BACKENDS: dict[str, Backend] = {
+    b.name: b
+    for b in (
+        _milp(AUTO),
+        _milp("cpsat"),
+        _milp("scip"),
+        _milp("highs"),
+        Backend("brute", brute.SUMMARY, brute.solve, _discrete_only("brute")),
+        *(
+            Backend(
+                m,
+                layerwise.SUMMARIES[m],
+                partial(layerwise.solve, method=m),
+                _real_only(m, "inverts"),
+                layerwise.OPTIONS.get(m, {}),
+            )
+            for m in layerwise.METHODS
+        ),
+        Backend("gd", gd.SUMMARY, gd.solve, _real_only("gd", "searches"), gd.OPTIONS),
+    )
+}
+NAMES = tuple(BACKENDS)
