@@ -19,8 +19,8 @@ from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
 from .errors import InputError
 from .inversion import InversionProblem
-from .problems.kinds import KINDS
 from .problems.dimacs_cnf import ClauseCountWarning
+from .problems.kinds import KINDS
 from .solvers.recovery import summary_lines
 from .teaching import explain, scaling
 
@@ -79,7 +79,8 @@ def _summary(problem: InversionProblem) -> str:
     nnz = sum(layer.nnz for layer in net.layers)
     widths = "-".join(map(str, net.widths))
     return (
-        f"{what}via {problem.reduction.name if problem.reduction else '?'}: {len(net.layers)} layers, "
+        f"{what}via {problem.reduction.name if problem.reduction else '?'}: "
+        f"{len(net.layers)} layers, "
         f"widths {widths}, {nnz} nonzero weights"
     )
 

@@ -149,7 +149,9 @@ def decide(
             if decoded.fault:
                 raise AssertionError(f"decoded {kind} certificate fails its check: {decoded.fault}")
             decision.certificate = decoded.certificate
-            decision.checks.append(f"decoded {kind} certificate checked against the source instance")
+            decision.checks.append(
+                f"decoded {kind} certificate checked against the source instance"
+            )
     elif prove and verdict.status is Status.NOT_INVERTIBLE:
         if proof_path is None:
             raise ValueError("prove=True needs a proof_path")

@@ -42,7 +42,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .inversion import Domain, InversionProblem, Query, check_latent, ReductionRecord
+from .inversion import Domain, InversionProblem, Query, ReductionRecord, check_latent
 from .network import Layer, Network, forward
 
 NAME = "random-net"

@@ -36,8 +36,8 @@ from reluhard.pipeline import reduce_instance
 from reluhard.problems import cvp as cvp_mod
 from reluhard.problems.cvp import CVP
 from reluhard.reductions import cvp_binary as cvb
-from reluhard.reductions.cvp_real import REDUCTION as cvr
 from reluhard.reductions import lift
+from reluhard.reductions.cvp_real import REDUCTION as cvr
 from reluhard.solvers import brute, milp
 
 FULL = bool(os.environ.get("RELUHARD_FULL_REDUCTIONS"))

@@ -41,9 +41,9 @@ from reluhard.network import exact_output
 from reluhard.pipeline import reduce_instance
 from reluhard.problems import graph as gm
 from reluhard.reductions import halfclique_binary as hcb
-from reluhard.reductions.halfclique_real import REDUCTION as hcr
 from reluhard.reductions import lift
 from reluhard.reductions import vertexcover_binary as vcb
+from reluhard.reductions.halfclique_real import REDUCTION as hcr
 from reluhard.reductions.vertexcover_real import REDUCTION as vcr
 from reluhard.solvers import brute, milp
 

@@ -31,8 +31,6 @@ True
 
 from __future__ import annotations
 
-import json
-import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -45,7 +43,7 @@ from ..inversion import InversionProblem, check_latent
 from ..problems.kinds import KINDS
 from ..status import Status
 from . import refutation
-from .solution_file import UNKNOWN, UNSAT, SAT, file_sha256, read_solution
+from .solution_file import SAT, UNKNOWN, UNSAT, file_sha256, read_solution
 
 #: ``status`` word -> ``answer`` word.
 STATUS_ANSWER = {s.value: s.answer for s in Status}

@@ -37,12 +37,12 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
+from ..options import MAX_P
 from ..problems import cvp as cvp_mod
 from ..problems.cvp import CVP
 from .absval import plus_minus_layer
-from .lift import ceil_root
-from ..options import MAX_P
 from .base import Construction
+from .lift import ceil_root
 
 NAME = "cvp-binary"
 SOURCE_KIND = "cvp"

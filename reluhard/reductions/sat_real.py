@@ -41,8 +41,8 @@ from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, model_fault
 from . import sat_sign
-from .sat_sign import _sum_layer
 from .base import Construction
+from .sat_sign import _sum_layer
 
 NAME = "sat-real"
 SOURCE_KIND = "cnf"

@@ -38,11 +38,11 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
+from ..options import Param, norm
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
-from .lift import ceil_root
-from ..options import Param, norm
 from .base import Construction
+from .lift import ceil_root
 
 NAME = "vertexcover-binary"
 SOURCE_KIND = "graph"

@@ -128,7 +128,8 @@ def judge(
     fixed = repair(problem, z)
     stats["checked"] = fixed.latent is not None
     if fixed.latent is not None:
-        reason = "verified exactly" if fixed.how == "as returned" else f"latent {fixed.how}, verified exactly"
+        how = "" if fixed.how == "as returned" else f"latent {fixed.how}, "
+        reason = f"{how}verified exactly"
         return Verdict(INVERTIBLE, solver, fixed.latent, reason, time.perf_counter() - t0, stats)
     why = fixed.failures[0].split(": ", 1)[1]
     return Verdict(UNKNOWN, solver, None, f"point found, but {why}",

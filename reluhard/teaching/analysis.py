@@ -15,7 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from .. import reductions, solvers
+from .. import reductions
 from ..errors import InputError
 from ..inversion import InversionProblem, LatentCheck, Source, check_latent
 from ..network import exact_output
