@@ -39,8 +39,7 @@ from _common import machine_info, print_table  # benchmarks/_common.py, beside t
 from reluhard.pipeline import load_source, reduce_instance, reduce_source
 from reluhard.problems import cvp as cvp_mod
 from reluhard.problems import graph as graph_mod
-from reluhard.reductions import get as get_reduction
-from reluhard.reductions import params_of
+from reluhard.reductions import certificate_of
 from reluhard.solvers import milp
 
 HERE = Path(__file__).resolve().parent
@@ -55,10 +54,8 @@ def _timed(f, *args, **kw):
 
 
 def _decoded_ok(problem, verdict) -> bool:
-    red = get_reduction(problem.reduction.name)
-    params = params_of(problem)
-    cert = red.decode(problem.source.instance, [float(v) for v in verdict.latent], **params)
-    return red.fault(problem.source.instance, cert, **params) is None
+    decoded = certificate_of(problem, verdict.latent)
+    return decoded is not None and decoded.fault is None
 
 
 def vertex_cover_rows(files, time_limit: float, real_limit: float | None) -> list[dict]:

@@ -181,7 +181,6 @@ def _measure(cnf, name: str, via: str, backend: str, time_limit: float, sat: boo
     from reluhard import reductions
     from reluhard.errors import InputError
     from reluhard.pipeline import reduce_instance
-    from reluhard.problems.cnf import check
     from reluhard.solvers import milp
 
     row: dict = {"reduction": via, "backend": backend}
@@ -208,8 +207,8 @@ def _measure(cnf, name: str, via: str, backend: str, time_limit: float, sat: boo
     wrong = False
     if verdict.status == "INVERTIBLE":
         row["agrees"] = sat
-        model = reductions.REGISTRY[via].decode(cnf, [float(v) for v in verdict.latent])
-        row["model_checks"] = bool(check(cnf, model))
+        decoded = reductions.certificate_of(problem, verdict.latent)
+        row["model_checks"] = decoded is not None and decoded.fault is None
         if not sat:
             wrong = True
             _loud(f"WRONG ANSWER: {name} {via} {backend} says INVERTIBLE, CaDiCaL says UNSAT")
