@@ -9,7 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers.instances import ROOT
 
 
 def test_lei_fig2_quick(tmp_path: Path) -> None:

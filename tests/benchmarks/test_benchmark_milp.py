@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers.instances import ROOT
+
 SCRIPT = ROOT / "benchmarks" / "milp_vs_sat.py"
 SATLIB = ROOT.parent / "shared" / "instances" / "satlib"
 QUICK = ("uf20-01", "uuf50-01", "uf50-01")

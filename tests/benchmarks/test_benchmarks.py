@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from tests.helpers.instances import ROOT
 
 
 def test_compile_speed_quick(tmp_path: Path) -> None:

@@ -10,13 +10,14 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, SATLIB, UNSAT, run_cli
 
 from reluhard import solvers
 from reluhard.certs import proofs
 from reluhard.problems.cnf import solve
 from reluhard.problems.dimacs_cnf import read_cnf
 from reluhard.solvers.verdict import NOT_INVERTIBLE, Verdict
+from tests.helpers.cli import run_cli
+from tests.helpers.instances import EXAMPLE, SATLIB, UNSAT
 
 run = run_cli
 

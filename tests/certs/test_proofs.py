@@ -7,7 +7,6 @@ import gzip
 
 import numpy as np
 import pytest
-from conftest import SATLIB
 
 from reluhard.certs import proofs
 from reluhard.certs.proofs import (
@@ -25,6 +24,7 @@ from reluhard.certs.proofs import (
 from reluhard.errors import InputError
 from reluhard.problems.cnf import CNF, check, random_kcnf, solve
 from reluhard.problems.dimacs_cnf import read_cnf
+from tests.helpers.instances import SATLIB
 
 #: proof-capable python-sat solvers whose proofs must check VALID
 PROOF_SOLVERS = ["cadical195", "glucose4", "lingeling", "maplecm"]

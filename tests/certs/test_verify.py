@@ -10,7 +10,6 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE, UNSAT, run_cli
 
 from reluhard import cli, netfile
 from reluhard.certs import proofs
@@ -21,6 +20,8 @@ from reluhard.pipeline import load_source
 from reluhard.problems.cnf import CNF, check, falsified
 from reluhard.problems.dimacs_cnf import read_cnf, write_cnf
 from reluhard.reductions import sat_sign
+from tests.helpers.cli import run_cli
+from tests.helpers.instances import EXAMPLE, UNSAT
 
 VIAS = ["sat-sign", "sat-real"]
 #: unsatisfiable, and unit propagation alone does not refute it (an empty proof is INVALID)

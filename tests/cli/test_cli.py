@@ -15,13 +15,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import one_error_line
 
 from reluhard import cli, netfile
 from reluhard.problems.dimacs_cnf import read_cnf
+from tests.helpers.cli import one_error_line
+from tests.helpers.corpus import DATA, corpus_rows
 
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "data" / "malformed_cnf"
+CORPUS = DATA / "malformed_cnf"
 BIN = Path(sys.executable).parent
 VIAS = ["sat-sign", "sat-real"]
 SMALL_CNF = b"c a tiny formula\np cnf 3 2\n1 -2 0\n2 3 0\n"
@@ -137,11 +137,6 @@ def test_compressed_input_gives_same_network(satlib, tmp_path, capsys, module, s
 # --------------------------------------------------------------------------- malformed input
 
 
-def corpus_rows() -> list[tuple[str, str]]:
-    lines = (CORPUS / "EXPECTED.tsv").read_text(encoding="utf-8").splitlines()
-    return [tuple(line.split("\t", 1)) for line in lines if line.strip()]
-
-
 def corpus_params() -> list:
     return [
         pytest.param(
@@ -149,15 +144,15 @@ def corpus_params() -> list:
             expected,
             id=name,
         )
-        for name, expected in corpus_rows()
+        for name, expected in corpus_rows(CORPUS)
     ]
 
 
 @pytest.mark.parametrize(("name", "expected"), corpus_params())
 def test_malformed_corpus(tmp_path, capsys, monkeypatch, name, expected):
     # a relative path, to check that the message uses the path exactly as passed
-    monkeypatch.chdir(HERE)
-    given = f"data/malformed_cnf/{name}"
+    monkeypatch.chdir(DATA)
+    given = f"malformed_cnf/{name}"
     out_path = tmp_path / "out.npz"
     rc, out, err = run(capsys, cli.reduce_main, [given, "-o", out_path])
     assert rc == 1

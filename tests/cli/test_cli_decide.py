@@ -9,11 +9,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import EXAMPLE, UNSAT, run_cli
 
 from reluhard import cli
 from reluhard.problems.cnf import check, random_kcnf
 from reluhard.problems.dimacs_cnf import read_cnf, write_cnf
+from tests.helpers.cli import run_cli
+from tests.helpers.instances import EXAMPLE, UNSAT
 
 run = run_cli
 

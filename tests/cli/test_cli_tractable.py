@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import EXAMPLE, one_error_line, run_cli
 
 from reluhard import solvers
+from tests.helpers.cli import one_error_line, run_cli
+from tests.helpers.instances import EXAMPLE
 
 TRACTABLE = ["lp", "layerwise", "linf-lp", "l1-lp", "lp-relax", "gd"]
 

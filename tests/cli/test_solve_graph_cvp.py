@@ -6,17 +6,17 @@ instances/cvp/README.md, and one-line refusals of bad reduction parameters."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, SHARED, run_cli
 
 from reluhard.problems import cvp as cvp_mod
 from reluhard.problems import graph as gm
+from tests.helpers.cli import run_cli
+from tests.helpers.instances import ROOT, SHARED
+from tests.helpers.tiers import FULL
 
-FULL = bool(os.environ.get("RELUHARD_FULL_REDUCTIONS"))
 GRAPHS = SHARED / "graphs"
 CVP_DIR = ROOT / "instances" / "cvp"
 MIN_COVER = {"johnson8-2-4.clq": 21, "hamming6-4.clq": 52}

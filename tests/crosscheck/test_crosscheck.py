@@ -7,7 +7,6 @@ import json
 
 import numpy as np
 import pytest
-from conftest import SATLIB
 
 from reluhard.cli import main
 from reluhard.crosscheck import runners
@@ -15,6 +14,9 @@ from reluhard.crosscheck.run import Instance, Options, judge, load, run_all
 from reluhard.crosscheck.sandbox import Pool, Task
 from reluhard.problems import dimacs_cnf
 from reluhard.problems.cnf import CNF, random_kcnf, solve
+from tests.helpers.instances import SATLIB
+
+FAULTY = "tests.helpers.faulty_solvers"  # the plug-ins' module
 
 
 def _unsat_3cnf(seed: int = 3) -> CNF:
@@ -34,11 +36,11 @@ def _satlib(name: str) -> Instance:
 
 def _check(instances, faulty: str, tmp_path, **kw):
     opts = Options(
-        runners=["cadical195", f"faulty_solvers:{faulty}"], jobs=2, out_dir=tmp_path, **kw
+        runners=["cadical195", f"{FAULTY}:{faulty}"], jobs=2, out_dir=tmp_path, **kw
     )
     results = run_all(instances, opts)
     failures = [f for r in results for f in r.failures]
-    assert all(f.runner == f"faulty_solvers:{faulty}" for f in failures), failures
+    assert all(f.runner == f"{FAULTY}:{faulty}" for f in failures), failures
     return results, failures
 
 
@@ -90,7 +92,7 @@ def test_crash_is_caught_minimised_and_the_run_goes_on(tmp_path):
 
 def test_honest_plugin_and_timeouts_are_not_failures(tmp_path):
     inst = [Instance("u", _unsat_3cnf()), Instance("s", CNF.from_clauses([[1, -2], [2]]))]
-    opts = Options(runners=["faulty_solvers:honest", "faulty_solvers:hangs"], jobs=2,
+    opts = Options(runners=[f"{FAULTY}:honest", f"{FAULTY}:hangs"], jobs=2,
                    time_limit=0.5, out_dir=tmp_path)  # fmt: skip
     results = run_all(inst, opts)
     assert [f for r in results for f in r.failures] == []
@@ -118,8 +120,8 @@ def test_pool_reports_crash_timeout_error_and_keeps_order_of_keys():
     tasks = [
         (k, Task("reluhard.crosscheck.runners:execute",
                  r.payload(name, cnf, proof=False, time_limit=None), (1.0, 1.0)))
-        for k, name in enumerate(["faulty_solvers:segfault_on_long", "faulty_solvers:hangs",
-                                  "faulty_solvers:no_such_function", "cadical195"])
+        for k, name in enumerate([f"{FAULTY}:segfault_on_long", f"{FAULTY}:hangs",
+                                  f"{FAULTY}:no_such_function", "cadical195"])
     ]  # fmt: skip
     with Pool(2) as pool:
         got = dict(pool.map(tasks))

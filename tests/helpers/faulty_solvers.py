@@ -1,5 +1,6 @@
 """Deliberately faulty SAT solvers, as ``reluhard crosscheck`` plug-ins
-(``faulty_solvers:NAME``), to show that each kind of fault is caught and minimised.
+(``tests.helpers.faulty_solvers:NAME``), to show that each kind of fault is caught and
+minimised.
 
 Each wraps CaDiCaL (python-sat) and breaks one thing on some inputs only.
 """

@@ -1,5 +1,5 @@
-"""Tests for reluhard.problems.cvp: the .cvp format (accepted syntax, the rejection corpus in
-tests/data/malformed_cvp/EXPECTED.tsv, the writer), exact distances and certificate faults,
+"""Tests for reluhard.problems.cvp: the .cvp format (accepted syntax, rejections (the malformed
+corpus is in test_malformed.py), the writer), exact distances and certificate faults,
 the reference solver against brute force, random instances and network-file arrays."""
 
 from __future__ import annotations
@@ -10,11 +10,9 @@ import io
 import itertools
 import lzma
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import corpus_rows
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -37,10 +35,9 @@ from reluhard.problems.cvp import (
     to_arrays,
     write_cvp,
 )
+from tests.helpers.instances import ROOT
 
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "data" / "malformed_cvp"
-SHIPPED = HERE.parent / "instances" / "cvp"
+SHIPPED = ROOT / "instances" / "cvp"
 
 EXAMPLE = """\
 c a (0,1)-CVP_3 instance
@@ -271,25 +268,6 @@ def test_sniff():
 
 
 # --------------------------------------------------------------------------- rejections
-
-
-ROWS = corpus_rows(CORPUS)
-
-
-def test_corpus_lists_every_file():
-    listed = [name for name, _ in ROWS]
-    present = sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".cvp")
-    assert sorted(listed) == present
-    assert len(set(listed)) == len(listed) >= 15
-
-
-@pytest.mark.parametrize(("name", "expected"), ROWS, ids=[r[0] for r in ROWS])
-def test_malformed_corpus(name, expected):
-    path = CORPUS / name
-    with pytest.raises(InputError) as info:
-        read_cvp(path)
-    assert str(info.value) == expected.replace("{path}", str(path))
-    assert info.value.line is not None
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
-"""Tests for reluhard.problems.dimacs_cnf: the accepted dialect, the rejection corpus
-(tests/data/malformed_cnf/EXPECTED.tsv), the writer, and agreement of the fast and slow
+"""Tests for reluhard.problems.dimacs_cnf: the accepted dialect, rejections (the
+malformed corpus is in test_malformed.py), the writer, and agreement of the fast and slow
 parsers on generated files."""
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from conftest import corpus_rows
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -31,10 +30,7 @@ from reluhard.problems.dimacs_cnf import (
     sniff_header,
     write_cnf,
 )
-
-HERE = Path(__file__).resolve().parent
-CORPUS = HERE / "data" / "malformed_cnf"
-SATLIB = Path(__file__).resolve().parents[2] / "shared" / "instances" / "satlib"
+from tests.helpers.instances import SATLIB
 
 
 def parse(text: str | bytes, **kwargs) -> CNF:
@@ -270,25 +266,6 @@ def test_satlib_instances():
 
 
 # --------------------------------------------------------------------------- rejections
-
-
-ROWS = corpus_rows(CORPUS)
-
-
-def test_corpus_lists_every_file():
-    listed = [name for name, _ in ROWS]
-    present = sorted(p.name for p in CORPUS.iterdir() if p.suffix == ".cnf")
-    assert sorted(listed) == present
-    assert len(set(listed)) == len(listed) >= 10
-
-
-@pytest.mark.parametrize(("name", "expected"), ROWS, ids=[r[0] for r in ROWS])
-def test_malformed_corpus(name, expected):
-    path = CORPUS / name
-    with pytest.raises(InputError) as info:
-        read_cnf(path)
-    assert str(info.value) == expected.replace("{path}", str(path))
-    assert _parse_fast(path.read_bytes()) is None
 
 
 @pytest.mark.parametrize(

@@ -1,5 +1,5 @@
 """Tests for reluhard.problems.graph: the DIMACS and edge-list readers (accepted dialect,
-the rejection corpus tests/data/malformed_graph/EXPECTED.tsv), the writer and the network
+rejections; the malformed corpus is in test_malformed.py), the writer and the network
 file arrays, the certificate checkers, and the reference solvers against brute force on
 every graph with at most 5 vertices and on the public DIMACS clique graphs."""
 
@@ -17,7 +17,6 @@ from pathlib import Path
 import networkx as nx
 import numpy as np
 import pytest
-from conftest import corpus_rows
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -47,10 +46,7 @@ from reluhard.problems.graph import (
     vertex_cover_fault,
     write_dimacs_graph,
 )
-
-ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT / "tests" / "data" / "malformed_graph"
-GRAPHS = ROOT.parent / "shared" / "instances" / "graphs"
+from tests.helpers.instances import GRAPHS
 
 # (vertices, edges, clique number from the instances' README, minimum vertex cover)
 PUBLIC = {
@@ -305,27 +301,6 @@ def test_read_graph_missing_file(tmp_path):
     with pytest.raises(InputError) as info:
         read_graph(tmp_path / "nope.clq")
     assert str(info.value).startswith(f"{tmp_path / 'nope.clq'}: cannot read file")
-
-
-# --------------------------------------------------------------------------- malformed corpus
-
-
-ROWS = corpus_rows(CORPUS)
-
-
-def test_corpus_lists_every_file():
-    listed = [name for name, _ in ROWS]
-    present = sorted(p.name for p in CORPUS.iterdir() if p.name != "EXPECTED.tsv")
-    assert sorted(listed) == present
-    assert len(set(listed)) == len(listed) >= 15
-
-
-@pytest.mark.parametrize(("name", "expected"), ROWS, ids=[r[0] for r in ROWS])
-def test_malformed_corpus(name, expected):
-    path = CORPUS / name
-    with pytest.raises(InputError) as info:
-        read_graph(path)
-    assert str(info.value) == expected.replace("{path}", str(path))
 
 
 # --------------------------------------------------------------------------- public instances

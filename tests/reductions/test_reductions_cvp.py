@@ -13,18 +13,16 @@ cvp.solve and an independent enumeration.
   hypothesis tests of the lift at adversarial real points.
 - Larger random instances (n, d in 3..6) with the MILP ``auto`` back end (hypothesis).
 
-RELUHARD_FULL_REDUCTIONS=1 enlarges the samples.
+``--full`` enlarges the samples.
 """
 
 from __future__ import annotations
 
 import itertools
-import os
 from fractions import Fraction
 
 import numpy as np
 import pytest
-from exact_latents import exact_distances, latents, meets, real_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -39,8 +37,9 @@ from reluhard.reductions import cvp_binary as cvb
 from reluhard.reductions import cvp_real as cvr
 from reluhard.reductions import lift
 from reluhard.solvers import brute, milp
+from tests.helpers.exact_latents import exact_distances, latents, meets, real_points
+from tests.helpers.tiers import FULL
 
-FULL = bool(os.environ.get("RELUHARD_FULL_REDUCTIONS"))
 SHARDS = 4
 NORMS = (1, 2, 3, "inf")
 YES, NO = "INVERTIBLE", "NOT_INVERTIBLE"

@@ -2,7 +2,7 @@
 independent references.
 
 - Exhaustive, binary latent: every graph on <= 4 vertices (labelled) and every graph on 5
-  vertices up to isomorphism (all 1024 labelled ones with RELUHARD_FULL_REDUCTIONS=1).
+  vertices up to isomorphism (all 1024 labelled ones with --full).
   Vertex Cover with every q and p in {1, 2, 3, inf}; Half-Clique (k = n/2, or n//2 given for
   odd n) with unit and random integer edge weights, every relevant M and a fractional one,
   p in {1, 2, 3}. For each network: brute force agrees with the reference (a vectorised
@@ -24,13 +24,11 @@ independent references.
 from __future__ import annotations
 
 import itertools
-import os
 from fractions import Fraction
 
 import networkx as nx
 import numpy as np
 import pytest
-from exact_latents import exact_distances, latents, meets, real_points
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -46,8 +44,9 @@ from reluhard.reductions import lift
 from reluhard.reductions import vertexcover_binary as vcb
 from reluhard.reductions import vertexcover_real as vcr
 from reluhard.solvers import brute, milp
+from tests.helpers.exact_latents import exact_distances, latents, meets, real_points
+from tests.helpers.tiers import FULL
 
-FULL = bool(os.environ.get("RELUHARD_FULL_REDUCTIONS"))
 SHARDS = 4
 VC_NORMS = (1, 2, 3, "inf")
 HC_NORMS = (1, 2, 3)
@@ -359,7 +358,7 @@ def halfclique_real_cases(p):
     """(graph, M) pairs for the real-latent Half-Clique sweep. By default: unit weights,
     M in {1, 2, 5/2}, except that on 4 vertices with p >= 2 only YES-leaning M = 2 on
     graphs with an edge (SCIP needs 2-5 s for each 4-vertex NO instance at p = 2);
-    everything (M = 0 too, one weighted copy of each graph) with RELUHARD_FULL_REDUCTIONS."""
+    everything (M = 0 too, one weighted copy of each graph) with --full."""
     for gi, G0 in enumerate(REAL_GRAPHS):
         for G in [G0, *weighted_variants(G0, gi, 1)] if FULL else [G0]:
             if FULL:

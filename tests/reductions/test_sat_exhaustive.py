@@ -18,13 +18,13 @@ import itertools
 
 import numpy as np
 import pytest
-from small_cnfs import all_small_cnfs, falsified_counts, sign_vectors
 
 from reluhard.inversion import check_latent
 from reluhard.network import exact_forward
 from reluhard.problems.cnf import check
 from reluhard.reductions import sat_real, sat_sign
 from reluhard.solvers import brute
+from tests.helpers.small_cnfs import all_small_cnfs, falsified_counts, sign_vectors
 
 SIGNS = {n: sign_vectors(n) for n in range(4)}
 STEPS = np.arange(-6, 7) / 4.0  # -1.5 .. 1.5 in steps of 1/4

@@ -8,7 +8,6 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import EXAMPLE
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
@@ -18,6 +17,7 @@ from reluhard.inversion import Domain, InversionProblem, check_latent
 from reluhard.network import Layer, Network, forward
 from reluhard.randomnet import random_problem
 from reluhard.solvers import gd, solve
+from tests.helpers.instances import EXAMPLE
 
 STEP = 1e-6
 

@@ -9,7 +9,6 @@ import collections
 
 import numpy as np
 import pytest
-from conftest import EXAMPLE
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from reluhard.inversion import Domain, InversionProblem, Query, check_latent
 from reluhard.network import Layer, Network, forward
 from reluhard.randomnet import random_network, random_problem
 from reluhard.solvers import gd, layerwise, milp, solve
+from tests.helpers.instances import EXAMPLE
 
 METHODS = layerwise.METHODS  # lp, linf-lp, l1-lp, lp-relax, layerwise
 TRACTABLE = (*METHODS, "gd")
@@ -364,12 +364,11 @@ def test_tractable_back_ends_on_a_reduction_are_never_wrong(via):
     `gd` 59, `linf-lp` 62), and they are never wrong: on a stride sample of every CNF over
     <= 3 variables with <= 3 clauses, a YES decodes to a model that the CNF checks, and a NO
     is only ever given for an unsatisfiable CNF."""
-    from small_cnfs import all_small_cnfs
-
     from reluhard import pipeline
     from reluhard.certs.certificate import certify
     from reluhard.problems import cnf as cnf_mod
     from reluhard.solvers import gd
+    from tests.helpers.small_cnfs import all_small_cnfs
 
     seen = collections.Counter()
     for cnf in all_small_cnfs(shard=0, shards=997):

@@ -1,7 +1,7 @@
 """The MILP back ends (CP-SAT, SCIP, HiGHS) against brute force and python-sat.
 
-- Small instances: a stride sample of the exhaustive enumeration of tests/small_cnfs.py (every
-  formula when RELUHARD_FULL_MILP=1), both SAT reductions, every back end: the verdict equals
+- Small instances: a stride sample of the exhaustive enumeration of helpers/small_cnfs.py (every
+  formula with --full), both SAT reductions, every back end: the verdict equals
   brute force's (for sat-real, brute force runs on the sat-sign network of the same formula,
   which the exhaustive tests tie to it), every INVERTIBLE latent passes the exact check.
 - SATLIB: every uf/uuf file, both reductions, every back end (the default, i.e. CP-SAT, and
@@ -11,13 +11,10 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import numpy as np
 import pytest
-from conftest import SATLIB
-from small_cnfs import all_small_cnfs
 
 from reluhard.errors import InputError
 from reluhard.inversion import Domain, InversionProblem, Query, check_latent
@@ -29,9 +26,12 @@ from reluhard.problems.dimacs_cnf import read_cnf
 from reluhard.reductions import sat_real, sat_sign
 from reluhard.solvers import brute, milp
 from reluhard.solvers import solve as solve_with
+from tests.helpers.instances import SATLIB
+from tests.helpers.small_cnfs import all_small_cnfs
+from tests.helpers.tiers import FULL
 
 BACKENDS = ["cpsat", "scip", "highs"]
-STRIDE = 1 if os.environ.get("RELUHARD_FULL_MILP") else 97
+STRIDE = 1 if FULL else 97
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -14,11 +14,10 @@ from reluhard.errors import InputError
 from reluhard.pipeline import in_memory_source, load_source, reduce_source
 from reluhard.problems.cnf import CNF, falsified
 from reluhard.teaching import explain as ex
+from tests.helpers.instances import ROOT, SATLIB
 
-ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE3 = ROOT / "instances" / "example3.cnf"
 UNSAT3 = ROOT / "instances" / "unsat3.cnf"
-SATLIB = Path(__file__).resolve().parents[2] / "shared" / "instances" / "satlib"
 UF20 = SATLIB / "uf20-01.cnf"
 VIAS = ["sat-sign", "sat-real"]
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
