@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import one_error_line, run_cli
 
 from reluhard import netfile
 from reluhard.inversion import InversionProblem, Query, check_latent
 from reluhard.network import forward
 from reluhard.randomnet import DEFAULT_SLOPE, random_network, random_problem
+from tests.helpers.cli import one_error_line, run_cli
 
 NOISES = [("none", 0.0), ("uniform", 0.05), ("gaussian", 0.05)]
 

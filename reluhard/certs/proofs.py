@@ -10,7 +10,7 @@ The checker is the ``drup`` package (PyPI, ``drup`` 1.2.x, Fredrikson et al.,
 https://github.com/cmu-transparency/verified_rup): its core is written and proved correct in
 Why3 and extracted to OCaml, so trusting it means trusting the Why3 specification, the
 extraction and OCaml, not a hand-written C checker. It was chosen over DRAT-trim (not on
-PyPI, unverified) with these properties checked here (``tests/test_proofs.py``):
+PyPI, unverified) with these properties checked here (``tests/certs/test_proofs.py``):
 
 - it rejects an empty or truncated proof of a formula that unit propagation does not refute,
   and a lemma that is not RUP (or RAT);

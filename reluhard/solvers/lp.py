@@ -22,7 +22,7 @@ back to the latent.
 - :func:`relax_step`, Algorithm 3 (LP relaxation): ``max sum_j max(0, y_j) (w_j h)``
   subject to ``w_j h + b_j <= y_j + eps`` only; for LeakyReLU eq. (9).
 
-Slips in the printed algorithms, fixed here (each checked by ``tests/test_lp.py``):
+Slips in the printed algorithms, fixed here (each checked by ``tests/solvers/test_lp.py``):
 
 1. **Algorithm 1's loop ends "until z infeasible"**, but growing ``eps`` only ever enlarges
    the feasible set (rows leave the two-sided class, ``delta <= eps`` loosens), so the

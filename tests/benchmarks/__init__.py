@@ -1,0 +1,1 @@
+"""Quick runs of the scripts in benchmarks/."""

@@ -1,0 +1,1 @@
+"""Tests of reluhard.certs: verify, --certify and the UNSAT proof checker."""

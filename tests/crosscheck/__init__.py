@@ -1,0 +1,1 @@
+"""Tests of reluhard.crosscheck: fault injection, shrinking, the crosscheck command."""

@@ -1,0 +1,1 @@
+"""Tests of reluhard.teaching: the explain walkthrough and the scaling run."""
