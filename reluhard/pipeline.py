@@ -38,7 +38,8 @@ def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Sourc
     DIMACS graph, ``p cvp`` a CVP instance; a file named ``*.edges``/``*.edgelist``/``*.el``
     (before any compression suffix) is an edge list. Anything else goes to the CNF reader,
     which says what is wrong with it."""
-    from .problems import cvp, graph
+    from .problems import cvp_format as cvp
+    from .problems import graph_format as graph
 
     name = os.fspath(path)
     raw = read_raw(name)
@@ -69,7 +70,8 @@ def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Sourc
 
 def canonical_text(kind: str, instance: Any) -> str:
     """The instance in its file format, as this tool writes it (hashed for in-memory ones)."""
-    from .problems import cvp, graph
+    from .problems import cvp_format as cvp
+    from .problems import graph_format as graph
 
     if kind == "cnf":
         return dimacs_cnf.format_cnf(instance)

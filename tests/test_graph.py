@@ -1,7 +1,8 @@
-"""Tests for reluhard.problems.graph: the DIMACS and edge-list readers (accepted dialect,
-the rejection corpus tests/data/malformed_graph/EXPECTED.tsv), the writer and the network
-file arrays, the certificate checkers, and the reference solvers against brute force on
-every graph with at most 5 vertices and on the public DIMACS clique graphs."""
+"""Tests for reluhard.problems.graph, graph_format and graph_reference: the DIMACS and
+edge-list readers (accepted dialect, the rejection corpus
+tests/data/malformed_graph/EXPECTED.tsv), the writer and the network file arrays, the
+certificate checkers, and the reference solvers against brute force on every graph with at
+most 5 vertices and on the public DIMACS clique graphs."""
 
 from __future__ import annotations
 
@@ -22,30 +23,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reluhard.errors import InputError
-from reluhard.problems import graph as gm
 from reluhard.problems.graph import (
-    MAX_NODES,
     MAX_WEIGHT,
     all_graphs,
     describe,
     edge_weights,
-    find_vertex_cover,
-    format_dimacs_graph,
     from_arrays,
     half_clique_fault,
     is_half_clique,
     is_vertex_cover,
     make_graph,
-    min_half_clique_weight,
-    min_vertex_cover,
+    to_arrays,
+    validate_graph,
+    vertex_cover_fault,
+)
+from reluhard.problems.graph_format import (
+    MAX_NODES,
+    format_dimacs_graph,
     parse_dimacs_graph,
     parse_edge_list,
     read_graph,
     sniff,
-    to_arrays,
-    validate_graph,
-    vertex_cover_fault,
     write_dimacs_graph,
+)
+from reluhard.problems.graph_reference import (
+    EXHAUSTIVE_LIMIT,
+    find_vertex_cover,
+    min_half_clique_weight,
+    min_vertex_cover,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -729,4 +734,4 @@ def test_min_half_clique_weight_edge_cases():
     assert min_half_clique_weight(make_graph(2), k=3) is None
     with pytest.raises(ValueError, match="unknown method"):
         min_half_clique_weight(make_graph(2), method="sat")
-    assert gm.EXHAUSTIVE_LIMIT >= 1000
+    assert EXHAUSTIVE_LIMIT >= 1000
