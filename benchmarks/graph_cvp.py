@@ -37,8 +37,7 @@ import numpy as np
 from _common import machine_info, print_table  # benchmarks/_common.py, beside this script
 
 from reluhard.pipeline import load_source, reduce_instance, reduce_source
-from reluhard.problems import cvp as cvp_mod
-from reluhard.problems import graph as graph_mod
+from reluhard.problems import cvp_reference, graph_reference
 from reluhard.reductions import certificate_of
 from reluhard.solvers import milp
 
@@ -63,10 +62,10 @@ def vertex_cover_rows(files, time_limit: float, real_limit: float | None) -> lis
     for f in files:
         src = load_source(f)
         G = src.instance
-        cover, t_min = _timed(graph_mod.min_vertex_cover, G)
+        cover, t_min = _timed(graph_reference.min_vertex_cover, G)
         q = len(cover)
         for qq, expect in ((q, True), (q - 1, False)):
-            ref, t_ref = _timed(graph_mod.find_vertex_cover, G, qq)
+            ref, t_ref = _timed(graph_reference.find_vertex_cover, G, qq)
             problem = reduce_source(src, "vertexcover-binary", {"q": str(qq)})
             v, t_net = _timed(milp.solve, problem, time_limit=time_limit)
             ok = (ref is not None) == expect and (
@@ -109,8 +108,8 @@ def cvp_rows(sizes, seeds: int, time_limit: float) -> list[dict]:
             for s in range(seeds):
                 rng = np.random.default_rng([n, p, s])
                 planted = s % 2 == 0
-                c = cvp_mod.random_cvp(rng, n=n, d=n, p=p, planted=planted)
-                ref, t_ref = _timed(cvp_mod.solve, c)
+                c = cvp_reference.random_cvp(rng, n=n, d=n, p=p, planted=planted)
+                ref, t_ref = _timed(cvp_reference.solve, c)
                 problem = reduce_instance(c, via="cvp-binary", kind="cvp")
                 v, t_net = _timed(milp.solve, problem, time_limit=time_limit)
                 ok = (ref is not None) == (v.status == "INVERTIBLE") and v.status != "UNKNOWN"

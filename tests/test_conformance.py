@@ -21,7 +21,7 @@ from reluhard.errors import InputError
 from reluhard.inversion import InversionProblem, check_latent
 from reluhard.network import forward
 from reluhard.options import Param
-from reluhard.problems import cvp as cvp_mod
+from reluhard.problems import cvp_reference
 from reluhard.problems import graph as graph_mod
 from reluhard.problems.cnf import CNF, random_kcnf
 from reluhard.problems.kinds import KINDS, ProblemKind
@@ -45,7 +45,7 @@ def small_instances(kind: str) -> Iterator[Any]:
     elif kind == "cvp":
         rng = np.random.default_rng(3)
         for p, planted in itertools.product((1, 2, "inf"), (True, False)):
-            yield cvp_mod.random_cvp(rng, 3, 3, p, planted=planted)
+            yield cvp_reference.random_cvp(rng, 3, 3, p, planted=planted)
     elif kind == "graph":
         graphs = list(graph_mod.all_graphs(4))
         yield from graphs[:: max(1, len(graphs) // 6)]

@@ -1,5 +1,8 @@
-"""Source problems: one module each, holding the instance type, an independent checker of
-certificates and a reference solver, with its file format in a module of its own.
+"""Source problems. For each, one module holds the instance type and an independent checker
+of certificates (:mod:`.cnf`, :mod:`.cvp`, :mod:`.graph`), one its file formats
+(:mod:`.dimacs_cnf`, :mod:`.cvp_format` with its parser :mod:`.cvp_parser`,
+:mod:`.graph_format`), and the reference solvers are in :mod:`.cnf`, :mod:`.cvp_reference`
+and :mod:`.graph_reference`.
 
 :mod:`.kinds` is the registry: one :class:`~reluhard.problems.kinds.ProblemKind` record per
 kind of source instance (``cnf``, ``cvp``, ``graph``), with everything the pipeline, the CLI

@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from . import cnf, cvp, dimacs_cnf, graph
+from . import cnf, cvp, cvp_format, dimacs_cnf, graph, graph_format
 
 #: DIMACS problem lines of formats this tool does not read, so the error can say what it is
 OTHER_DIMACS_KINDS = ("sp", "max", "min", "wcnf", "pcnf", "qbf")
@@ -85,14 +85,14 @@ def _sniff_graph(data: bytes, filename: str) -> bool:
     header = dimacs_cnf.sniff_header(data)
     if header is not None and header[0] in GRAPH_DIMACS_KINDS:
         return True
-    return _stem(filename).endswith(EDGE_LIST_SUFFIXES) and not cvp.sniff(data)
+    return _stem(filename).endswith(EDGE_LIST_SUFFIXES) and not cvp_format.sniff(data)
 
 
 def _parse_graph(data: bytes, path: str, **_: Any):
     header = dimacs_cnf.sniff_header(data)
     if header is not None and header[0] in GRAPH_DIMACS_KINDS:
-        return graph.parse_dimacs_graph(data, path)
-    return graph.parse_edge_list(data, path)
+        return graph_format.parse_dimacs_graph(data, path)
+    return graph_format.parse_edge_list(data, path)
 
 
 def _parse_cnf(data: bytes, path: str, *, strict_counts: bool = True) -> cnf.CNF:
@@ -164,9 +164,9 @@ CNF_KIND = ProblemKind(
 CVP_KIND = ProblemKind(
     name="cvp",
     title="CVP instance (p cvp)",
-    sniff=lambda data, filename: cvp.sniff(data),
-    parse=lambda data, path, **_: cvp.parse_cvp(data, path),
-    format=cvp.format_cvp,
+    sniff=lambda data, filename: cvp_format.sniff(data),
+    parse=lambda data, path, **_: cvp_format.parse_cvp(data, path),
+    format=cvp_format.format_cvp,
     to_arrays=cvp.to_arrays,
     from_arrays=cvp.from_arrays,
     describe=cvp.describe,
@@ -180,7 +180,7 @@ GRAPH_KIND = ProblemKind(
     title="graph (DIMACS p edge, or an edge list)",
     sniff=_sniff_graph,
     parse=_parse_graph,
-    format=graph.format_dimacs_graph,
+    format=graph_format.format_dimacs_graph,
     to_arrays=graph.to_arrays,
     from_arrays=graph.from_arrays,
     describe=graph.describe,

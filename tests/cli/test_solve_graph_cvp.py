@@ -13,6 +13,9 @@ import pytest
 
 from reluhard.problems import cvp as cvp_mod
 from reluhard.problems import graph as gm
+from reluhard.problems import graph_reference
+from reluhard.problems.cvp_format import read_cvp
+from reluhard.problems.graph_format import read_graph
 from tests.helpers.cli import run_cli
 from tests.helpers.instances import ROOT, SHARED
 from tests.helpers.tiers import FULL
@@ -53,7 +56,7 @@ def s_line(out: str) -> str:
 @pytest.mark.parametrize("name", sorted(MIN_COVER))
 def test_vertex_cover_at_the_minimum(capsys, tmp_path, name):
     path, q = graph_path(name), MIN_COVER[name]
-    G = gm.read_graph(path)
+    G = read_graph(path)
     sol = tmp_path / "sol.json"
     code, out, err = run(
         capsys,
@@ -85,7 +88,7 @@ def test_vertex_cover_below_the_minimum(capsys, name):
 @pytest.mark.parametrize("name", sorted(MIN_COVER))
 def test_vertex_cover_other_norms(capsys, name, p):
     path, q = graph_path(name), MIN_COVER[name]
-    G = gm.read_graph(path)
+    G = read_graph(path)
     for qq, want in ((q, 10), (q - 1, 20)):
         code, out, err = run(
             capsys,
@@ -102,8 +105,8 @@ def test_half_clique_on_hamming6_2(capsys, tmp_path):
     M = 496 a NO, the strict "< M" of the paper; through `solve`, and through `reduce` then
     `invert`, which reads M back from the network file."""
     path = graph_path("hamming6-2.clq")
-    G = gm.read_graph(path)
-    assert gm.min_half_clique_weight(G)[0] == 496
+    G = read_graph(path)
+    assert graph_reference.min_half_clique_weight(G)[0] == 496
     code, out, err = run(capsys, ["solve", path, "--via", "halfclique-binary", "--param",
                                   "M=497", "--time-limit", TIME_LIMIT])  # fmt: skip
     assert code == 10, (out, err)
@@ -132,7 +135,7 @@ REDUCTIONS = [
 @pytest.mark.parametrize("name", sorted(MIN_COVER))
 def test_reduce_and_info(capsys, tmp_path, name, via, params, domain):
     path = graph_path(name)
-    G = gm.read_graph(path)
+    G = read_graph(path)
     n = G.number_of_nodes()
     net = tmp_path / "net.npz"
     args = [a for kv in params for a in ("--param", kv.format(q=MIN_COVER[name]))]
@@ -159,7 +162,7 @@ def test_reduce_then_invert(capsys, tmp_path, name):
     assert code == 0
     code, out, err = run(capsys, ["invert", net, "--time-limit", TIME_LIMIT])
     assert code == 10, (out, err)
-    assert gm.vertex_cover_fault(gm.read_graph(path), v_values(out), q) is None
+    assert gm.vertex_cover_fault(read_graph(path), v_values(out), q) is None
 
 
 # ------------------------------------------------------------------------ shipped CVPs
@@ -184,7 +187,7 @@ def test_readme_lists_every_shipped_instance():
 @pytest.mark.parametrize("name", sorted(ANSWERS))
 def test_solve_shipped_cvp(capsys, name, via):
     path = CVP_DIR / name
-    cvp = cvp_mod.read_cvp(path)
+    cvp = read_cvp(path)
     code, out, err = run(
         capsys, ["solve", path, *(["--via", via] if via else []), "--time-limit", TIME_LIMIT]
     )

@@ -17,24 +17,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from reluhard.errors import InputError
-from reluhard.problems.cvp import (
-    CVP,
-    MAX_ENUMERATION,
-    check,
-    closest,
-    distance_pow,
-    fault,
-    format_cvp,
-    from_arrays,
-    parse_cvp,
-    parse_fplll_matrix,
-    random_cvp,
-    read_cvp,
-    sniff,
-    solve,
-    to_arrays,
-    write_cvp,
-)
+from reluhard.problems.cvp import CVP, check, distance_pow, fault, from_arrays, to_arrays
+from reluhard.problems.cvp_format import format_cvp, parse_cvp, read_cvp, sniff, write_cvp
+from reluhard.problems.cvp_parser import parse_fplll_matrix
+from reluhard.problems.cvp_reference import MAX_ENUMERATION, closest, random_cvp, solve
 from tests.helpers.instances import ROOT
 
 SHIPPED = ROOT / "instances" / "cvp"

@@ -21,30 +21,34 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from reluhard.errors import InputError
-from reluhard.problems import graph as gm
 from reluhard.problems.graph import (
-    MAX_NODES,
     MAX_WEIGHT,
     all_graphs,
     describe,
     edge_weights,
-    find_vertex_cover,
-    format_dimacs_graph,
     from_arrays,
     half_clique_fault,
     is_half_clique,
     is_vertex_cover,
     make_graph,
-    min_half_clique_weight,
-    min_vertex_cover,
+    to_arrays,
+    validate_graph,
+    vertex_cover_fault,
+)
+from reluhard.problems.graph_format import (
+    MAX_NODES,
+    format_dimacs_graph,
     parse_dimacs_graph,
     parse_edge_list,
     read_graph,
     sniff,
-    to_arrays,
-    validate_graph,
-    vertex_cover_fault,
     write_dimacs_graph,
+)
+from reluhard.problems.graph_reference import (
+    EXHAUSTIVE_LIMIT,
+    find_vertex_cover,
+    min_half_clique_weight,
+    min_vertex_cover,
 )
 from tests.helpers.instances import GRAPHS
 
@@ -704,4 +708,4 @@ def test_min_half_clique_weight_edge_cases():
     assert min_half_clique_weight(make_graph(2), k=3) is None
     with pytest.raises(ValueError, match="unknown method"):
         min_half_clique_weight(make_graph(2), method="sat")
-    assert gm.EXHAUSTIVE_LIMIT >= 1000
+    assert EXHAUSTIVE_LIMIT >= 1000

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from reluhard.errors import InputError
-from reluhard.problems.cvp import read_cvp
+from reluhard.problems.cvp_format import read_cvp
 from reluhard.problems.dimacs_cnf import _parse_fast, read_cnf
-from reluhard.problems.graph import read_graph
+from reluhard.problems.graph_format import read_graph
 from tests.helpers.corpus import DATA, corpus_rows
 
 

@@ -1,12 +1,12 @@
 """The (0,1)-CVP reductions (cvp-binary, Theorem 3; cvp-real, Theorem 4) against
-cvp.solve and an independent enumeration.
+cvp_reference.solve and an independent enumeration.
 
 - Exhaustive, binary latent: every instance with n, d <= 2 and entries (basis and target)
   in {-1, 0, 1}, for r^p in {0, 1, 2, 3} (r for p = inf) and p in {1, 2, 3, inf}: brute force
-  agrees with cvp.solve; on *every* latent in {0,1}^(2n) the exact forward pass gives
+  agrees with cvp_reference.solve; on *every* latent in {0,1}^(2n) the exact forward pass gives
   ``||G(z)||_p^p = ||B y - t||_p^p + alpha^p * #broken pairs`` (the module docstring's
   identity; the max of the two for p = inf), so exactly the encodings of certificates
-  invert, and each decodes to a certificate; encode(cvp.solve(...)) passes check_latent.
+  invert, and each decodes to a certificate; encode(cvp_reference.solve(...)) passes check_latent.
 - A seeded random sample of instances with n, d <= 3 and entries in {-2..2} (radii at,
   just below and away from the optimum, fractional and irrational ones).
 - Real latent, MILP back end (SCIP): a sample of small instances, p in {1, 2, inf};
@@ -32,6 +32,7 @@ from reluhard.inversion import Source, check_latent
 from reluhard.network import exact_output
 from reluhard.pipeline import reduce_instance
 from reluhard.problems import cvp as cvp_mod
+from reluhard.problems import cvp_reference
 from reluhard.problems.cvp import CVP
 from reluhard.reductions import cvp_binary as cvb
 from reluhard.reductions import lift
@@ -94,7 +95,7 @@ def check_cvp_binary(cvp: CVP) -> str:
         y = cvb.decode(cvp, Z[i], **params)
         assert reductions.certificate_fault(problem, y) is None
         assert np.array_equal(cvb.encode(cvp, y, **params), Z[i])
-    ref = cvp_mod.solve(cvp)
+    ref = cvp_reference.solve(cvp)
     verdict = brute.solve(problem)
     assert verdict.status == (YES if ref is not None else NO), (cvp, verdict.reason)
     assert hits.any() == (ref is not None)
@@ -141,7 +142,7 @@ def random_instances(seed: int, count: int):
         p = NORMS[int(rng.integers(len(NORMS)))]
         B = rng.integers(-2, 3, (d, n))
         t = rng.integers(-2, 3, d)
-        best = cvp_mod.closest(CVP(B, t, p, 0))[1]
+        best = cvp_reference.closest(CVP(B, t, p, 0))[1]
         for bound in {best, max(best - 1, Fraction(0)), best + 1, Fraction(7, 2)} | (
             {Fraction(5)} if p not in (1, "inf") else set()
         ):
@@ -171,7 +172,7 @@ def real_sample(count: int):
         p = (1, 2, "inf")[i % 3]
         B = rng.integers(-2, 3, (d, n))
         t = rng.integers(-2, 3, d)
-        best = cvp_mod.closest(CVP(B, t, p, 0))[1]
+        best = cvp_reference.closest(CVP(B, t, p, 0))[1]
         # at the optimum (YES with equality) or just below it (NO)
         yield CVP(B, t, p, best if i % 2 else max(best - 1, Fraction(0)))
 
@@ -181,7 +182,7 @@ def test_cvp_real_milp():
     for cvp in real_sample(150 if FULL else 45):
         problem = cvr.build(cvp, source=Source("cvp", cvp, ""))
         verdict = milp.solve(problem, solver="scip")
-        ref = cvp_mod.solve(cvp)
+        ref = cvp_reference.solve(cvp)
         assert verdict.status == (YES if ref is not None else NO), (cvp, verdict.reason)
         if verdict.latent is not None:
             assert check_latent(problem, verdict.latent).ok
@@ -200,7 +201,7 @@ def cvp_instances(draw, lo=1, hi=3, entries=2):
     B = np.array(draw(st.lists(st.integers(-entries, entries), min_size=d * n, max_size=d * n)))
     t = np.array(draw(st.lists(st.integers(-entries, entries), min_size=d, max_size=d)))
     p = draw(st.sampled_from(NORMS))
-    best = cvp_mod.closest(CVP(B.reshape(d, n), t, p, 0))[1]
+    best = cvp_reference.closest(CVP(B.reshape(d, n), t, p, 0))[1]
     bound = draw(
         st.one_of(
             st.sampled_from([best, max(best - 1, Fraction(0))]),
@@ -255,7 +256,7 @@ def test_cvp_lift_at_real_points(cvp, data):
 def test_cvp_binary_larger_instances(cvp):
     problem = reduce_instance(cvp, via="cvp-binary", kind="cvp")
     verdict = milp.solve(problem, solver="auto")
-    ref = cvp_mod.solve(cvp)
+    ref = cvp_reference.solve(cvp)
     assert verdict.status == (YES if ref is not None else NO), (cvp, verdict.reason)
     if ref is not None:
         y = check_decoded(problem, cvb, cvp, verdict.latent)
@@ -268,7 +269,7 @@ def test_cvp_binary_larger_instances(cvp):
 def test_cvp_real_larger_instances(cvp):
     problem = reduce_instance(cvp, via="cvp-real", kind="cvp")
     verdict = milp.solve(problem, solver="auto")
-    ref = cvp_mod.solve(cvp)
+    ref = cvp_reference.solve(cvp)
     assert verdict.status == (YES if ref is not None else NO), (cvp, verdict.reason)
     if ref is not None:
         check_decoded(problem, cvr, cvp, verdict.latent)

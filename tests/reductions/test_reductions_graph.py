@@ -6,11 +6,11 @@ independent references.
   Vertex Cover with every q and p in {1, 2, 3, inf}; Half-Clique (k = n/2, or n//2 given for
   odd n) with unit and random integer edge weights, every relevant M and a fractional one,
   p in {1, 2, 3}. For each network: brute force agrees with the reference (a vectorised
-  enumeration of vertex subsets, and graph.find_vertex_cover / min_half_clique_weight); the
-  exact rational forward pass on *every* latent inverts exactly on the latents the module
-  docstrings say (Vertex Cover: covers of exactly q vertices; Half-Clique: k-cliques of
-  weight < M), each of which decodes to a certificate the source checker accepts; the
-  encoded reference certificate passes check_latent.
+  enumeration of vertex subsets, and graph_reference.find_vertex_cover /
+  min_half_clique_weight); the exact rational forward pass on *every* latent inverts
+  exactly on the latents the module docstrings say (Vertex Cover: covers of exactly q
+  vertices; Half-Clique: k-cliques of weight < M), each of which decodes to a certificate
+  the source checker accepts; the encoded reference certificate passes check_latent.
 - Real latent (the lift of Theorem 4), with the MILP back end (SCIP): graphs up to
   isomorphism on <= 4 vertices; every INVERTIBLE latent passes the exact check and decodes
   to a certificate. Hypothesis tests of the lift itself at adversarial real points: the
@@ -38,6 +38,7 @@ from reluhard.inversion import Source, check_latent
 from reluhard.network import exact_output
 from reluhard.pipeline import reduce_instance
 from reluhard.problems import graph as gm
+from reluhard.problems import graph_reference
 from reluhard.reductions import halfclique_binary as hcb
 from reluhard.reductions import lift
 from reluhard.reductions import vertexcover_binary as vcb
@@ -139,7 +140,7 @@ def test_vertexcover_binary_exhaustive(shard):
         smallest = int(size[is_cover].min())
         src = source(G)
         for q in range(n + 1):
-            ref = gm.find_vertex_cover(G, q)
+            ref = graph_reference.find_vertex_cover(G, q)
             assert (ref is not None) == (smallest <= q), (sorted(G.edges), q)
             for p in VC_NORMS:
                 problem = vcb.build(G, source=src, q=q, p=p)
@@ -220,7 +221,7 @@ def test_halfclique_binary_exhaustive(shard):
             k = n // 2
             Y = latents(n)
             clique, weight = clique_table(G, Y, k)
-            ref = gm.min_half_clique_weight(G, k_param)
+            ref = graph_reference.min_half_clique_weight(G, k_param)
             assert (ref is None) == (not clique.any())
             if ref is not None:
                 assert ref[0] == weight[clique].min()
@@ -263,7 +264,7 @@ def test_halfclique_every_k_and_weight_modes():
             for weights in ("unit", "edge", "node-sum"):
                 for k in range(n + 1):
                     clique, weight = clique_table(G, Y, k, weights)
-                    ref = gm.min_half_clique_weight(G, k, weights)
+                    ref = graph_reference.min_half_clique_weight(G, k, weights)
                     for M in (Fraction(0), Fraction(1), Fraction(7, 2), Fraction(9)):
                         problem = hcb.build(G, source=source(G), M=M, k=k, p=2, weights=weights)
                         wanted = clique & (weight * M.denominator < M.numerator)
@@ -345,7 +346,7 @@ def real_verdict(red_real, red_bin, G, **params):
 def test_vertexcover_real_milp(p):
     for G in REAL_GRAPHS:
         for q in range(G.number_of_nodes() + 1):
-            expected = YES if gm.find_vertex_cover(G, q) is not None else NO
+            expected = YES if graph_reference.find_vertex_cover(G, q) is not None else NO
             verdict = real_verdict(vcr, vcb, G, q=q, p=p)
             assert verdict.status == expected, (sorted(G.edges), q, p, verdict.reason)
 
@@ -378,7 +379,7 @@ def test_halfclique_real_milp(p):
     total = 0
     for G, M in halfclique_real_cases(p):
         k = half_size(G)
-        ref = gm.min_half_clique_weight(G, k)
+        ref = graph_reference.min_half_clique_weight(G, k)
         expected = YES if ref is not None and ref[0] < M else NO
         verdict = real_verdict(hcr, hcb, G, M=M, k=k, p=p)
         where = (sorted(G.edges(data="weight")), M, p, verdict.reason)
@@ -463,7 +464,7 @@ def test_vertexcover_lift_at_real_points(G, data):
         z = data.draw(st.lists(real_points, min_size=n, max_size=n), label="z")
         check_lift_at(real, binary, z)
     # a cover, encoded and perturbed within [0, 1/4] / [1/2, 1], still decodes to it
-    cover = gm.find_vertex_cover(G, q)
+    cover = graph_reference.find_vertex_cover(G, q)
     if cover is not None:
         y = vcb.encode(G, cover, q=q)
         assert check_latent(real, y).ok
@@ -507,7 +508,7 @@ def test_vertexcover_binary_random_graphs(G, data):
     p = data.draw(st.sampled_from(VC_NORMS), label="p")
     problem = reduce_instance(G, via="vertexcover-binary", kind="graph", q=q, p=p)
     verdict = milp.solve(problem, solver="auto")
-    ref = gm.find_vertex_cover(G, q)
+    ref = graph_reference.find_vertex_cover(G, q)
     assert verdict.status == (YES if ref is not None else NO), verdict.reason
     if ref is not None:
         cover = check_decoded(problem, vcb, G, verdict.latent)
@@ -520,7 +521,7 @@ def test_vertexcover_binary_random_graphs(G, data):
 def test_halfclique_binary_random_graphs(G, data):
     k = half_size(G)
     p = data.draw(st.sampled_from(HC_NORMS), label="p")
-    ref = gm.min_half_clique_weight(G, k)
+    ref = graph_reference.min_half_clique_weight(G, k)
     around = [] if ref is None else [Fraction(ref[0]), ref[0] + Fraction(1, 2)]  # NO, YES
     M = data.draw(
         st.one_of(st.sampled_from(around or [Fraction(0)]), st.fractions(0, 30, max_denominator=3)),
