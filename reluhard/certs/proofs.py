@@ -25,7 +25,7 @@ Its wheel ships a prebuilt Linux x86-64 library; elsewhere it needs OCaml and Wh
 Where it is not installed, :func:`check_proof` answers ``UNCHECKED`` and says why; nothing
 here ever reports a proof as checked without running the checker.
 
-Known-broken proof output (found by ``reluhard crosscheck``; see the README):
+Known-broken proof output (found by ``reluhard crosscheck``; see docs/crosscheck.md):
 :data:`KNOWN_BROKEN_PROOFS`.
 
 >>> from reluhard.problems.cnf import CNF

@@ -337,8 +337,8 @@ def test_known_broken_maplesat_proofs_are_shifted_by_one(uuf50):
     as_logged = check_proof(uuf50, proof)
     assert as_logged.status == INVALID, (
         "python-sat's maplesat proof now checks VALID: the bug is fixed; remove "
-        "KNOWN_BROKEN_PROOFS['maplesat'] (reluhard/certs/proofs.py), its README note and "
-        "this test"
+        "KNOWN_BROKEN_PROOFS['maplesat'] (reluhard/certs/proofs.py), its note in "
+        "docs/crosscheck.md and this test"
     )
     shifted = check_proof(uuf50, shift_toward_zero(proof))
     assert shifted.status == VALID, (
