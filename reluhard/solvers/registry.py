@@ -22,6 +22,7 @@ from functools import partial
 from ..inversion import InversionProblem
 from ..options import Param
 from . import brute, gd, layerwise, milp
+from .milp.adapters import CpSat
 from .verdict import Verdict
 
 AUTO = "auto"
@@ -82,7 +83,7 @@ def _milp_refusal(name: str) -> Callable[[InversionProblem], str | None]:
                 "needs finite bounds (state a w.l.o.g. box in the network file)"
             )
         if name in ("cpsat", AUTO):
-            return milp.cpsat_refusal(problem) if name == "cpsat" else None
+            return CpSat.refusal(problem, None) or None if name == "cpsat" else None
         return None
 
     return refusal

@@ -18,7 +18,8 @@ import pytest
 
 from reluhard.errors import InputError
 from reluhard.inversion import Domain, InversionProblem, Query, check_latent
-from reluhard.network import Layer, Network
+from reluhard.network import Layer, Network, forward
+from reluhard.options import parse_values
 from reluhard.pipeline import reduce_instance
 from reluhard.problems.cnf import check, random_kcnf
 from reluhard.problems.cnf import solve as reference_solve
@@ -173,3 +174,56 @@ def test_lp_tightening_keeps_answers(backend):
         problem = InversionProblem(net, np.array(target, float), Domain("binary"))
         truth = brute.solve(problem).status
         assert milp.solve(problem, solver=backend, lp_tighten=1.0).status == truth
+
+
+def test_leaky_units_agree_with_brute():
+    """Leaky ReLU ``max(a, c a)``: a unit that is stably negative outputs ``c a`` (not 0),
+    an unstable one is ``c a + (1 - c) ReLU(a)``; SCIP and HiGHS agree with brute force."""
+    rng = np.random.default_rng(3)
+    for _ in range(8):
+        W1 = rng.integers(-3, 4, (5, 4)).astype(float)
+        b1 = rng.integers(-6, 3, 5).astype(float)  # several units stably negative
+        W2 = rng.integers(-2, 3, (3, 5)).astype(float)
+        net = Network((Layer(W1, b1, "leaky_relu", 0.25), Layer(W2, np.zeros(3), "identity")))
+        z = rng.choice([-1.0, 1.0], 4)
+        for target in (forward(net, z), rng.integers(-4, 5, 3).astype(float)):
+            for query in (Query(), Query("approx", "inf", 1.0), Query("approx", 2, 1.5)):
+                problem = InversionProblem(net, target, Domain("sign"), query)
+                truth = brute.solve(problem).status
+                for backend in ("scip", "highs"):
+                    verdict = milp.solve(problem, solver=backend)
+                    assert verdict.status == truth, (target, query, backend, verdict.reason)
+
+
+def test_a_stably_negative_leaky_unit_on_a_box():
+    """``pre = -z - 1 <= -1`` on ``z in [0, 1]``: the unit outputs ``pre / 2``, so the
+    target ``-3/4`` is met at ``z = 1/2``."""
+    net = Network(
+        (
+            Layer(np.array([[-1.0]]), np.array([-1.0]), "leaky_relu", 0.5),
+            Layer(np.array([[1.0]]), np.array([0.0]), "identity"),
+        )
+    )
+    problem = InversionProblem(net, np.array([-0.75]), Domain("box", 0.0, 1.0))
+    verdict = milp.solve(problem, solver="scip")
+    assert verdict.status == "INVERTIBLE" and verdict.latent == [0.5]
+
+
+def test_options_and_workers():
+    opts = parse_values(milp.OPTIONS, {"lp_tighten": "0.5", "workers": "4"}, "milp", "-o")
+    assert opts == {"lp_tighten": 0.5, "workers": 4}
+    assert parse_values(milp.OPTIONS, {}, "milp", "-o") == {"lp_tighten": 0.0, "workers": 1}
+    f = random_kcnf(8, 34, 3, np.random.default_rng(2))
+    truth = brute.solve(sat_sign.build(f)).status
+    assert milp.solve(sat_sign.build(f), solver="cpsat", workers=2).status == truth
+
+
+def test_an_unrepaired_point_is_unknown_with_the_point():
+    """``3 z = 0.1`` has its one solution at a rational with denominator ``3 * 2^55``: neither
+    the float point nor its nearby rationals pass the exact check, and the verdict is
+    UNKNOWN with the float point, for :func:`reluhard.pipeline.decide`'s repair."""
+    net = Network((Layer(np.array([[3.0]]), np.array([0.0]), "identity"),))
+    problem = InversionProblem(net, np.array([0.1]), Domain("box", 0.0, 1.0))
+    verdict = milp.solve(problem, solver="scip")
+    assert verdict.status == "UNKNOWN" and "exact check" in verdict.reason
+    assert verdict.point == pytest.approx([0.1 / 3])
