@@ -1,10 +1,15 @@
-"""One BLAS thread for the small dense linear algebra of the tractable back ends.
+"""One BLAS thread for small dense linear algebra: the one BLAS thread controller.
 
-Least squares on a few hundred rows and gradient steps of a few hundred thousand weights
-gain nothing from a multi-threaded BLAS, and lose badly when the machine is busy: OpenBLAS
-threads spin while they wait, so with other processes on the cores a 1 ms solve was measured
-at 0.7 s. :func:`single_threaded` limits the BLAS that numpy loaded to one thread for the
-duration (through threadpoolctl; a no-op without it).
+Least squares on a few hundred rows (the tractable back ends), gradient steps of a few
+hundred thousand weights (``gd``) and the cache-sized blocks of the exhaustive enumerator
+(:mod:`reluhard.solvers.exhaustive`, behind ``brute`` and ``reluhard scaling``) gain nothing
+from a multi-threaded BLAS, and lose badly when the machine is busy: OpenBLAS threads spin
+while they wait, so with other processes on the cores a 1 ms solve was measured at 0.7 s,
+and the enumeration's small products became several times slower and erratic.
+``reluhard scaling`` also compares brute force with single-threaded MILP and CaDiCaL runs,
+so brute force must run on one thread too. :func:`single_threaded` limits the BLAS that
+numpy loaded to one thread for the duration and restores the previous counts after
+(through threadpoolctl; a no-op without it).
 """
 
 from __future__ import annotations

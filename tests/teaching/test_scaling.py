@@ -13,11 +13,17 @@ import numpy as np
 import pytest
 
 from reluhard import reductions
+from reluhard.blas import single_threaded
 from reluhard.errors import InputError
 from reluhard.pipeline import reduce_instance
 from reluhard.problems.cnf import CNF, check, random_kcnf
 from reluhard.progress import Progress
+from reluhard.solvers import exhaustive
 from reluhard.teaching import scaling
+from reluhard.teaching.scaling import runners
+from reluhard.teaching.scaling.fit import fit, fit_base
+from reluhard.teaching.scaling.measure import measure
+from reluhard.teaching.scaling.rows import CSV_FIELDS, problems
 
 
 def _args(*argv: str) -> argparse.Namespace:
@@ -31,7 +37,7 @@ def _args(*argv: str) -> argparse.Namespace:
 
 def test_fit_base_synthetic_exact():
     ns = list(range(10, 21))
-    c, a = scaling.fit_base(ns, [3 * 2.0**n for n in ns])
+    c, a = fit_base(ns, [3 * 2.0**n for n in ns])
     assert abs(c - 2) < 1e-6
     assert abs(a - math.log2(3)) < 1e-6
 
@@ -39,7 +45,7 @@ def test_fit_base_synthetic_exact():
 def test_fit_base_uses_median_per_n():
     ns = [n for n in range(10, 21) for _ in range(3)]
     times = [3 * 2.0**n * f for n in range(10, 21) for f in (0.5, 1.0, 7.0)]
-    c, a = scaling.fit_base(ns, times)
+    c, a = fit_base(ns, times)
     assert abs(c - 2) < 1e-6 and abs(a - math.log2(3)) < 1e-6
 
 
@@ -47,17 +53,17 @@ def test_fit_base_ignores_points_below_the_floor():
     # overhead flattens everything under 1 ms; from 2^13 us = 8 ms on it is pure 2^n
     ns = list(range(5, 21))
     times = [max(1e-3, 1e-6 * 2.0**n) for n in ns]
-    f = scaling.fit(ns, times)
+    f = fit(ns, times)
     assert f.above_floor and f.ns == list(range(13, 21))
     assert abs(f.c - 2) < 1e-6
-    assert scaling.fit(ns, times, floor=0.0).c < 1.9  # what the floor prevents
+    assert fit(ns, times, floor=0.0).c < 1.9  # what the floor prevents
 
 
 def test_fit_all_below_floor_is_flagged():
-    f = scaling.fit([10, 12, 14], [1e-5, 2e-5, 4e-5])
+    f = fit([10, 12, 14], [1e-5, 2e-5, 4e-5])
     assert not f.above_floor and f.ns == [10, 12, 14]
     assert abs(f.c - math.sqrt(2)) < 1e-6
-    assert math.isnan(scaling.fit([10], [1.0]).c)
+    assert math.isnan(fit([10], [1.0]).c)
 
 
 # ------------------------------------------------------------------------- enumeration
@@ -76,7 +82,7 @@ def test_count_inverting_counts_every_model(seed):
     cnf = random_kcnf(9, 20 + 5 * seed, 3, rng)
     expected = _models(cnf)
     for via in ("sat-sign", "sat-real"):
-        en = scaling.count_inverting(reduce_instance(cnf, via=via))
+        en = runners.count_inverting(reduce_instance(cnf, via=via))
         assert en.count == expected, via
         assert en.tried == 2**9
         if expected:
@@ -85,19 +91,34 @@ def test_count_inverting_counts_every_model(seed):
 
 def test_count_inverting_small_blocks(monkeypatch):
     # several blocks (L < n), and the unsatisfiable case
-    monkeypatch.setattr(scaling, "BLOCK_ELEMENTS", 64)
+    monkeypatch.setattr(exhaustive, "BLOCK_ELEMENTS", 64)
     cnf = random_kcnf(10, 25, 3, np.random.default_rng(7))
-    assert scaling.count_inverting(reduce_instance(cnf)).count == _models(cnf)
+    assert runners.count_inverting(reduce_instance(cnf)).count == _models(cnf)
     unsat = CNF.from_clauses([[1, 2], [-1, 2], [1, -2], [-1, -2]], nvars=8)
-    assert scaling.count_inverting(reduce_instance(unsat)).count == 0
+    assert runners.count_inverting(reduce_instance(unsat)).count == 0
+
+
+def test_count_inverting_sparse_first_layer(monkeypatch):
+    # a first layer too large to make dense stays sparse: the same count
+    monkeypatch.setattr(exhaustive, "DENSE_FIRST_LAYER", 0)
+    monkeypatch.setattr(exhaustive, "BLOCK_ELEMENTS", 256)
+    cnf = random_kcnf(10, 30, 3, np.random.default_rng(3))
+    problem = reduce_instance(cnf)
+    assert problem.network.layers[0].sparse
+    assert runners.count_inverting(problem).count == _models(cnf)
 
 
 def test_single_threaded_blas_restores():
-    controls = scaling._blas_thread_controls()
-    before = [int(get()) for get, _ in controls]
-    with scaling.single_threaded_blas():
-        assert all(int(get()) == 1 for get, _ in controls)
-    assert [int(get()) for get, _ in controls] == before
+    from threadpoolctl import threadpool_info
+
+    def blas_threads():
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    before = blas_threads()
+    assert before  # numpy's BLAS is found
+    with single_threaded():
+        assert all(t == 1 for t in blas_threads())
+    assert blas_threads() == before
 
 
 # ----------------------------------------------------------------------------- the run
@@ -121,7 +142,7 @@ def test_quick_run(tmp_path, capsys):
         (n, m) for n in (10, 12, 14, 16) for m in methods
     }
     assert len(rows) == 4 * 2 * 3
-    assert set(scaling.CSV_FIELDS) <= set(rows[0])
+    assert set(CSV_FIELDS) <= set(rows[0])
     for n, i in itertools.product((10, 12, 14, 16), range(2)):
         inst = [r for r in rows if int(r["n"]) == n and int(r["instance"]) == i]
         count = {int(r["brute_count"]) for r in inst}
@@ -151,21 +172,21 @@ def test_quick_run(tmp_path, capsys):
 
 def _lying_cadical(monkeypatch):
     """Make the CaDiCaL step answer the opposite of the truth."""
-    honest = scaling._cadical
+    honest = runners.cadical
     flip = {"SAT": "UNSAT", "UNSAT": "SAT"}
 
     def lie(cnf):
         verdict, *rest = honest(cnf)
         return (flip.get(verdict, verdict), *rest)
 
-    monkeypatch.setattr(scaling, "_cadical", lie)
+    monkeypatch.setattr(runners, "cadical", lie)
 
 
 def test_measure_flags_disagreement(monkeypatch):
     # a method that lies must be caught: problems() lists it (run() then exits 1)
     _lying_cadical(monkeypatch)
-    rows = scaling.measure([8], per_n=2, ratio=3.0, solvers=["auto"], seed=1)
-    wrong = scaling.problems(rows)
+    rows = measure([8], per_n=2, ratio=3.0, solvers=["auto"], seed=1)
+    wrong = problems(rows)
     assert len(wrong) == 4  # per instance: CaDiCaL's row and brute force's (against CaDiCaL)
     assert all("says" in w for w in wrong)
     assert {r["method"] for r in rows if r["agrees"] is False} == {"brute", "cadical"}

@@ -1,0 +1,68 @@
+"""``reluhard scaling``: the ``2^n`` lower bound of SETH as a measured curve.
+
+For each ``n`` from ``--n-min`` to ``--n-max`` (by ``--step``), ``--per-n`` uniform random
+k-CNFs (default 3-CNF with ``round(4.26 n)`` clauses, the satisfiability threshold) are built
+from ``--seed``, reduced to an inversion problem (``--via``, default ``sat-sign``) and decided
+three ways:
+
+1. **brute force** over the latent: *every* one of the ``2^n`` latents is evaluated and the
+   inverting ones are counted (no early exit at the first solution), so its time is the
+   honest ``2^n`` enumeration. It is the enumerator of the ``brute`` back end,
+   :func:`reluhard.solvers.exhaustive.enumerate_latents` (latent ``k`` sets ``z_i`` from bit
+   ``i`` of ``k``; aligned blocks of ``2^L`` consecutive ``k`` that stay in cache, sharing
+   the first matrix product; a float filter with brute's tolerance; every float hit decided
+   by the exact rational check, so the count is exact). The cost is ``2^n`` times a
+   polynomial in the network size (for ``sat-sign`` about ``m = 4.26 n`` operations per
+   latent). OpenBLAS runs on one thread meanwhile (:mod:`reluhard.blas`), as the other
+   methods do. ``sat-sign`` latents are ``{-1,1}^n``; for ``sat-real`` the vertices of its
+   box ``[-1,1]^n`` are enumerated, which is complete there (every solution in the box is a
+   vertex). Timed as the best of 3 full runs, for every ``n`` alike (the count must not
+   change between runs).
+2. each **MILP back end** of ``--solvers`` (default ``auto``; also ``cpsat``, ``scip``,
+   ``highs``) through :func:`reluhard.solvers.solve` with ``--time-limit`` (default 60 s),
+   one run: bound propagation, model building and solving. A time-out is ``UNKNOWN`` and
+   counts as the time limit in medians (a lower bound).
+3. **CaDiCaL 1.9.5** through python-sat on the CNF itself: only ``solve()`` is timed (loading
+   the clauses is not), best of 3 fresh solvers; its model is checked against the CNF.
+
+Building the network (:func:`reluhard.pipeline.reduce_instance`) is common to 1 and 2 and not
+timed. Before timing, every method solves a tiny formula once, so loading a solver library is
+not charged to the first instance.
+
+**Which clock.** Every row holds the CPU time of this process (``time.process_time``, all its
+threads) and the wall-clock time of the same call; ``--clock`` (default ``cpu``) says which
+one is ``seconds``, the time of the medians, fits and plot. All methods run single-threaded,
+so on an idle machine the two agree; on a busy shared machine other jobs inflate wall-clock
+times by a varying factor, CPU times far less (on a loaded 2-core machine, brute force's
+fitted base from wall-clock times ranged over 1.87-2.19 in repeated runs, from CPU times
+over 1.96-2.13).
+
+**Agreement.** ``brute count > 0`` must hold exactly when CaDiCaL says SAT and when a MILP
+back end says INVERTIBLE (whose latent is decoded through the reduction and checked against
+the CNF). Any disagreement, failed model check or crash is an error: :func:`run` prints it
+loudly, still writes the results, and returns 1.
+
+**The fit** (:mod:`.fit`) of ``log2(time) = n log2(c) + a`` to the median time per ``n``,
+above a 5 ms floor of fixed costs; see there.
+
+**Outputs** (in ``--out``, default ``scaling-out``): ``scaling.csv`` (one row per instance x
+method: ``n, instance, seed, clauses, method, seconds, cpu_seconds, wall_seconds, verdict,
+brute_count, agrees, detail``), ``scaling.json`` (the rows, medians, fitted bases,
+parameters, machine information, the caption), ``scaling.png`` (median time against ``n`` on
+a log scale with the fitted lines, the bases in the legend, and a caption on what SETH says
+and what the curves show). The instance of a row is rebuilt by ``random_kcnf(n, clauses, k,
+numpy.random.default_rng(seed))`` with that row's ``seed`` (derived from ``--seed``, ``n``
+and the instance index by :func:`.instances.instance_seed`).
+
+The default range (``n`` 12 to 24 by 2, 3 instances each) takes 30-45 s on a 2-core machine
+(brute force's three runs at ``n = 24`` are most of it) and puts brute force's fitted base
+within a few percent of 2.
+
+The modules: :mod:`.instances` (what is measured), :mod:`.runners` (timing one route),
+:mod:`.measure` (the rows of a run), :mod:`.rows` (their fields and words), :mod:`.fit`,
+:mod:`.report` (table, CSV, JSON, caption), :mod:`.plot`, :mod:`.command` (the command line).
+"""
+
+from .command import add_arguments, run
+
+__all__ = ["add_arguments", "run"]

@@ -1,0 +1,51 @@
+"""The rows of a scaling run, one per instance x method: their fields, words and the
+wrong answers among them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+BRUTE = "brute"
+CADICAL_METHOD = "cadical"
+#: a row's ``verdict``: decided (SAT, UNSAT), timed out, refused by the back end, crashed
+SAT, UNSAT, UNKNOWN, NA, ERROR = "SAT", "UNSAT", "UNKNOWN", "n/a", "ERROR"
+#: which time a row's ``seconds`` is: CPU time of this process, or wall-clock time
+CLOCKS = ("cpu", "wall")
+DEFAULT_CLOCK = "cpu"
+CSV_FIELDS = (
+    "n",
+    "instance",
+    "seed",
+    "clauses",
+    "method",
+    "seconds",
+    "cpu_seconds",
+    "wall_seconds",
+    "verdict",
+    "brute_count",
+    "agrees",
+    "detail",
+)
+
+
+def method_label(method: str) -> str:
+    """A name for legends and tables."""
+    if method == BRUTE:
+        return "brute force"
+    if method == CADICAL_METHOD:
+        return "CaDiCaL 1.9.5"
+    return f"MILP {method.removeprefix('milp:')}"
+
+
+def problems(rows: Sequence[dict]) -> list[str]:
+    """Every wrong answer or crash in ``rows``, one message each (empty when all agree)."""
+    out = []
+    for r in rows:
+        if r["verdict"] == ERROR or r["agrees"] is False:
+            out.append(
+                f"n={r['n']} instance {r['instance']} (seed {r['seed']}): "
+                f"{method_label(r['method'])} says {r['verdict']}, "
+                f"brute force counts {r['brute_count']} inverting latents"
+                + (f" ({r['detail']})" if r["detail"] else "")
+            )
+    return out
