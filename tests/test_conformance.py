@@ -27,7 +27,7 @@ from reluhard.problems.cnf import CNF, random_kcnf
 from reluhard.problems.kinds import KINDS, ProblemKind
 from reluhard.randomnet import random_problem
 from reluhard.reductions.base import Reduction
-from reluhard.solvers import brute
+from reluhard.solvers import exhaustive
 from reluhard.status import Status
 
 REDUCTIONS = sorted(reductions.REGISTRY)
@@ -89,7 +89,7 @@ def solving_latents(problem: InversionProblem) -> list[np.ndarray]:
     assert n <= 12, "keep the instances small"
     Z = np.array(list(itertools.product(vals, repeat=n)), dtype=np.float64).reshape(-1, n)
     D = forward(problem.network, Z) - problem.target
-    near = brute.hits(D, problem.query, brute.tolerance(problem))
+    near = exhaustive.hits(D, problem.query, exhaustive.tolerance(problem))
     return [z for z in Z[near] if check_latent(problem, z)]
 
 

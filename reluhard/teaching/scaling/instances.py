@@ -70,7 +70,7 @@ def latent_values(problem: InversionProblem) -> tuple[int, int]:
     vals = problem.domain.values()
     if vals is not None:
         return vals
-    name = problem.reduction.get("name", "")
+    name = problem.reduction.name if problem.reduction else ""
     box = problem.domain.bounds()
     if name in VERTEX_COMPLETE and box is not None and all(float(v).is_integer() for v in box):
         return int(box[0]), int(box[1])

@@ -14,7 +14,6 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from ... import reductions, solvers
 from ...blas import single_threaded
 from ...errors import InputError
 from ...fds import redirected
@@ -22,6 +21,7 @@ from ...inversion import InversionProblem
 from ...problems.cnf import CNF, check
 from ...solvers import Verdict
 from ...solvers.exhaustive import MAX_N, Enumeration, enumerate_latents
+from ...status import Status
 from .instances import latent_values, warm_up_instance
 from .rows import ERROR, NA, SAT, UNKNOWN, UNSAT
 
@@ -74,17 +74,18 @@ def brute_force(problem: InversionProblem, tick: Callable[[float], None]) -> Enu
 def _network_route(
     cnf: CNF, problem: InversionProblem, via: str, name: str, time_limit: float
 ) -> tuple[Verdict, float, bool | None]:
-    """Decide ``problem`` with back end ``name``: its verdict, the CPU seconds of the solve,
-    and whether the latent found, decoded through the reduction, satisfies ``cnf`` (``None``
-    when no latent was found)."""
-    # lead: route through pipeline.decide
+    """Decide ``problem`` with back end ``name`` through :func:`reluhard.pipeline.decide`:
+    its verdict, the CPU seconds of the decision, and whether a latent was found and decoded
+    to a model that the CNF checker accepted (``None`` when no latent was found; a decoded
+    model that fails is a bug and raises)."""
+    from ...pipeline import decide
+
     c0 = time.process_time()
-    v = solvers.solve(problem, name, time_limit=time_limit)
+    d = decide(problem, name, time_limit=time_limit)
     cpu = time.process_time() - c0
-    if v.status != "INVERTIBLE":
-        return v, cpu, None
-    model = reductions.REGISTRY[via].decode(cnf, [float(q) for q in v.latent])
-    return v, cpu, check(cnf, model)
+    if d.status is not Status.INVERTIBLE:
+        return d.verdict, cpu, None
+    return d.verdict, cpu, d.certificate is not None and check(cnf, d.certificate)
 
 
 def milp(cnf: CNF, problem: InversionProblem, via: str, name: str, time_limit: float) -> Outcome:
