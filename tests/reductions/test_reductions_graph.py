@@ -36,7 +36,7 @@ from reluhard import reductions
 from reluhard.errors import InputError
 from reluhard.inversion import Source, check_latent
 from reluhard.network import exact_output
-from reluhard.pipeline import reduce_instance
+from reluhard.pipeline import decide, reduce_instance
 from reluhard.problems import graph as gm
 from reluhard.problems import graph_reference
 from reluhard.reductions import halfclique_binary as hcb
@@ -330,10 +330,10 @@ def test_halfclique_refusals():
 
 
 def real_verdict(red_real, red_bin, G, **params):
-    """Solve the lifted problem with SCIP; check any latent exactly, through decode, and
-    through the binary problem at the decoded binary latent."""
+    """Solve the lifted problem with SCIP through pipeline.decide; check any latent exactly,
+    through decode, and through the binary problem at the decoded binary latent."""
     problem = red_real.build(G, source=source(G), **params)
-    verdict = milp.solve(problem, solver="scip")
+    verdict = decide(problem, "scip").verdict
     if verdict.status == YES:
         assert check_latent(problem, verdict.latent).ok
         check_decoded(problem, red_real, G, verdict.latent)
