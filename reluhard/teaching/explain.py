@@ -25,7 +25,8 @@ variables and 1000 clauses in full.
 [--via NAME] [--cert CERT] [--out DIR] [--width COLS]``).
 
 This module holds only the entry points; the work is in :mod:`.analysis` (what is shown),
-:mod:`.walkthrough` (the six steps as a list of blocks, :mod:`.blocks`),
+:mod:`.walkthrough` (the six steps as a list of blocks, :mod:`.blocks`; steps 5 and 6 in
+:mod:`.passes`),
 :mod:`.render_text` and :mod:`.render_html` (that list as text and as a page),
 :mod:`.diagram` (``network.png``); ``--cert`` is read by :mod:`reluhard.certs.modelfile`.
 """
