@@ -30,7 +30,7 @@ eq. (4), exact inversion), all with the library defaults (alpha 1.2; GLOP, HiGHS
 tolerance ``1e-9``, start ``N(0, I)`` from seed 0), and by one more:
 
 **The two linf-lp paths.** The LP back ends first try a certified least-squares point (the
-*presolve*, :mod:`reluhard.solvers.lp`): on a noiseless expanding network it is optimal for
+*presolve*, :mod:`reluhard.solvers.lp_presolve`): on a noiseless expanding network it is optimal for
 every layer's LP, so ``linf-lp`` (and ``l1-lp``, ``lp``) solve no LP at all
 (``lp_solves == 0``, recorded per run as ``certified``) and take a few milliseconds.
 ``linf-lp-nopresolve`` ("LP every time") is ``recover(method='linf-lp', presolve=False)``:

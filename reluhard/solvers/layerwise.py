@@ -42,6 +42,7 @@ from ..errors import InputError
 from ..inversion import InversionProblem
 from ..options import Param, boolean, choice, positive
 from . import lp
+from .lp_model import LP_SOLVERS
 from .recovery import Attempt, judge
 from .verdict import NOT_INVERTIBLE, Verdict
 
@@ -66,7 +67,7 @@ _growth.__name__ = "growth factor > 1"
 
 COMMON = {
     "lp_solver": Param(
-        choice(*lp.LP_SOLVERS),
+        choice(*LP_SOLVERS),
         "OR-Tools LP solver: glop or highs (default: by measurement, highs for the l_1 LP)",
     ),
     "presolve": Param(boolean, "try the certified least-squares point first", True),

@@ -51,26 +51,15 @@ Slips in the printed algorithms, fixed here (each checked by ``tests/solvers/tes
    comparison is at ``t = 2`` (Alg. 3: ``t = 3``, as printed) and both use the observation.
 
 **Presolve** (``presolve=True``, the default): before calling the LP solver, each step tries
-the least-squares point of the rows the LP holds two-sided (``coef a_j = y_j``; they must
-have full column rank). If that point meets every row of eq. (4) to ``1e-12 max(1,
-||y||_inf)``, it is a feasible point of that feasibility LP; if the slack it needs in Alg. 1
-(Alg. 2: the sum of its per-row slacks) equals the LP's lower bound (``max_j(-y_j)^+``; its
-sum) to the same precision, it is an optimal solution of that LP. Either way the LP solver
-has nothing to add and is not called. On realizable targets of expanding networks that is
-every layer (Lei Thm 3: the equality rows then have full column rank), and it turns a
-0.2-0.4 s simplex solve of the dense ``600 x 251`` layer of Lei's Fig. 2 into a few
-milliseconds of least squares. On noisy targets the candidate usually fails the test and
-the LP solver decides, as printed; where it passes (Alg. 1 when the optimum is pinned at
-``max_j(-y_j)`` by the most negative observation) it is an optimal solution of that LP too,
-though not necessarily the vertex the simplex would return: such an LP has many optima.
-``presolve=False`` always calls the LP solver (to benchmark it, or to reproduce the simplex's
-choice).
+a least-squares point and, where it can be certified optimal for the LP, does not call the LP
+solver (:mod:`reluhard.solvers.lp_presolve`, whose docstring gives the test and when it
+passes). ``presolve=False`` always calls the LP solver.
 
-The LPs are solved by OR-Tools through its matrix interface (``fill_model_from_sparse_data``:
-no per-coefficient Python calls), by default GLOP for eq. (4), Alg. 1 and Alg. 3 and HiGHS for
-Alg. 2, chosen by measurement on Lei's Table 1 networks (``benchmarks/lei_table1.py`` times
-both on the same LPs with the presolve off: HiGHS took 1.7-2.5 times GLOP's time on the
-first three and 0.5 times on Alg. 2, whose per-row slacks double the columns).
+The LPs are solved by OR-Tools (:mod:`reluhard.solvers.lp_model`), by default GLOP for eq. (4),
+Alg. 1 and Alg. 3 and HiGHS for Alg. 2, chosen by measurement on Lei's Table 1 networks
+(``benchmarks/lei_table1.py`` times both on the same LPs with the presolve off: HiGHS took
+1.7-2.5 times GLOP's time on the first three and 0.5 times on Alg. 2, whose per-row slacks
+double the columns).
 """
 
 from __future__ import annotations
@@ -79,18 +68,23 @@ import time
 from dataclasses import dataclass, field
 
 import numpy as np
-import scipy.linalg
-import scipy.sparse as sp
 
-from ..fds import redirected
 from ..network import Layer
+from .lp_model import LPResult, solve_lp
+from .lp_presolve import (
+    least_squares,
+    polish,
+    presolved_exact,
+    presolved_l1,
+    presolved_linf,
+    regression_point,
+)
+from .lp_rows import dense_rows, scale, slack_floor, slack_rows
 
-LP_SOLVERS = {"glop": "glop", "highs": "highs_lp"}
 DEFAULT_LP = "glop"
 DEFAULT_L1_LP = "highs"  # measured faster on Alg. 2's LPs (module docstring)
 DEFAULT_ALPHA = 1.2  # Lei section 5.1
 MAX_ROUNDS = 200
-_TIGHT = 1e-12  # relative: a presolved point must meet its rows to this, or the LP decides
 
 
 @dataclass
@@ -120,172 +114,9 @@ class Step:
         return {**d, **self.extra}
 
 
-@dataclass
-class _LP:
-    status: str  # optimal, feasible (time limit), infeasible, unbounded, limit, error
-    x: np.ndarray | None
-    objective: float | None
-
-
-def solve_lp(
-    A,
-    row_lo: np.ndarray,
-    row_hi: np.ndarray,
-    var_lo: np.ndarray,
-    var_hi: np.ndarray,
-    cost: np.ndarray | None = None,
-    *,
-    maximize: bool = False,
-    solver: str = DEFAULT_LP,
-    time_limit: float | None = None,
-) -> _LP:
-    """``min`` (or ``max``) ``cost x`` subject to ``row_lo <= A x <= row_hi`` and
-    ``var_lo <= x <= var_hi`` (``+-inf`` allowed), through OR-Tools' matrix interface."""
-    from ortools.linear_solver.python import model_builder_helper as mbh
-
-    if solver not in LP_SOLVERS:
-        raise ValueError(f"unknown LP solver {solver!r} (known: {', '.join(LP_SOLVERS)})")
-    n = len(var_lo)
-    A = sp.csr_matrix(A, dtype=np.float64)
-    model = mbh.ModelBuilderHelper()
-    model.fill_model_from_sparse_data(
-        np.asarray(var_lo, dtype=np.float64),
-        np.asarray(var_hi, dtype=np.float64),
-        np.zeros(n) if cost is None else np.asarray(cost, dtype=np.float64),
-        np.asarray(row_lo, dtype=np.float64),
-        np.asarray(row_hi, dtype=np.float64),
-        A,
-    )
-    if maximize:
-        model.set_maximize(True)
-    engine = mbh.ModelSolverHelper(LP_SOLVERS[solver])
-    if time_limit is not None:
-        engine.set_time_limit_in_seconds(max(0.01, float(time_limit)))
-    with redirected({1: None}):  # HiGHS prints a banner on stdout, where `s` lines go
-        engine.solve(model)
-    status = engine.status()
-    S = mbh.SolveStatus
-    if status in (S.OPTIMAL, S.FEASIBLE) and engine.has_solution():
-        return _LP(
-            "optimal" if status == S.OPTIMAL else "feasible",  # feasible: stopped by the limit
-            np.asarray(engine.variable_values(), dtype=np.float64),
-            float(engine.objective_value()),
-        )
-    name = {S.INFEASIBLE: "infeasible", S.UNBOUNDED: "unbounded", S.NOT_SOLVED: "limit"}
-    return _LP(name.get(status, "error"), None, None)
-
-
-# ------------------------------------------------------------------------- the rows
-
-
-def _scale(y: np.ndarray) -> float:
-    return max(1.0, float(np.max(np.abs(y), initial=0.0)))
-
-
 def _residual(layer: Layer, h: np.ndarray, y: np.ndarray, p: float | str) -> float:
     r = layer.act(layer.pre(h[None, :]))[0] - y
     return float(np.max(np.abs(r), initial=0.0)) if p == "inf" else float(np.sum(np.abs(r)))
-
-
-def _take(W, rows: np.ndarray):
-    """Rows of ``W`` as CSR (for stacking LP blocks)."""
-    return W[rows] if sp.issparse(W) else sp.csr_matrix(W[rows])
-
-
-def _dense_rows(W, rows: np.ndarray) -> np.ndarray:
-    """Rows of ``W`` as a dense array (for least squares)."""
-    return W[rows].toarray() if sp.issparse(W) else W[rows]
-
-
-def _row_classes(layer: Layer, y: np.ndarray, eps: float):
-    """Lei's classification of the rows by the observation: ``on`` (``y_j > eps``), ``mid``
-    (``-eps < y_j <= eps``) and ``neg`` (``y_j <= -eps``; LeakyReLU only, else part of
-    ``mid``). An identity layer's rows are all ``on``."""
-    m = y.size
-    none = np.empty(0, dtype=np.int64)
-    if layer.activation == "identity":
-        return np.arange(m), none, none
-    on = np.flatnonzero(y > eps)
-    if layer.activation == "leaky_relu":
-        return on, np.flatnonzero((y <= eps) & (y > -eps)), np.flatnonzero(y <= -eps)
-    return on, np.flatnonzero(y <= eps), none
-
-
-def _slack_rows(layer: Layer, y: np.ndarray, eps: float, per_row: bool):
-    """The rows of Algorithm 1 (``per_row=False``: one slack ``delta``) or Algorithm 2
-    (``per_row=True``: a slack ``e_j`` per row) over the variables ``[h, slack]``, for the
-    classification threshold ``eps``. With ``a_j = w_j h + b_j`` and ``s`` the slack, a row is
-    ``coef a_j + s >= y_j`` ("ge") or ``coef a_j - s <= y_j`` ("le"):
-
-    - ReLU: ``on`` ge(1) and le(1); ``mid`` le(1) only;
-    - LeakyReLU (Remark 1): ``on`` ge(1), le(1); ``mid`` ge(c), le(1); ``neg`` ge(c), le(c).
-    """
-    W, b = layer.W, layer.b
-    m = y.size
-    width = m if per_row else 1
-    blocks, lo, hi = [], [], []
-    for rows, coef, kind in _row_specs(layer, y, eps):
-        if rows.size == 0:
-            continue
-        sign = 1.0 if kind == "ge" else -1.0
-        if per_row:
-            S = sp.csr_matrix(
-                (np.full(rows.size, sign), (np.arange(rows.size), rows)), shape=(rows.size, width)
-            )
-        else:
-            S = sp.csr_matrix(np.full((rows.size, 1), sign))
-        blocks.append(sp.hstack([coef * _take(W, rows), S], format="csr"))
-        rhs = y[rows] - coef * b[rows]
-        inf = np.full(rows.size, np.inf)
-        lo.append(rhs if kind == "ge" else -inf)
-        hi.append(inf if kind == "ge" else rhs)
-    return sp.vstack(blocks, format="csr"), np.concatenate(lo), np.concatenate(hi)
-
-
-def _row_specs(layer: Layer, y: np.ndarray, eps: float) -> list[tuple[np.ndarray, float, str]]:
-    """``(rows, coef, kind)`` for :func:`_slack_rows`: which rows get which constraint."""
-    c = layer.slope
-    on, mid, neg = _row_classes(layer, y, eps)
-    specs = [(on, 1.0, "ge"), (on, 1.0, "le"), (mid, 1.0, "le")]
-    if layer.activation == "leaky_relu":
-        specs += [(mid, c, "ge"), (neg, c, "ge"), (neg, c, "le")]
-    return specs
-
-
-def _needed_slack(layer: Layer, y: np.ndarray, eps: float, h: np.ndarray) -> np.ndarray:
-    """Per row, the least slack with which ``h`` meets that row's constraints."""
-    a = layer.pre(h[None, :])[0]
-    need = np.zeros(y.size)
-    for rows, coef, kind in _row_specs(layer, y, eps):
-        gap = y[rows] - coef * a[rows] if kind == "ge" else coef * a[rows] - y[rows]
-        need[rows] = np.maximum(need[rows], gap)
-    return need
-
-
-def _least_squares_point(layer: Layer, y: np.ndarray, eps: float, lo, hi) -> np.ndarray | None:
-    """The presolve's candidate: least squares on the rows the LP holds two-sided (``coef
-    a_j = y_j``), if they have full column rank, clipped to the bounds; else ``None``."""
-    eqs = {}
-    for rows, coef, kind in _row_specs(layer, y, eps):
-        eqs.setdefault((coef, kind), rows)
-    parts = [(eqs[coef, "ge"], coef) for coef, kind in eqs if kind == "le" and (coef, "ge") in eqs]
-    rows = np.concatenate([r for r, _ in parts]) if parts else np.empty(0, dtype=np.int64)
-    if rows.size < layer.shape[1]:
-        return None
-    coefs = np.concatenate([np.full(r.size, c) for r, c in parts])
-    A = coefs[:, None] * _dense_rows(layer.W, rows)
-    h, unique = _least_squares(A, y[rows] - coefs * layer.b[rows])
-    return np.clip(h, lo, hi) if unique else None
-
-
-def _slack_floor(layer: Layer, y: np.ndarray) -> np.ndarray:
-    """Slip 2: a ReLU row with ``y_j < 0`` is off by at least ``-y_j`` whatever ``h`` is."""
-    if layer.activation == "relu":
-        return np.maximum(-y, 0.0)
-    return np.zeros(y.size)
-
-
-# ------------------------------------------------------------------------- the steps
 
 
 def exact_step(
@@ -310,7 +141,7 @@ def exact_step(
     y = np.asarray(y, dtype=np.float64)
     W, b = layer.W, layer.b
     if theta is None:
-        theta = 1e-12 * _scale(y)
+        theta = 1e-12 * scale(y)
     if layer.activation == "relu":
         if np.any(y < -theta):  # a ReLU never outputs a negative value
             j = int(np.argmin(y))
@@ -323,27 +154,19 @@ def exact_step(
     else:
         eq = np.ones(y.size, dtype=bool)
         target = y if layer.activation == "identity" else np.where(y >= 0, y, y / layer.slope)
-    if layer.activation != "relu":
-        step = _regression_step(layer, target, lo, hi, _scale(y))
-        if step is not None:
-            step.time = time.perf_counter() - t0
-            return step
+    h = regression_point(layer, target, lo, hi, scale(y)) if layer.activation != "relu" else None
+    if h is not None:
+        step = Step(h, "optimal", objective=0.0, unique=True, method="eq5")
+        step.extra["equalities"] = int(layer.shape[0])
+        step.time = time.perf_counter() - t0
+        return step
     rows = np.flatnonzero(eq)
-    if presolve and rows.size >= layer.shape[1]:
-        Weq = _dense_rows(W, rows)
-        h, unique = _least_squares(Weq, (target - b)[rows])
-        h = np.clip(h, lo, hi)
-        a = layer.pre(h[None, :])[0]
-        tight = _TIGHT * _scale(y)
-        if (
-            unique
-            and np.all(np.abs(a[rows] - target[rows]) <= tight)
-            and np.all(a[~eq] <= np.maximum(target[~eq], 0.0) + tight)
-        ):
-            step = Step(h, "optimal", objective=0.0, unique=True, method="eq4")
-            step.extra.update(equalities=int(rows.size), presolved=1)
-            step.time = time.perf_counter() - t0
-            return step
+    h = presolved_exact(layer, y, target, eq, lo, hi) if presolve else None
+    if h is not None:
+        step = Step(h, "optimal", objective=0.0, unique=True, method="eq4")
+        step.extra.update(equalities=int(rows.size), presolved=1)
+        step.time = time.perf_counter() - t0
+        return step
     row_lo = np.where(eq, target - b, -np.inf)
     row_hi = np.where(eq, target - b, np.maximum(target, 0.0) - b)
     lp = solve_lp(W, row_lo, row_hi, lo, hi, solver=solver, time_limit=time_limit)
@@ -352,46 +175,12 @@ def exact_step(
     if lp.x is not None:
         step.h, step.objective = lp.x, 0.0
         if rows.size >= layer.shape[1]:
-            Weq = _dense_rows(W, rows)
-            ls, unique = _least_squares(Weq, (target - b)[rows])
+            Weq = dense_rows(W, rows)
+            ls, unique = least_squares(Weq, (target - b)[rows])
             step.unique = unique
             if unique:
-                step.h = _closer(Weq, (target - b)[rows], np.clip(ls, lo, hi), lp.x)
+                step.h = polish(Weq, (target - b)[rows], np.clip(ls, lo, hi), lp.x)
     step.time = time.perf_counter() - t0
-    return step
-
-
-def _least_squares(A: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, bool]:
-    """The least-squares solution of ``A h = rhs`` and whether ``A`` has full column rank
-    (singular values above ``1e-10`` of the largest)."""
-    h, _, rank, _ = scipy.linalg.lstsq(A, rhs, cond=1e-10, lapack_driver="gelsy")
-    return h, int(rank) == A.shape[1]
-
-
-def _closer(A: np.ndarray, rhs: np.ndarray, h: np.ndarray, x: np.ndarray) -> np.ndarray:
-    """Polish: when the equality rows have full column rank the LP's point is the unique
-    solution, and least squares gives it to more digits than the simplex's tolerance."""
-    return h if np.linalg.norm(A @ h - rhs) <= np.linalg.norm(A @ x - rhs) else x
-
-
-def _regression_step(layer: Layer, target, lo, hi, scale: float) -> Step | None:
-    """Lei eq. (5) and linear regression: a LeakyReLU or identity layer with ``W`` of full
-    column rank has at most one pre-image, the least-squares solution of ``W h = target - b``
-    (``target`` the activation's inverse of ``y``). It is returned when it solves the system
-    (to ``1e-9 max(1, ||y||_inf)``) within the bounds; otherwise ``None`` and the LP decides."""
-    W = layer.W.toarray() if sp.issparse(layer.W) else layer.W
-    if W.shape[0] < W.shape[1]:
-        return None
-    rhs = target - layer.b
-    h, unique = _least_squares(W, rhs)
-    if not unique:
-        return None
-    if np.max(np.abs(W @ h - rhs), initial=0.0) > 1e-9 * scale:
-        return None
-    if np.any(h < lo) or np.any(h > hi):
-        return None
-    step = Step(h, "optimal", objective=0.0, unique=True, method="eq5")
-    step.extra["equalities"] = int(W.shape[0])
     return step
 
 
@@ -415,20 +204,17 @@ def linf_step(
     t0 = time.perf_counter()
     y = np.asarray(y, dtype=np.float64)
     n = layer.shape[1]
-    floor = float(np.max(_slack_floor(layer, y), initial=0.0))
+    floor = float(np.max(slack_floor(layer, y), initial=0.0))
     lps = certified = 0
 
-    def solve_at(e: float) -> _LP:
+    def solve_at(e: float) -> LPResult:
         nonlocal lps, certified
-        if presolve and floor <= e:
-            h = _least_squares_point(layer, y, e, lo, hi)
-            if h is not None:
-                delta = max(floor, float(np.max(_needed_slack(layer, y, e, h), initial=0.0)))
-                if delta <= floor + _TIGHT * _scale(y):
-                    certified += 1
-                    return _LP("optimal", np.append(h, delta), delta)
+        lp = presolved_linf(layer, y, e, lo, hi, floor) if presolve and floor <= e else None
+        if lp is not None:
+            certified += 1
+            return lp
         lps += 1
-        A, rlo, rhi = _slack_rows(layer, y, e, per_row=False)
+        A, rlo, rhi = slack_rows(layer, y, e, per_row=False)
         cost = np.zeros(n + 1)
         cost[-1] = 1.0
         return solve_lp(
@@ -456,7 +242,7 @@ def linf_step(
     return step
 
 
-def _first_feasible(solve_t, deadline) -> tuple[int, _LP]:
+def _first_feasible(solve_t, deadline) -> tuple[int, LPResult]:
     """The least ``t`` in ``0..MAX_ROUNDS`` at which ``solve_t(t)`` is feasible (feasibility
     is monotone in ``t``), by doubling then bisection; ``(t, last LP)`` if none is."""
     first = solve_t(0)
@@ -500,17 +286,17 @@ def l1_step(
     t0 = time.perf_counter()
     y = np.asarray(y, dtype=np.float64)
     n, m = layer.shape[1], y.size
-    floor = _slack_floor(layer, y)
+    floor = slack_floor(layer, y)
     cost = np.concatenate([np.zeros(n), np.ones(m)])
     count = {"lps": 0, "presolved": 0}
 
-    def solve_at(e: float) -> _LP:
-        lp = _presolved_l1(layer, y, e, lo, hi, floor) if presolve else None
+    def solve_at(e: float) -> LPResult:
+        lp = presolved_l1(layer, y, e, lo, hi, floor) if presolve else None
         if lp is not None:
             count["presolved"] += 1
             return lp
         count["lps"] += 1
-        A, rlo, rhi = _slack_rows(layer, y, e, per_row=True)
+        A, rlo, rhi = slack_rows(layer, y, e, per_row=True)
         return solve_lp(
             A,
             rlo,
@@ -525,18 +311,6 @@ def l1_step(
     rounds = _while_improving(layer, y, eps, alpha, solve_at, deadline, 1, False)
     extra = {"presolved": count["presolved"]} if count["presolved"] else {}
     return _step_of(rounds, "l1-lp", count["lps"], t0, extra)
-
-
-def _presolved_l1(layer: Layer, y, e: float, lo, hi, floor: np.ndarray) -> _LP | None:
-    """The l_1 LP's optimum without the LP solver, when the least-squares point's slacks add
-    up to the LP's lower bound ``sum_j floor_j`` (module docstring)."""
-    h = _least_squares_point(layer, y, e, lo, hi)
-    if h is None:
-        return None
-    slack = np.maximum(_needed_slack(layer, y, e, h), floor)
-    if float(np.sum(slack - floor)) > _TIGHT * _scale(y):
-        return None
-    return _LP("optimal", np.concatenate([h, slack]), float(np.sum(slack)))
 
 
 def relax_step(
@@ -559,7 +333,7 @@ def relax_step(
     W, b = layer.W, layer.b
     lps = 0
 
-    def solve_at(e: float) -> _LP:
+    def solve_at(e: float) -> LPResult:
         nonlocal lps
         lps += 1
         if layer.activation == "leaky_relu":

@@ -21,10 +21,7 @@ from ..inversion import InversionProblem, LatentCheck, Source, check_latent
 from ..network import exact_output
 from ..problems import cnf as cnf_mod
 from ..problems.cnf import CNF
-from .blocks import (
-    Para,
-    lit,
-)
+from .blocks import Limits, Para, lit
 
 
 @dataclass
@@ -58,6 +55,12 @@ class Context:
     non_certificate: Pass | None = None
     notes5: list[Para] = field(default_factory=list)
     solver_note: str = ""  # how the certificate was found, or why there is none
+
+
+def summarised(ctx: Context, lim: Limits) -> bool:
+    """Whether the instance is beyond ``lim`` (more than ``max_vars`` variables or
+    ``max_clauses`` clauses), so that its long lists are cut after ``lim.head`` items."""
+    return ctx.cnf.nvars > lim.max_vars or ctx.cnf.nclauses > lim.max_clauses
 
 
 def clause_label(j: int, lits: Sequence[int], limit: int = 48) -> str:

@@ -1,6 +1,9 @@
 """The network drawn as a PNG: units as nodes in one column per layer, edges coloured
 by weight sign, the clause units the non-certificate fires highlighted. Wide layers are
 cut to about :data:`MAX_NODES` units with gaps drawn as ellipses.
+
+Drawing needs matplotlib, which only the ``bench`` extra installs; without it
+:func:`require_matplotlib` raises an :class:`~reluhard.errors.InputError` saying so.
 """
 
 from __future__ import annotations
@@ -10,12 +13,22 @@ import io
 import numpy as np
 import scipy.sparse as sp
 
+from ..errors import InputError
 from .analysis import Context
 from .blocks import (
     fmt,
 )
 
 MAX_NODES = 40
+MISSING = "drawing network.png needs matplotlib: pip install 'reluhard[bench]' (or matplotlib)"
+
+
+def require_matplotlib() -> None:
+    """Raise :class:`InputError` (one line: what to install) when matplotlib is missing."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise InputError(None, None, MISSING) from None
 
 
 def _select(n: int, groups: list[tuple[int, int]], must: set[int], cap: int) -> list:
@@ -52,6 +65,7 @@ def _select(n: int, groups: list[tuple[int, int]], must: set[int], cap: int) -> 
 def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
     """The network as a PNG (returned, and written to ``path`` if given), and the height
     of its labels in pixels."""
+    require_matplotlib()
     # a bare Figure renders with the Agg canvas: no pyplot, no global backend switch
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure

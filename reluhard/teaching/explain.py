@@ -25,9 +25,10 @@ variables and 1000 clauses in full.
 [--via NAME] [--cert CERT] [--out DIR] [--width COLS]``).
 
 This module holds only the entry points; the work is in :mod:`.analysis` (what is shown),
-:mod:`.walkthrough` (the six steps as a list of blocks, :mod:`.blocks`),
-:mod:`.render_text` and :mod:`.render_html` (that list as text and as a page),
-:mod:`.diagram` (``network.png``); ``--cert`` is read by :mod:`reluhard.certs.modelfile`.
+:mod:`.walkthrough` (the six steps as a list of blocks, :mod:`.blocks`; steps 5 and 6 in
+:mod:`.passes`), :mod:`.render_text` and :mod:`.render_html` (that list as text and as a
+page), :mod:`.diagram` (``network.png``, which needs matplotlib: the ``bench`` extra);
+``--cert`` is read by :mod:`reluhard.certs.modelfile`.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ from .analysis import analyse
 from .blocks import HTML, TEXT
 from .blocks import TEXT_LIMITS_CLAUSES as TEXT_LIMITS_CLAUSES  # re-exported
 from .blocks import TEXT_LIMITS_VARS as TEXT_LIMITS_VARS  # re-exported
-from .diagram import draw_network
+from .diagram import draw_network, require_matplotlib
 from .render_html import render_html
 from .render_text import render_text
 from .walkthrough import document
@@ -64,9 +65,12 @@ def explain(
 
     ``cert`` is an assignment (DIMACS literals) to use as the worked example; without it a
     certificate is found by an inversion back end. With ``out_dir`` (created if needed) also
-    writes ``explain.html`` and ``network.png`` there. ``cert_name`` names where ``cert``
-    came from in messages.
+    writes ``explain.html`` and ``network.png`` there (matplotlib missing: an
+    :class:`InputError` before anything is computed or written). ``cert_name`` names where
+    ``cert`` came from in messages.
     """
+    if out_dir is not None:
+        require_matplotlib()
     ctx = analyse(source, problem, cert, cert_name)
     text = render_text(document(ctx, TEXT, None), width)
     if out_dir is not None:
@@ -102,7 +106,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         'or a solution JSON with a "certificate" (default: found by a solver)',
     )
     parser.add_argument(
-        "--out", metavar="DIR", help="also write DIR/explain.html and DIR/network.png"
+        "--out",
+        metavar="DIR",
+        help="also write DIR/explain.html and DIR/network.png (needs matplotlib: the bench extra)",
     )
     parser.add_argument(
         "--width",

@@ -1,6 +1,7 @@
 """The six steps of ``reluhard explain`` as one document (a list of blocks): the
-instance, clauses becoming ReLU units, the weight matrices, the target and latent domain,
-the certificate's forward pass, and the non-certificate's.
+instance, clauses becoming ReLU units, the weight matrices, the target and latent domain
+(steps 1-4, the construction, here), then the certificate's forward pass and the
+non-certificate's (steps 5 and 6, :mod:`.passes`).
 
 Built from an analysed :class:`~.analysis.Context` and a :class:`~.blocks.Limits`, so the
 same function produces the short terminal version and the fuller HTML one.
@@ -8,45 +9,20 @@ same function produces the short terminal version and the fuller HTML one.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from fractions import Fraction
-
 import numpy as np
 import scipy.sparse as sp
 
 from .. import reductions
 from ..network import exact_output
-from .analysis import Context, Pass, clause_label, clause_name
-from .blocks import (
-    Block,
-    Heading,
-    Image,
-    Limits,
-    Matrix,
-    Para,
-    Pre,
-    Table,
-    Vector,
-    fmt,
-    lit,
-)
-
-
-def _big(ctx: Context, lim: Limits) -> bool:
-    return ctx.cnf.nvars > lim.max_vars or ctx.cnf.nclauses > lim.max_clauses
-
-
-def _assignment_text(model: Sequence[int], limit: int = 40) -> str:
-    parts = [f"x{abs(v)}={'T' if v > 0 else 'F'}" for v in model[:limit]]
-    if len(model) > limit:
-        parts.append(f"... ({len(model) - limit} more)")
-    return " ".join(parts)
+from .analysis import Context, clause_label, summarised
+from .blocks import Block, Heading, Image, Limits, Matrix, Para, Pre, Table, fmt, lit
+from .passes import certificate_step, non_certificate_step
 
 
 def _step1(ctx: Context, lim: Limits) -> list[Block]:
     cnf = ctx.cnf
     n, m = cnf.nvars, cnf.nclauses
-    big = _big(ctx, lim)
+    big = summarised(ctx, lim)
     out: list[Block] = [Heading("Step 1. The instance")]
     out.append(
         Para(
@@ -101,7 +77,7 @@ def _clause_unit_rows(ctx: Context, lim: Limits, on: str) -> Table:
     """Per clause: the unit's nonzero weights, bias, and when it fires."""
     cnf = ctx.cnf
     m = cnf.nclauses
-    big = _big(ctx, lim)
+    big = summarised(ctx, lim)
     layer = ctx.problem.network.layers[0 if ctx.red == "sat-sign" else 2]
     W = sp.csr_array(layer.W) if not sp.issparse(layer.W) else layer.W
     shown = range(min(m, lim.head)) if big else range(m)
@@ -231,7 +207,7 @@ def _matrix_block(ctx: Context, k: int, lim: Limits) -> list[Block]:
     """Layer ``k`` (1-based) as a Matrix block (the shown rows only)."""
     layer = ctx.problem.network.layers[k - 1]
     rows_total = layer.shape[0]
-    big = _big(ctx, lim)
+    big = summarised(ctx, lim)
     nshow = min(rows_total, lim.head) if big and rows_total > lim.head else rows_total
     W = layer.W[:nshow].toarray() if layer.sparse else np.asarray(layer.W[:nshow])
     act = {"relu": "ReLU", "identity": "linear (identity)"}.get(layer.activation, layer.activation)
@@ -338,184 +314,6 @@ def _vec(values, limit: int = 12) -> str:
     return "(" + ", ".join(vals) + ")"
 
 
-def _true_lits(ctx: Context, model: Sequence[int], j: int) -> int:
-    s = set(model)
-    return sum(1 for x in ctx.clause_w[j] if x in s)
-
-
-def _pass_blocks(ctx: Context, ps: Pass, lim: Limits) -> list[Block]:
-    p = ctx.problem
-    n, m = ctx.cnf.nvars, ctx.cnf.nclauses
-    big = _big(ctx, lim)
-    out: list[Block] = []
-    dimacs = " ".join(map(str, ps.model[:60])) + (" ..." if len(ps.model) > 60 else "")
-    out.append(Para(f"Assignment {_assignment_text(ps.model)} (DIMACS: {dimacs}): {ps.how}."))
-    red_mod = reductions.get(ctx.red)
-    out.append(
-        _vector(
-            f"Latent z = {ctx.red}.encode(assignment) (+1 = true, -1 = false):",
-            ctx.short[0],
-            ps.z,
-            lim,
-            big,
-        )
-    )
-    net = p.network
-    clause_layer = {"sat-sign": 0, "sat-real": 2}.get(ctx.red)
-    for k, layer in enumerate(net.layers):
-        pre, val = ps.pres[k], ps.outs[k]
-        act = "ReLU" if layer.activation == "relu" else "linear"
-        names = ctx.short[k + 1]
-        if k == clause_layer:
-            out.append(
-                Para(
-                    f"Layer {k + 1} ({act}): clause units"
-                    + (" (reading v = 1 - g = clamp(z))" if ctx.red == "sat-real" else "")
-                    + "; t = true literals, pre = pre-activation, out = output:"
-                )
-            )
-            fire = [j for j in range(m) if val[j] > 0]
-            if big and m > lim.head:
-                shown = sorted(set(range(lim.head)) | set(fire[: 3 * lim.head]))
-            else:
-                shown = list(range(m))
-            rows, marks = [], []
-            for j in shown:
-                rows.append(
-                    [
-                        ctx.labels[k + 1][j],
-                        str(_true_lits(ctx, ps.model, j)),
-                        fmt(pre[j]),
-                        fmt(val[j]),
-                        "<- fires: falsified" if val[j] > 0 else "",
-                    ]
-                )
-                marks.append("fire" if val[j] > 0 else "")
-            rest = m - len(shown)
-            more = ""
-            if rest:
-                unshown_fire = len(fire) - sum(1 for j in shown if val[j] > 0)
-                more = f"... {rest} more clause units" + (
-                    f" ({unshown_fire} of them fire)" if unshown_fire else " (all output 0)"
-                )
-            head = ["unit", "t", "pre", "out", ""]
-            out.append(Table(head, rows, marks, more, (1, 2, 3)))
-            out.append(
-                Para(
-                    f"{len(fire)} of {m} clause units fire"
-                    + (": " + ", ".join(f"c{j + 1}" for j in fire[:20]) if fire else "")
-                    + (" ..." if len(fire) > 20 else "")
-                    + "."
-                )
-            )
-            if ctx.red == "sat-real":
-                out.append(
-                    _vector(
-                        "  and the |v_i| units (|v_i|+ = ReLU(v_i), |v_i|- = ReLU(-v_i)):",
-                        names[m:],
-                        val[m:],
-                        lim,
-                        big,
-                    )
-                )
-        elif ctx.red == "sat-real" and k in (0, 1):
-            what = "h = ReLU(z + 1)" if k == 0 else "g = ReLU(2 - h) = 1 - clamp(z)"
-            out.append(_vector(f"Layer {k + 1} ({act}): {what}:", names, val, lim, big))
-            if k == 1:
-                out.append(
-                    _vector(
-                        "  so v = 1 - g = clamp(z) =",
-                        [f"v{i}" for i in range(1, n + 1)],
-                        1 - val,
-                        lim,
-                        big,
-                    )
-                )
-        else:
-            out.append(_vector(f"Layer {k + 1} ({act}), the output G(z):", names, val, lim, big))
-    target = "(" + ", ".join(fmt(v) for v in p.target) + ")"
-    got = "(" + ", ".join(fmt(v) for v in ps.exact) + ")"
-    meets = all(Fraction(a) == Fraction(float(b)) for a, b in zip(ps.exact, p.target, strict=True))
-    out.append(
-        Para(
-            f"Output G(z) = {got}, target x = {target}: "
-            + ("the output meets the target." if meets else "the output misses the target.")
-        )
-    )
-    if ps.check.ok:
-        out.append(
-            Para(
-                "Exact check PASSED (reluhard.inversion.check_latent, rational arithmetic, no "
-                "tolerance): z is in the domain and G(z) = x exactly.",
-                "ok",
-            )
-        )
-    else:
-        out.append(
-            Para(
-                f"Exact check FAILED (reluhard.inversion.check_latent): {ps.check.reason}.",
-                "bad",
-            )
-        )
-    back = red_mod.decode(ctx.cnf, ps.z)
-    if ps.falsified:
-        names = [clause_name(ctx, j) for j in ps.falsified]
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
-        out.append(
-            Para(
-                f"Not a certificate: the assignment falsifies {len(names)} clause(s): {shown}. "
-                "Each falsified clause is a unit that fires, and each adds 1 to out"
-                + ("1" if ctx.red == "sat-real" else "")
-                + ".",
-                "bad",
-            )
-        )
-    else:
-        same = "gives back the assignment" if back == ps.model else "decodes to a model"
-        out.append(
-            Para(
-                f"{ctx.red}.decode(z) {same}; problems.cnf.check confirms it satisfies all "
-                f"{m} clauses: a certificate of the formula.",
-                "ok",
-            )
-        )
-    return out
-
-
-def _vector(caption: str, names, values, lim: Limits, big: bool) -> Vector:
-    vals = [fmt(v) for v in values]
-    names = list(names)
-    limit = lim.head * 3 if big else len(vals)
-    more = f"... {len(vals) - limit} more" if len(vals) > limit else ""
-    return Vector(caption, names[:limit], vals[:limit], more)
-
-
-def _step5(ctx: Context, lim: Limits) -> list[Block]:
-    out: list[Block] = [Heading("Step 5. Worked example: a certificate")]
-    out.extend(ctx.notes5)
-    if ctx.certificate is None:
-        out.append(
-            Para(
-                f"The formula is UNSATISFIABLE ({ctx.solver_note}): no assignment satisfies "
-                "every clause, so no latent meets the target and there is no certificate to "
-                "show. On to a non-certificate.",
-                "bad",
-            )
-        )
-        return out
-    out.extend(_pass_blocks(ctx, ctx.certificate, lim))
-    return out
-
-
-def _step6(ctx: Context, lim: Limits) -> list[Block]:
-    out: list[Block] = [Heading("Step 6. A non-certificate")]
-    if ctx.non_certificate is None:
-        out.append(Para("Every assignment tried satisfies the formula: nothing to show."))
-        return out
-    out.extend(_pass_blocks(ctx, ctx.non_certificate, lim))
-    return out
-
-
 def document(ctx: Context, lim: Limits, figure: tuple[bytes, float] | None) -> list[Block]:
     p = ctx.problem
     net = p.network
@@ -529,7 +327,7 @@ def document(ctx: Context, lim: Limits, figure: tuple[bytes, float] | None) -> l
             f"{sum(layer.nnz for layer in net.layers)} nonzero weights."
         ),
     ]
-    if _big(ctx, lim):
+    if summarised(ctx, lim):
         doc.append(
             Para(
                 f"(More than {lim.max_vars} variables or {lim.max_clauses} clauses: long "
@@ -541,5 +339,5 @@ def document(ctx: Context, lim: Limits, figure: tuple[bytes, float] | None) -> l
     if figure is not None:
         doc.append(Heading("The network, drawn"))
         doc.append(Image(figure[0], f"the {ctx.red} network of {ctx.name}", figure[1]))
-    doc += _step4(ctx, lim) + _step5(ctx, lim) + _step6(ctx, lim)
+    doc += _step4(ctx, lim) + certificate_step(ctx, lim) + non_certificate_step(ctx, lim)
     return doc

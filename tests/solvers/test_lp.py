@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 from reluhard.inversion import Domain, InversionProblem, Query, check_latent
 from reluhard.network import Layer, Network, forward
 from reluhard.solvers import layerwise, lp, milp
-from reluhard.solvers.lp import _LP, MAX_ROUNDS, _first_feasible
+from reluhard.solvers.lp import MAX_ROUNDS, _first_feasible
+from reluhard.solvers.lp_model import LPResult
 
 FREE = (np.full(1, -np.inf), np.full(1, np.inf))
 
@@ -111,11 +112,11 @@ def monotone_oracle(threshold: int | None):
     list of the t it was asked about."""
     calls: list[int] = []
 
-    def solve_t(t: int) -> _LP:
+    def solve_t(t: int) -> LPResult:
         calls.append(t)
         if threshold is not None and t >= threshold:
-            return _LP("optimal", np.array([float(t)]), float(t))
-        return _LP("infeasible", None, None)
+            return LPResult("optimal", np.array([float(t)]), float(t))
+        return LPResult("infeasible", None, None)
 
     return solve_t, calls
 
