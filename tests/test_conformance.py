@@ -71,8 +71,9 @@ def problems_of(red: Reduction) -> Iterator[tuple[Any, InversionProblem]]:
     for instance in small_instances(red.source_kind):
         for params in param_sets(red, instance):
             try:
-                yield instance, pipeline.reduce_instance(
-                    instance, red.name, red.source_kind, **params
+                yield (
+                    instance,
+                    pipeline.reduce_instance(instance, red.name, red.source_kind, **params),
                 )
             except InputError:
                 continue  # a parameter this instance does not admit (the reduction says so)

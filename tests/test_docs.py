@@ -122,9 +122,7 @@ def _command_table() -> list[str]:
 def _subcommands() -> set[str]:
     from reluhard.cli import build_parser
 
-    (sub,) = (
-        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
-    )
+    (sub,) = (a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction))
     return set(sub.choices)
 
 

@@ -253,8 +253,7 @@ def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) ->
     if red is None:
         name = problem.reduction.name if problem.reduction else None
         v.reasons.append(
-            f"unknown reduction {name!r}: nothing encodes the {kind.certificate_noun} into a "
-            "latent"
+            f"unknown reduction {name!r}: nothing encodes the {kind.certificate_noun} into a latent"
         )
         return
     params = reductions.params_of(problem)

@@ -116,12 +116,11 @@ def build(cvp: CVP, *, source: Source | None = None) -> InversionProblem:
         np.zeros(net.out_dim),
         Domain("binary"),
         q,
-        ReductionRecord(NAME, PAPER, THEOREM, {"alpha": alpha(cvp), "p": cvp.p,
-                                                "delta_pow": str(cvp.bound)}),  # fmt: skip
+        ReductionRecord(
+            NAME, PAPER, THEOREM, {"alpha": alpha(cvp), "p": cvp.p, "delta_pow": str(cvp.bound)}
+        ),  # fmt: skip
         source,
     )
-
-
 
 
 def encode(cvp: CVP, y: Sequence[int] | np.ndarray, **params) -> np.ndarray:

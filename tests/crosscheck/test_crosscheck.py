@@ -35,9 +35,7 @@ def _satlib(name: str) -> Instance:
 
 
 def _check(instances, faulty: str, tmp_path, **kw):
-    opts = Options(
-        runners=["cadical195", f"{FAULTY}:{faulty}"], jobs=2, out_dir=tmp_path, **kw
-    )
+    opts = Options(runners=["cadical195", f"{FAULTY}:{faulty}"], jobs=2, out_dir=tmp_path, **kw)
     results = run_all(instances, opts)
     failures = [f for r in results for f in r.failures]
     assert all(f.runner == f"{FAULTY}:{faulty}" for f in failures), failures
