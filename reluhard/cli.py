@@ -229,7 +229,7 @@ def _decide(
 ) -> int:
     """Decide (with ``--certify``, prove a NO), then print and write the solution file."""
     options = dict(args.solver_option)
-    if args.lp_tighten and args.solver in ("auto", "cpsat", "scip", "highs"):
+    if args.lp_tighten and "lp_tighten" in solvers.get(args.solver).options:
         options.setdefault("lp_tighten", str(args.lp_tighten))
     out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
     stem = os.path.basename(args.output or input_path).split(".")[0]
