@@ -14,7 +14,7 @@ import pytest
 
 from reluhard import cli, netfile, pipeline
 from reluhard.errors import InputError
-from reluhard.inversion import Domain, InversionProblem, Query
+from reluhard.inversion import Domain, InversionProblem, Query, ReductionRecord
 from reluhard.network import Layer, Network
 from reluhard.problems.cnf import CNF, random_kcnf
 
@@ -86,7 +86,7 @@ def dense_problem() -> InversionProblem:
         np.array([0.1]),
         Domain("box", -2.0, 3.5),
         Query("approx", 2, 0.5, strict=False),
-        {"name": "hand-made", "params": {"k": 3}},
+        ReductionRecord("hand-made", params={"k": 3}),
         None,
     )
 
