@@ -44,6 +44,7 @@ import numpy as np
 from ...errors import InputError
 from ...inversion import InversionProblem
 from ...network import Layer
+from .adapters import Backend
 from .presolve import Presolve, csr_rows, layer_pairs
 
 INF = math.inf
@@ -58,7 +59,7 @@ class Encoding:
     ``(var, scale, shift)`` with ``z = scale * var + shift``, the ``outputs`` as expressions,
     and what :mod:`.norms` and the solve loop build on."""
 
-    backend: object
+    backend: Backend
     latent: list = field(default_factory=list)
     outputs: list[Expr] = field(default_factory=list)
     booleans: set = field(default_factory=set)  # ids of the model's 0/1 variables
