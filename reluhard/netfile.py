@@ -101,7 +101,8 @@ def _compact(a: np.ndarray) -> np.ndarray:
     lo, hi = a.min(), a.max()
     if not (np.isfinite(lo) and np.isfinite(hi)) or not np.array_equal(a, np.trunc(a)):
         return a
-    for t in (np.int8, np.int16, np.int32):
+    ints: tuple[type[np.signedinteger], ...] = (np.int8, np.int16, np.int32)
+    for t in ints:
         if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max:
             return a.astype(t)
     return a

@@ -76,9 +76,9 @@ def closest(cvp: CVP, max_coefficient: int = 2) -> tuple[list[int], Fraction]:
     power = 1 if cvp.p == "inf" else cvp.p
     exact64 = d * worst**power <= INT64_MAX
     dtype = np.int64 if exact64 else object
-    B = np.array(basis, dtype=dtype).reshape(d, n)
-    t = np.array(target, dtype=dtype)
-    vals = values.astype(dtype)
+    B: np.ndarray = np.array(basis, dtype=dtype).reshape(d, n)
+    t: np.ndarray = np.array(target, dtype=dtype)
+    vals: np.ndarray = values.astype(dtype)
 
     n_low = 0
     while n_low < n and m ** (n_low + 1) <= 4096:

@@ -18,7 +18,7 @@ from typing import IO, cast
 
 from ..errors import InputError
 
-_MAGIC = (
+_MAGIC: tuple[tuple[bytes, Callable[[bytes], bytes], str], ...] = (
     (b"\x1f\x8b", gzip.decompress, "gzip"),
     (b"BZh", bz2.decompress, "bzip2"),
     (b"\xfd7zXZ\x00", lzma.decompress, "xz"),

@@ -231,8 +231,8 @@ def lp_tighten(problem: InversionProblem, bounds: Bounds, time_budget: float) ->
     Returns the number of bounds tightened."""
     import time
 
-    # pywraplp has stubs but no py.typed: mypy finds no such submodule
-    from ortools.linear_solver import pywraplp  # type: ignore[attr-defined]
+    # pywraplp has stubs but no py.typed: some mypy versions find no such submodule
+    from ortools.linear_solver import pywraplp  # type: ignore[attr-defined, unused-ignore]
 
     t0 = time.perf_counter()
     layers = problem.network.layers

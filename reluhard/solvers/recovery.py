@@ -101,7 +101,7 @@ def latent_error(problem: InversionProblem, z: np.ndarray) -> float | None:
     if problem.planted is None:
         return None
     ref = problem.planted
-    return float(np.linalg.norm(np.asarray(z) - ref) / max(np.linalg.norm(ref), 1e-300))
+    return float(np.linalg.norm(np.asarray(z) - ref) / max(float(np.linalg.norm(ref)), 1e-300))
 
 
 def clip_to_domain(problem: InversionProblem, z: np.ndarray) -> np.ndarray:

@@ -196,8 +196,8 @@ class LinearSolver:
 
     def __init__(self, workers: int = 1):
         """``workers`` is CP-SAT's option; these solvers run as OR-Tools sets them up."""
-        # pywraplp has stubs but no py.typed: mypy finds no such submodule
-        from ortools.linear_solver import pywraplp  # type: ignore[attr-defined]
+        # pywraplp has stubs but no py.typed: some mypy versions find no such submodule
+        from ortools.linear_solver import pywraplp  # type: ignore[attr-defined, unused-ignore]
 
         self.pl = pywraplp
         with redirected({1: 2}):  # HiGHS prints a banner on stdout, where `s` lines go
@@ -276,4 +276,5 @@ class Highs(LinearSolver):
 
 
 #: the MILP back ends by name
-ADAPTERS: dict[str, type[Backend]] = {a.name: a for a in (CpSat, Scip, Highs)}
+_ALL: tuple[type[Backend], ...] = (CpSat, Scip, Highs)
+ADAPTERS: dict[str, type[Backend]] = {a.name: a for a in _ALL}

@@ -117,7 +117,7 @@ def classify(layer: Layer, lo: float, hi: float, vs: list, booleans: set, last: 
 
 
 def _scalar(layer: Layer, v: float) -> float:
-    return float(layer.act(np.float64(v)))
+    return float(layer.act(np.asarray(v, dtype=np.float64)))
 
 
 def _pass_on(enc: Encoding, expr: Expr, post: tuple[float, float]) -> Expr:
