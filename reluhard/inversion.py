@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from .network import Network, exact_forward, rational_vector
+from .options import NormP
 
 DOMAIN_KINDS = ("sign", "binary", "box", "real")
 
@@ -43,7 +44,7 @@ class Domain:
             raise ValueError("a box domain needs lo and hi")
         if (self.lo is None) != (self.hi is None):
             raise ValueError("give both lo and hi, or neither")
-        if self.lo is not None and not self.lo <= self.hi:
+        if self.lo is not None and self.hi is not None and not self.lo <= self.hi:
             raise ValueError("lo must be <= hi")
 
     @property
@@ -60,7 +61,7 @@ class Domain:
             return (-1.0, 1.0)
         if self.kind == "binary":
             return (0.0, 1.0)
-        if self.lo is None:
+        if self.lo is None or self.hi is None:
             return None
         return (float(self.lo), float(self.hi))
 
@@ -72,6 +73,7 @@ class Domain:
         if vals is not None:
             bad = ~np.isin(num, [vals[0] * den, vals[1] * den])
         elif self.kind == "box":
+            assert self.lo is not None and self.hi is not None  # __post_init__: a box has both
             lo, hi = Fraction(self.lo), Fraction(self.hi)
             bad = np.array(
                 [not lo <= Fraction(int(v), den) <= hi for v in num.tolist()], dtype=bool
@@ -99,8 +101,8 @@ class Domain:
         return cls(d["kind"], lo, hi, d.get("reason", ""))
 
     def describe(self) -> str:
-        if self.kind in ("sign", "binary"):
-            v = self.values()
+        v = self.values()
+        if v is not None:  # sign, binary
             return f"{{{v[0]},{v[1]}}}^n"
         if self.kind == "box":
             return f"[{self.lo:g},{self.hi:g}]^n"
@@ -121,7 +123,7 @@ class Query:
     filters."""
 
     kind: str = "exact"
-    p: int | str | None = None
+    p: NormP | None = None
     delta: float | None = None
     strict: bool = True
     delta_pow: Fraction | None = None
@@ -148,12 +150,14 @@ class Query:
         """``delta^p`` exactly (finite p), or ``delta`` exactly for ``p = inf``."""
         if self.delta_pow is not None:
             return self.delta_pow  # delta itself for p = inf
+        assert self.delta is not None and self.p is not None, "an exact query has no delta"
         if self.p == "inf":
             return Fraction(self.delta)
         return Fraction(self.delta) ** int(self.p)
 
     def radius_hi(self) -> float:
         """A float at least ``delta``: a safe radius for float filters and bounds."""
+        assert self.delta is not None, "an exact query has no delta"
         if self.delta_pow is None:
             return float(self.delta)
         return float(self.delta) * (1 + 1e-9) + 1e-12
@@ -318,6 +322,7 @@ def check_latent(problem: InversionProblem, z) -> LatentCheck:
         ok = norm < bound if q.strict else norm <= bound
         shown = float(norm)
     else:
+        assert q.p is not None  # an approximate query has its norm
         p = int(q.p)
         power = Fraction(sum(abs(d) ** p for d in diff), scale**p)  # ||G(z) - x||_p^p
         ok = power < bound if q.strict else power <= bound

@@ -21,7 +21,7 @@ def machine_info() -> dict:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()
                     break
-    versions = {}
+    versions: dict[str, str | None] = {}
     for pkg in ("numpy", "scipy", "ortools", "python-sat", "drup"):
         try:
             versions[pkg] = metadata.version(pkg)

@@ -31,6 +31,7 @@ import json
 import os
 import zipfile
 import zlib
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -51,7 +52,7 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
     layers = []
     for i, layer in enumerate(problem.network.layers):
         if layer.sparse:
-            W = layer.W
+            W = layer.csr
             index = np.int32 if W.nnz < 2**31 else np.int64
             arrays[f"W{i}.data"] = _compact(W.data)
             arrays[f"W{i}.indices"] = W.indices.astype(np.int32)
@@ -60,7 +61,7 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
         else:
             arrays[f"W{i}"] = _compact(layer.W)
         arrays[f"b{i}"] = _compact(layer.b)
-        entry = {
+        entry: dict[str, Any] = {
             "activation": layer.activation,
             "format": "csr" if layer.sparse else "dense",
             "shape": list(layer.shape),
@@ -100,7 +101,8 @@ def _compact(a: np.ndarray) -> np.ndarray:
     lo, hi = a.min(), a.max()
     if not (np.isfinite(lo) and np.isfinite(hi)) or not np.array_equal(a, np.trunc(a)):
         return a
-    for t in (np.int8, np.int16, np.int32):
+    ints: tuple[type[np.signedinteger], ...] = (np.int8, np.int16, np.int32)
+    for t in ints:
         if np.iinfo(t).min <= lo and hi <= np.iinfo(t).max:
             return a.astype(t)
     return a

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from math import gcd, lcm
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -65,12 +66,19 @@ class Layer:
         return sp.issparse(self.W)
 
     @property
+    def csr(self) -> sp.csr_array:
+        """``W`` as a CSR matrix: ``W`` itself for a sparse layer (the type of ``W`` that
+        ``sparse`` tells apart, which a type checker cannot see), a converted copy for a
+        dense one."""
+        return self.W if self.sparse else sp.csr_array(self.W)
+
+    @property
     def shape(self) -> tuple[int, int]:
         return tuple(self.W.shape)
 
     @property
     def nnz(self) -> int:
-        return int(self.W.nnz) if self.sparse else int(np.count_nonzero(self.W))
+        return int(self.csr.nnz) if self.sparse else int(np.count_nonzero(self.W))
 
     def pre(self, A: np.ndarray) -> np.ndarray:
         """Pre-activations for a batch ``A`` of shape (batch, in)."""
@@ -85,7 +93,7 @@ class Layer:
         would dominate), else ``None``."""
         if not self.sparse:
             return self.W
-        return self.W.toarray() if self.W.shape[0] * self.W.shape[1] <= _SMALL else None
+        return self.csr.toarray() if self.W.shape[0] * self.W.shape[1] <= _SMALL else None
 
     def act(self, H: np.ndarray) -> np.ndarray:
         if self.activation == "relu":
@@ -95,7 +103,7 @@ class Layer:
         return H
 
     @cached_property
-    def _rational(self) -> tuple:
+    def _rational(self) -> _RationalLayer:
         return _layer_rational(self)
 
 
@@ -150,7 +158,7 @@ def forward(net: Network, z: np.ndarray, *, all_layers: bool = False):
 # exact rational arithmetic
 
 
-def rational_vector(values: Sequence) -> tuple[np.ndarray, int]:
+def rational_vector(values: Sequence | np.ndarray) -> tuple[np.ndarray, int]:
     """``(num, den)`` with ``values == num / den`` exactly, ``den >= 1``; ``values`` may hold
     floats, ints, ``Fraction`` s or strings like ``"3/4"``. ``num`` is int64 when small enough,
     else an object array of Python ints."""
@@ -217,7 +225,7 @@ def _absmax(a: np.ndarray) -> int:
 class _RationalLayer:
     """``W = Wn / wden`` and ``b = bn / bden`` with integer ``Wn`` and ``bn``."""
 
-    Wn: object  # int64 ndarray or CSR, or object ndarray / (data, indices, indptr) of ints
+    Wn: Any  # int64 ndarray or CSR, or object ndarray / (data, indices, indptr) of ints
     wden: int
     bn: np.ndarray
     bden: int
@@ -227,7 +235,7 @@ class _RationalLayer:
 
 
 def _layer_rational(layer: Layer) -> _RationalLayer:
-    W = layer.W
+    W: Any = layer.W  # dense or CSR, told apart by ``sparse`` below
     if layer.sparse and layer._dense is not None:
         W = layer._dense  # small: integer matrix products are cheaper dense
     dnum, wden = _float_rational(W.data if sp.issparse(W) else W)
@@ -265,7 +273,7 @@ def _matvec_object(Wn, num: np.ndarray) -> np.ndarray:
     return Wn.dot(num)
 
 
-def exact_forward(net: Network, z: Sequence) -> tuple[np.ndarray, int]:
+def exact_forward(net: Network, z: Sequence | np.ndarray) -> tuple[np.ndarray, int]:
     """Exact output of ``net`` at ``z`` as ``(num, den)``: output ``i`` is ``num[i] / den``.
 
     ``z`` may hold floats (taken as the exact rationals they denote), ints or Fractions,
@@ -323,7 +331,7 @@ def _reduce(num: np.ndarray, den: int) -> tuple[np.ndarray, int]:
     return num // g, den // g
 
 
-def exact_output(net: Network, z: Sequence) -> list[Fraction]:
+def exact_output(net: Network, z: Sequence | np.ndarray) -> list[Fraction]:
     """Exact output of ``net`` at ``z`` as a list of ``Fraction`` s."""
     num, den = exact_forward(net, z)
     return [Fraction(int(v), den) for v in num.ravel().tolist()]

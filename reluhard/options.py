@@ -6,9 +6,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, Literal
 
 from .errors import InputError
+
+#: A norm ``p``: a positive integer or ``"inf"`` (``p == "inf"`` narrows it to ``int``).
+NormP = int | Literal["inf"]
 
 
 @dataclass(frozen=True)
@@ -52,7 +55,7 @@ def parse_values(spec: dict[str, Param], raw: dict[str, str], owner: str, flag: 
 MAX_P = 16
 
 
-def norm(text: str) -> int | str:
+def norm(text: str) -> NormP:
     """A norm ``p``: a positive integer up to :data:`MAX_P`, or ``inf``."""
     if str(text).strip().lower() == "inf":
         return "inf"

@@ -57,12 +57,14 @@ def prove_unsat(
     solver = solver or proofs.DEFAULT_SOLVER
     sat, model, lines = proofs.solve_with_proof(cnf, solver)
     if sat:
+        assert model is not None  # solve_with_proof gives a model with SAT
         if check(cnf, model):
             raise CertificationError(
                 f"{solver} found a model that satisfies the CNF, so the NOT_INVERTIBLE answer "
                 "is wrong; please report this with the input file"
             )
         raise CertificationError(f"{solver} says SAT with a model that fails: a solver bug")
+    assert lines is not None  # and a proof with UNSAT
     proofs.write_proof(proof_path, lines)
     result = proofs.check_proof(cnf, lines)
     if not result.valid:

@@ -161,7 +161,10 @@ def _answer(doc: dict, v: Verification) -> str | None:
     if answer is None and status is None:
         v.reasons.append('the solution states no "answer" or "status"')
         return None
-    return answer if answer is not None else STATUS_ANSWER[status]
+    if answer is not None:
+        return answer
+    assert status is not None  # one of the two is given (checked above)
+    return STATUS_ANSWER[status]
 
 
 def _verify_sat(problem: InversionProblem, doc: dict, v: Verification) -> None:

@@ -99,6 +99,7 @@ def failure_lines(results: Sequence[Result]) -> list[str]:
         for f in res.failures:
             where = ""
             if f.reproducer:
+                assert f.reproducer_size is not None  # measured before it is written
                 v, c, lits = f.reproducer_size
                 where = (
                     f"\n    reproducer {f.reproducer}: {v} vars, {c} clauses, {lits} literals "

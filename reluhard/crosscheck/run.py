@@ -220,6 +220,7 @@ def judge(cnf: CNF, runs: Sequence[Run]) -> tuple[str, list[tuple[str, str, str]
         if r.model_check == "FAIL":
             failures.append((r.runner, "model", r.model_reason))
         if r.proof_status == proofs.INVALID:
+            assert r.proof is not None  # the status is the proof check's
             failures.append((r.runner, "proof", r.proof["reason"]))
     if models and proved:
         failures.append(
@@ -258,7 +259,7 @@ def run_all(
 ) -> list[Result]:
     """Run every runner on every instance, judge, and shrink each failure."""
     total = len(instances) * len(opts.runners)
-    pending = {i: {} for i in range(len(instances))}
+    pending: dict[int, dict[str, Run]] = {i: {} for i in range(len(instances))}
     results: list[Result | None] = [None] * len(instances)
     tasks = (
         ((i, r), task(r, inst.cnf, opts)) for i, inst in enumerate(instances) for r in opts.runners
@@ -277,12 +278,14 @@ def run_all(
                 results[i] = Result(instances[i], runs, truth)
                 for runner, kind, detail in found:
                     results[i].failures.append(Failure(instances[i].name, runner, kind, detail))
+        finished = [res for res in results if res is not None]
+        assert len(finished) == len(instances)  # pool.map ran every task
         if opts.shrink:
             written: dict[tuple[str, str, str], str] = {}
-            for res in results:
+            for res in finished:
                 for failure in res.failures:
                     minimise(pool, res, failure, opts, written)
-    return results
+    return finished
 
 
 # ------------------------------------------------------------------------------ shrinking
@@ -303,6 +306,7 @@ def still_fails(pool: Pool, failure: Failure, witness: str | None, opts: Options
         if failure.kind == "proof":
             return r.proof_status == proofs.INVALID
         if failure.kind in ("verdict", "disagreement") and r.verdict == runners.UNSAT:
+            assert witness is not None  # minimise() shrinks these only with a witness
             w = run(witness, cnf)
             return w.model_check == "PASS"
         return False

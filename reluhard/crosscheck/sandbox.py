@@ -108,6 +108,7 @@ class _Worker:
 
     def finish(self, ended: str, detail: str = "") -> tuple[Any, Outcome]:
         out = self.outcome
+        assert out is not None, "only a busy worker finishes"
         out.ended, out.detail = ended, detail
         out.time = time.perf_counter() - self.start
         key = self.key
@@ -200,6 +201,7 @@ class Pool:
 
     def _drain(self, w: _Worker):
         """Read what ``w`` sent; ``(key, outcome, replacement)`` when its task ended."""
+        assert w.outcome is not None, "only a busy worker is drained"
         try:
             while w.conn.poll():
                 kind, value = w.conn.recv()

@@ -21,7 +21,7 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -232,6 +232,6 @@ def to_arrays(cnf: CNF) -> tuple[dict[str, np.ndarray], dict]:
     }
 
 
-def from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> CNF:
+def from_arrays(arrays: Mapping[str, np.ndarray], meta: dict) -> CNF:
     """Inverse of :func:`to_arrays`; ``ValueError`` if the arrays do not form a CNF."""
     return CNF(int(meta["nvars"]), arrays["literals"], arrays["offsets"])

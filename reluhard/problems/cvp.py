@@ -38,11 +38,13 @@ from __future__ import annotations
 import math
 import numbers
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
+
+from ..options import NormP
 
 __all__ = [
     "CVP",
@@ -71,7 +73,7 @@ COEFFICIENT_SETS = ("binary", "integer")
 # --------------------------------------------------------------------------- the instance
 
 
-def norm_value(p: object) -> int | str:
+def norm_value(p: object) -> NormP:
     """``p`` as stored: a positive int up to :data:`MAX_NORM` or ``"inf"``."""
     if isinstance(p, str):
         if p == "inf":
@@ -118,7 +120,7 @@ class CVP:
 
     basis: np.ndarray
     target: np.ndarray
-    p: int | str
+    p: NormP
     bound: Fraction
     coefficients: str = "binary"
 
@@ -232,8 +234,9 @@ def _coefficients_of(cvp: CVP, y: object) -> list[int] | str:
     for i, x in enumerate(items):
         if isinstance(x, (bool, np.bool_, numbers.Integral)):
             v = int(x)
-        elif isinstance(x, numbers.Real) and math.isfinite(x) and x == int(x):
-            v = int(x)  # an integral float such as 1.0
+        elif isinstance(x, numbers.Real) and math.isfinite(x) and x == int(x):  # type: ignore[call-overload]
+            # (the stub of numbers.Real has no __int__; every real type that gets here has)
+            v = int(x)  # type: ignore[call-overload]  # an integral float such as 1.0
         else:
             return f"y[{i}] = {x!r} is not an integer"
         if cvp.coefficients == "binary" and v not in (0, 1):
@@ -325,7 +328,7 @@ def to_arrays(cvp: CVP) -> tuple[dict[str, np.ndarray], dict]:
     }
 
 
-def from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> CVP:
+def from_arrays(arrays: Mapping[str, np.ndarray], meta: dict) -> CVP:
     """Inverse of :func:`to_arrays`; ``ValueError`` if they do not form a CVP instance.
 
     >>> cvp = CVP([[1, 0], [2, 1]], [1, 2], 2, Fraction(9, 4))

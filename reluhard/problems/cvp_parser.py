@@ -13,6 +13,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..errors import InputError
+from ..options import NormP
 from .cvp import COEFFICIENT_SETS, CVP, INT64_MAX, INT64_MIN, MAX_NORM
 
 __all__ = ["parse_fplll_matrix", "parse_text"]
@@ -194,7 +195,7 @@ class _Reader:
         self.header: tuple[int, int] | None = None
         self.header_line = 0
         self.given: dict[str, tuple[str, int]] = {}  # role -> (keyword, line)
-        self.norm: int | str = 0
+        self.norm: NormP = 0
         self.radius: Fraction = Fraction(0)
         self.basis: np.ndarray | None = None
         self.target: list[int] = []
@@ -207,6 +208,7 @@ class _Reader:
         """The first token of line ``index`` (ending at whitespace or ``[``) and the rest."""
         raw = self.lines[index]
         m = _KEYWORD_RE.match(raw)
+        assert m is not None  # the pattern matches every string
         return m.group(1), raw[m.end() :]
 
     def skippable(self, index: int) -> bool:
@@ -335,6 +337,7 @@ class _Reader:
                 start, "'basis' is not followed by a matrix (fplll syntax: [[1 2][3 4]])"
             )
         rows = parse_fplll_matrix("\n".join(parts), self.path, start)
+        assert self.header is not None  # parse() reads no keyword line before the header
         d, n = self.header
         if len(rows) != n:
             raise self.error(
@@ -355,6 +358,7 @@ class _Reader:
             raise self.error(
                 start, "'matrix' takes nothing on its line (its rows follow, one per line)"
             )
+        assert self.header is not None  # parse() reads no keyword line before the header
         d, n = self.header
         rows: list[list[int]] = []
         j = index + 1
@@ -405,6 +409,7 @@ class _Reader:
         else:
             tokens = [t for t in _WS_RE.split(rest.strip(_WS)) if t]
             values = [_entry(t, self.path, lineno) for t in tokens]
+        assert self.header is not None  # parse() reads no keyword line before the header
         d = self.header[0]
         if len(values) != d:
             raise self.error(
@@ -431,6 +436,7 @@ class _Reader:
             bound = self.radius
         else:
             bound = self.radius if kw == "radius^p" else self.radius**self.norm
+        assert self.basis is not None  # set by read_basis or read_matrix, as "basis" is given
         return CVP(
             self.basis, np.array(self.target, dtype=np.int64), self.norm, bound, self.coefficients
         )

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from ..options import NormP
 from .cvp import CVP, INT64_MAX, iroot, norm_value
 
 __all__ = ["MAX_ENUMERATION", "closest", "random_cvp", "solve"]
@@ -75,9 +76,9 @@ def closest(cvp: CVP, max_coefficient: int = 2) -> tuple[list[int], Fraction]:
     power = 1 if cvp.p == "inf" else cvp.p
     exact64 = d * worst**power <= INT64_MAX
     dtype = np.int64 if exact64 else object
-    B = np.array(basis, dtype=dtype).reshape(d, n)
-    t = np.array(target, dtype=dtype)
-    vals = values.astype(dtype)
+    B: np.ndarray = np.array(basis, dtype=dtype).reshape(d, n)
+    t: np.ndarray = np.array(target, dtype=dtype)
+    vals: np.ndarray = values.astype(dtype)
 
     n_low = 0
     while n_low < n and m ** (n_low + 1) <= 4096:
@@ -99,6 +100,7 @@ def closest(cvp: CVP, max_coefficient: int = 2) -> tuple[list[int], Fraction]:
         if best_val is None or flat[j] < best_val:
             best_val, best_k = int(flat[j]), start * nl + j
     y = [int(values[(best_k // m**i) % m]) for i in range(n)]
+    assert best_val is not None  # the loop ran: m**n_high >= 1 combinations
     return y, Fraction(best_val)
 
 
@@ -126,7 +128,7 @@ def random_cvp(
     rng: np.random.Generator,
     n: int,
     d: int,
-    p: int | str,
+    p: NormP,
     entries: int = 2,
     planted: bool | None = None,
 ) -> CVP:
@@ -149,13 +151,13 @@ def random_cvp(
     if planted:
         e = target - basis @ ystar
         if p == "inf":
-            return CVP(basis, target, p, int(np.abs(e).max()))
+            return CVP(basis, target, p, Fraction(int(np.abs(e).max())))
         norm_p = int((np.abs(e) ** p).sum())
         r = iroot(norm_p, p)
         r += r**p < norm_p  # ceil
-        return CVP(basis, target, p, r**p)
+        return CVP(basis, target, p, Fraction(r**p))
     for attempt in range(20):
-        dist = closest(CVP(basis, target, p, 0))[1]
+        dist = closest(CVP(basis, target, p, Fraction(0)))[1]
         if dist > 0:
             break
         if attempt < 19:  # try other noise
@@ -163,9 +165,9 @@ def random_cvp(
         else:  # t_0 beyond any binary combination: distance >= 1
             target = target.copy()
             target[0] = int(np.abs(basis[0]).sum()) + 1
-            dist = closest(CVP(basis, target, p, 0))[1]
+            dist = closest(CVP(basis, target, p, Fraction(0)))[1]
     dist_int = int(dist)
     if p == "inf":
-        return CVP(basis, target, p, dist_int - 1)
+        return CVP(basis, target, p, Fraction(dist_int - 1))
     r = iroot(dist_int - 1, p)  # the largest integer r with r**p < dist
-    return CVP(basis, target, p, r**p)
+    return CVP(basis, target, p, Fraction(r**p))

@@ -270,7 +270,7 @@ def _parse_fast(data: bytes) -> CNF | None:
         return None
     buf = np.frombuffer(data, dtype=np.uint8)
     newlines = np.flatnonzero(buf == 0x0A)
-    starts = np.concatenate(([0], newlines + 1))  # one entry per line of data.split(b"\n")
+    starts = np.concatenate((np.array([0]), newlines + 1))  # one per line of data.split(b"\n")
 
     def byte_at(pos: np.ndarray) -> np.ndarray:  # "\n" past the end
         return np.where(pos < n, buf[np.minimum(pos, n - 1)], 0x0A)

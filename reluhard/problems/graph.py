@@ -249,7 +249,7 @@ def weight_table(G: nx.Graph, weights: str | Mapping) -> dict[tuple[int, int], i
 
 def _as_label(x: object) -> object:
     try:
-        return operator.index(x)
+        return operator.index(x)  # type: ignore[arg-type]  # TypeError tells
     except TypeError:
         return x
 
@@ -398,7 +398,7 @@ def to_arrays(G: nx.Graph) -> tuple[dict[str, np.ndarray], dict]:
     return {"edges": edges, "edge_weights": ew, "node_weights": nw}, meta
 
 
-def from_arrays(arrays: dict[str, np.ndarray], meta: dict) -> nx.Graph:
+def from_arrays(arrays: Mapping[str, np.ndarray], meta: dict) -> nx.Graph:
     """Inverse of :func:`to_arrays`; ``ValueError`` if the arrays do not form a graph."""
     n, m = int(meta["nnodes"]), int(meta["nedges"])
     edges = np.asarray(arrays["edges"])

@@ -13,12 +13,12 @@ import gzip
 import io
 import lzma
 import os
-from collections.abc import Sequence
-from typing import IO
+from collections.abc import Callable, Sequence
+from typing import IO, cast
 
 from ..errors import InputError
 
-_MAGIC = (
+_MAGIC: tuple[tuple[bytes, Callable[[bytes], bytes], str], ...] = (
     (b"\x1f\x8b", gzip.decompress, "gzip"),
     (b"BZh", bz2.decompress, "bzip2"),
     (b"\xfd7zXZ\x00", lzma.decompress, "xz"),
@@ -55,7 +55,11 @@ def read_bytes(path: str | os.PathLike) -> bytes:
     return decompress(read_raw(path), os.fspath(path))
 
 
-_COMPRESSORS = {".gz": gzip.compress, ".bz2": bz2.compress, ".xz": lzma.compress}
+_COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
+    ".gz": gzip.compress,
+    ".bz2": bz2.compress,
+    ".xz": lzma.compress,
+}
 
 
 def write_data(data: bytes, fp_or_path: str | os.PathLike | IO[str] | IO[bytes]) -> None:
@@ -64,8 +68,8 @@ def write_data(data: bytes, fp_or_path: str | os.PathLike | IO[str] | IO[bytes])
     if hasattr(fp_or_path, "write"):
         if isinstance(fp_or_path, io.TextIOBase):
             fp_or_path.write(data.decode("utf-8"))
-        else:
-            fp_or_path.write(data)
+        else:  # any other file object takes bytes
+            cast("IO[bytes]", fp_or_path).write(data)
         return
     name = os.fspath(fp_or_path)
     compress = _COMPRESSORS.get(os.path.splitext(name)[1].lower())

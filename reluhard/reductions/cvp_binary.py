@@ -37,7 +37,7 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
-from ..options import MAX_P
+from ..options import MAX_P, NormP
 from ..problems import cvp as cvp_mod
 from ..problems.cvp import CVP
 from .absval import plus_minus_layer
@@ -67,7 +67,7 @@ def query(cvp: CVP) -> Query:
             f"cvp-binary takes p up to {MAX_P} (the instance has p = {cvp.p}): beyond that the "
             "p-th powers outgrow the solvers' 64-bit integers",
         )
-    p = "inf" if cvp.p == "inf" else int(cvp.p)
+    p: NormP = "inf" if cvp.p == "inf" else int(cvp.p)
     return Query("approx", p, None, strict=False, delta_pow=cvp.bound)
 
 

@@ -55,7 +55,7 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
-from ..options import Param, norm, rational
+from ..options import NormP, Param, norm, rational
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .base import Construction
@@ -105,7 +105,7 @@ def build(
     source: Source | None = None,
     M: Fraction,
     k: int | None = None,
-    p: int | str = 2,
+    p: NormP = 2,
     weights: str = "auto",
 ) -> InversionProblem:
     """The ``halfclique-binary`` problem of ``(G, M, k)``.

@@ -47,13 +47,13 @@ import scipy.sparse as sp
 
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
-from ..options import Param
+from ..options import NormP, Param
 from .base import Construction
 
 BOX_REASON = "G reads z only through clamp(z, 0, 1)"
 
 
-def ceil_root(power: Fraction, p: int | str) -> int:
+def ceil_root(power: Fraction | int, p: NormP) -> int:
     """The least integer ``c >= 0`` with ``c^p >= power`` (``c >= power`` for ``p = inf``),
     in exact integer arithmetic."""
     power = Fraction(power)
@@ -76,6 +76,7 @@ def ceil_root(power: Fraction, p: int | str) -> int:
 
 def gamma(query: Query) -> int:
     """The penalty scale ``4 * ceil(delta)`` (at least 4)."""
+    assert query.p is not None  # an approximate query has its norm
     return 4 * max(1, ceil_root(query.power(), query.p))
 
 

@@ -31,6 +31,8 @@ so its two units are constant 0 and are left out (width ``2 (Z + 1)``, not
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
@@ -38,7 +40,7 @@ import scipy.sparse as sp
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Network
-from ..options import Param, norm
+from ..options import NormP, Param, norm
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .base import Construction
@@ -65,9 +67,7 @@ def vertices(G: nx.Graph) -> list:
     return sorted(G.nodes)
 
 
-def build(
-    G: nx.Graph, *, source: Source | None = None, q: int, p: int | str = 2
-) -> InversionProblem:
+def build(G: nx.Graph, *, source: Source | None = None, q: int, p: NormP = 2) -> InversionProblem:
     """The ``vertexcover-binary`` problem of ``(G, q)``.
 
     >>> import networkx as nx
@@ -92,7 +92,7 @@ def build(
     query = (
         Query("approx", "inf", float(alpha), strict=False)
         if p == "inf"
-        else Query("approx", p, None, strict=False, delta_pow=dpow)
+        else Query("approx", p, None, strict=False, delta_pow=Fraction(dpow))
     )
     params = {"q": q, "p": p, "alpha": alpha, "beta": beta, "delta_pow": str(dpow)}
     record = ReductionRecord(NAME, PAPER, THEOREM, params)

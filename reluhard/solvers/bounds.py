@@ -91,7 +91,7 @@ def _split(W) -> tuple:
     return np.maximum(W, 0), np.minimum(W, 0)
 
 
-def _interval_matvec(W, b, lo, hi):
+def _interval_matvec(W, b, lo, hi) -> tuple[np.ndarray, np.ndarray]:
     Wp, Wn = _split(W)
     return (np.asarray(Wp @ lo + Wn @ hi).ravel() + b, np.asarray(Wp @ hi + Wn @ lo).ravel() + b)
 
@@ -231,7 +231,8 @@ def lp_tighten(problem: InversionProblem, bounds: Bounds, time_budget: float) ->
     Returns the number of bounds tightened."""
     import time
 
-    from ortools.linear_solver import pywraplp
+    # pywraplp has stubs but no py.typed: some mypy versions find no such submodule
+    from ortools.linear_solver import pywraplp  # type: ignore[attr-defined, unused-ignore]
 
     t0 = time.perf_counter()
     layers = problem.network.layers
@@ -242,7 +243,7 @@ def lp_tighten(problem: InversionProblem, bounds: Bounds, time_budget: float) ->
     ]
     pre_exprs: list[list] = []
     for li, layer in enumerate(layers):
-        W = layer.W if sp.issparse(layer.W) else sp.csr_array(layer.W)
+        W = layer.csr
         plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]
         ys, exprs = [], []
         for j in range(W.shape[0]):

@@ -110,7 +110,7 @@ def enumerate_latents(
     first, rest = net.layers[0], net.layers[1:]
     W = first.W
     if first.sparse and W.shape[0] * W.shape[1] <= DENSE_FIRST_LAYER:
-        W = W.toarray()
+        W = first.csr.toarray()
     L = min(n, max(0, int(math.log2(max(1, BLOCK_ELEMENTS // max(net.widths))))))
     low = np.arange(1 << L, dtype=np.int64)
     Z_low = np.where((low[:, None] >> np.arange(L)) & 1, fhi, flo)

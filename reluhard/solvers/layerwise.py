@@ -225,6 +225,7 @@ def _eps_from_query(problem: InversionProblem) -> float:
     floor = 1e-12 * max(1.0, float(np.max(np.abs(problem.target), initial=0.0)))
     if q.kind == "exact":
         return floor
+    assert q.delta is not None and q.p is not None  # an approximate query has both
     if q.p == "inf":
         return max(floor, float(q.delta))
     return max(floor, float(q.delta) / problem.network.out_dim ** (1.0 / int(q.p)))

@@ -10,6 +10,7 @@ default is decided in :mod:`reluhard.solvers.lp`, by measurement.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
@@ -52,7 +53,9 @@ def solve_lp(
         raise ValueError(f"unknown LP solver {solver!r} (known: {', '.join(LP_SOLVERS)})")
     n = len(var_lo)
     A = sp.csr_matrix(A, dtype=np.float64)
-    model = mbh.ModelBuilderHelper()
+    # Any: the stub types each array as ``ndarray[float64, dtype[Any]]`` (the dtype where
+    # the shape goes), which no array matches
+    model: Any = mbh.ModelBuilderHelper()
     model.fill_model_from_sparse_data(
         np.asarray(var_lo, dtype=np.float64),
         np.asarray(var_hi, dtype=np.float64),

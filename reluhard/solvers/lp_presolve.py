@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.linalg
-import scipy.sparse as sp
 
 from ..network import Layer
 from .lp_model import LPResult
@@ -53,7 +52,7 @@ def regression_point(layer: Layer, target: np.ndarray, lo, hi, size: float) -> n
     (``target`` the activation's inverse of ``y``). It is returned when it solves the system
     (to ``1e-9 size``, ``size = max(1, ||y||_inf)``) within the bounds; otherwise ``None``
     and the LP decides."""
-    W = layer.W.toarray() if sp.issparse(layer.W) else layer.W
+    W = layer.csr.toarray() if layer.sparse else layer.W
     if W.shape[0] < W.shape[1]:
         return None
     rhs = target - layer.b
@@ -93,7 +92,7 @@ def presolved_exact(
 def _candidate(layer: Layer, y: np.ndarray, eps: float, lo, hi) -> np.ndarray | None:
     """The presolve's candidate: least squares on the rows the LP holds two-sided (``coef
     a_j = y_j``), if they have full column rank, clipped to the bounds; else ``None``."""
-    eqs = {}
+    eqs: dict[tuple[float, str], np.ndarray] = {}
     for rows, coef, kind in row_specs(layer, y, eps):
         eqs.setdefault((coef, kind), rows)
     parts = [(eqs[coef, "ge"], coef) for coef, kind in eqs if kind == "le" and (coef, "ge") in eqs]

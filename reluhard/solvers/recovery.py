@@ -68,13 +68,15 @@ def repair(problem: InversionProblem, z) -> Repaired:
     z = np.asarray(z, dtype=np.float64).reshape(-1)
     vals = problem.domain.values()
     if vals is not None:
-        rungs = [("rounded", np.where(z > (vals[0] + vals[1]) / 2, vals[1], vals[0]))]
+        rungs: list[tuple[str, np.ndarray | list[Fraction]]] = [
+            ("rounded", np.where(z > (vals[0] + vals[1]) / 2, vals[1], vals[0]))
+        ]
     else:
         z = clip_to_domain(problem, z)
         rungs = [("as returned", z)]
         if z.size <= MAX_SNAP:
             rungs.append(("rounded to nearby rationals", nearby_rationals(z)))
-    failures = []
+    failures: list[str] = []
     for how, cand in rungs:
         check = check_latent(problem, cand)
         if check:
@@ -99,7 +101,7 @@ def latent_error(problem: InversionProblem, z: np.ndarray) -> float | None:
     if problem.planted is None:
         return None
     ref = problem.planted
-    return float(np.linalg.norm(np.asarray(z) - ref) / max(np.linalg.norm(ref), 1e-300))
+    return float(np.linalg.norm(np.asarray(z) - ref) / max(float(np.linalg.norm(ref)), 1e-300))
 
 
 def clip_to_domain(problem: InversionProblem, z: np.ndarray) -> np.ndarray:

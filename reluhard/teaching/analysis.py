@@ -152,6 +152,7 @@ def _find_model(ctx: Context) -> tuple[list[int] | None, str]:
     except InputError:
         decision = None
     if decision is not None and decision.certificate is not None:
+        assert verdict is not None  # set with decision
         return decision.certificate, (
             f"found by inverting the network (reluhard.pipeline.decide, back end "
             f"{verdict.solver}), decoded with {ctx.red}.decode and checked against the CNF"

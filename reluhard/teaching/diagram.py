@@ -80,7 +80,7 @@ def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
     if nc is not None and clause_layer is not None:
         fire = {j for j in range(m) if nc.outs[clause_layer - 1][j] > 0}
     # which units each column draws
-    cols: list[list[int | None]] = []
+    cols: list[list[int | tuple[str, int]]] = []
     for k, w in enumerate(net.widths):
         if k == clause_layer and ctx.red == "sat-real":
             groups = [(0, m), (m, m + n), (m + n, m + 2 * n)]
@@ -116,9 +116,9 @@ def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
         one_to_one = Wc.nnz and max(np.diff(Wc.indptr).max(), np.bincount(Wc.indices).max()) == 1
         gaps.append(1.2 if one_to_one else 1.6 if rows <= 14 else 2.4)
     xs, x = [], 0.3
-    for k, w in enumerate(boxw):
-        span = max(w + (gaps[k] if k < len(gaps) else 0), titlew[k] + 0.3)
-        xs.append(x + max(w, titlew[k]) / 2)
+    for k, bw in enumerate(boxw):
+        span = max(bw + (gaps[k] if k < len(gaps) else 0), titlew[k] + 0.3)
+        xs.append(x + max(bw, titlew[k]) / 2)
         x += span
     W = max(x + 0.3, 8.0)
     top, bottom = 1.5, 0.9
@@ -131,11 +131,12 @@ def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
     ax.set_ylim(0, H)
     ax.axis("off")
     ypos: list[dict[int, float]] = []
-    ell: list[list[float]] = []
+    ell: list[list[tuple[float, int]]] = []
     for col in cols:
         h = (len(col) - 1) * pitch
         y0 = bottom + (rows - 1) * pitch / 2 + h / 2
-        pos, el = {}, []
+        pos: dict[int, float] = {}
+        el: list[tuple[float, int]] = []
         for r, i in enumerate(col):
             y = y0 - r * pitch
             if isinstance(i, tuple):
@@ -213,7 +214,7 @@ def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
         ax.text(
             xs[k], H - 0.62, t, ha="center", va="top", fontsize=fs + 1, weight="bold", color="#333"
         )
-    handles = [
+    handles: list[Line2D | Patch] = [
         Line2D([], [], color="#1f5fbf", lw=2, label="weight > 0"),
         Line2D([], [], color="#c62828", lw=2, label="weight < 0"),
     ]

@@ -145,10 +145,10 @@ def _pass_blocks(ctx: Context, ps: Pass, lim: Limits) -> list[Block]:
     back = decoded.certificate if decoded is not None else None
     if ps.falsified:
         names = [clause_name(ctx, j) for j in ps.falsified]
-        shown = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
+        listed = ", ".join(names[:10]) + (f" and {len(names) - 10} more" if len(names) > 10 else "")
         out.append(
             Para(
-                f"Not a certificate: the assignment falsifies {len(names)} clause(s): {shown}. "
+                f"Not a certificate: the assignment falsifies {len(names)} clause(s): {listed}. "
                 "Each falsified clause is a unit that fires, and each adds 1 to out"
                 + ("1" if ctx.red == "sat-real" else "")
                 + ".",

@@ -10,7 +10,6 @@ same function produces the short terminal version and the fuller HTML one.
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 
 from .. import reductions
 from ..network import exact_output
@@ -43,7 +42,13 @@ def _step1(ctx: Context, lim: Limits) -> list[Block]:
     ]
     more = f"... {m - len(shown)} more clauses" if len(shown) < m else ""
     out.append(Table(["clause", "literals (as written)", "notes"], rows, more=more))
-    kinds = {"unit": [], "empty": [], "tautology": [], "repeated literal": [], "repeats": []}
+    kinds: dict[str, list[int]] = {
+        "unit": [],
+        "empty": [],
+        "tautology": [],
+        "repeated literal": [],
+        "repeats": [],
+    }
     for j, tags in enumerate(ctx.special):
         for t in tags:
             for k in kinds:
@@ -79,7 +84,7 @@ def _clause_unit_rows(ctx: Context, lim: Limits, on: str) -> Table:
     m = cnf.nclauses
     big = summarised(ctx, lim)
     layer = ctx.problem.network.layers[0 if ctx.red == "sat-sign" else 2]
-    W = sp.csr_array(layer.W) if not sp.issparse(layer.W) else layer.W
+    W = layer.csr
     shown = range(min(m, lim.head)) if big else range(m)
     rows = []
     for j in shown:
@@ -209,7 +214,7 @@ def _matrix_block(ctx: Context, k: int, lim: Limits) -> list[Block]:
     rows_total = layer.shape[0]
     big = summarised(ctx, lim)
     nshow = min(rows_total, lim.head) if big and rows_total > lim.head else rows_total
-    W = layer.W[:nshow].toarray() if layer.sparse else np.asarray(layer.W[:nshow])
+    W = layer.csr[:nshow].toarray() if layer.sparse else np.asarray(layer.W[:nshow])
     act = {"relu": "ReLU", "identity": "linear (identity)"}.get(layer.activation, layer.activation)
     title = (
         f"Layer {k}: W{k} is {layer.shape[0]} x {layer.shape[1]} ({layer.nnz} nonzeros), "

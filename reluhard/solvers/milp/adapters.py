@@ -21,6 +21,7 @@ The encoder (:mod:`.encode`, :mod:`.norms`) states a model only through these me
 from __future__ import annotations
 
 import math
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -32,13 +33,47 @@ INF = math.inf
 STATUSES = ("optimal", "feasible", "infeasible", "invalid", "unknown")
 
 
+class Backend(Protocol):
+    """The modelling interface of the module docstring, which every back end has (variables
+    are the solver's own objects); ``abs_power`` is only on the ``integral`` one,
+    :class:`CpSat`."""
+
+    name: str
+    integral: bool
+
+    def __init__(self, workers: int = 1) -> None: ...
+
+    @staticmethod
+    def refusal(problem: InversionProblem, two: dict | None) -> str: ...
+
+    def var(self, lo: float, hi: float, integer: bool = ...) -> Any: ...
+
+    def boolean(self) -> Any: ...
+
+    def complement(self, d: Any) -> Any: ...
+
+    def row(self, vs: list, cs: list, lo: float, hi: float) -> None: ...
+
+    def relu(
+        self, vs: list, cs: list, const: float, y: Any, d: Any, L: float, U: float
+    ) -> None: ...
+
+    def maximize(self, v: Any) -> None: ...
+
+    def solve(self, time_limit: float | None) -> str: ...
+
+    def value(self, v: Any) -> float: ...
+
+    def stats(self) -> dict: ...
+
+
 def integral_network(problem: InversionProblem) -> bool:
     """Integer weights, biases and target (below ``2^40``, so exact in CP-SAT's 64-bit
     arithmetic) and no leaky layer: what CP-SAT can state exactly."""
     arrays = [problem.target] + [
         a
         for layer in problem.network.layers
-        for a in ((layer.W.data if layer.sparse else layer.W), layer.b)
+        for a in ((layer.csr.data if layer.sparse else layer.W), layer.b)
     ]
     return all(
         np.array_equal(a, np.round(a)) and (a.size == 0 or np.abs(a).max() < 2**40) for a in arrays
@@ -56,7 +91,9 @@ class CpSat:
         from ortools.sat.python import cp_model
 
         self.cp = cp_model
-        self.m = cp_model.CpModel()
+        # Any: the CamelCase methods (the only names before OR-Tools 9.9) are attached at
+        # run time, which the package's type stubs do not show
+        self.m: Any = cp_model.CpModel()
         self.workers = workers
 
     @staticmethod
@@ -159,7 +196,8 @@ class LinearSolver:
 
     def __init__(self, workers: int = 1):
         """``workers`` is CP-SAT's option; these solvers run as OR-Tools sets them up."""
-        from ortools.linear_solver import pywraplp
+        # pywraplp has stubs but no py.typed: some mypy versions find no such submodule
+        from ortools.linear_solver import pywraplp  # type: ignore[attr-defined, unused-ignore]
 
         self.pl = pywraplp
         with redirected({1: 2}):  # HiGHS prints a banner on stdout, where `s` lines go
@@ -238,4 +276,5 @@ class Highs(LinearSolver):
 
 
 #: the MILP back ends by name
-ADAPTERS: dict[str, type] = {a.name: a for a in (CpSat, Scip, Highs)}
+_ALL: tuple[type[Backend], ...] = (CpSat, Scip, Highs)
+ADAPTERS: dict[str, type[Backend]] = {a.name: a for a in _ALL}

@@ -44,6 +44,7 @@ import numpy as np
 from ...errors import InputError
 from ...inversion import InversionProblem
 from ...network import Layer
+from .adapters import Backend
 from .presolve import Presolve, csr_rows, layer_pairs
 
 INF = math.inf
@@ -58,7 +59,7 @@ class Encoding:
     ``(var, scale, shift)`` with ``z = scale * var + shift``, the ``outputs`` as expressions,
     and what :mod:`.norms` and the solve loop build on."""
 
-    backend: object
+    backend: Backend
     latent: list = field(default_factory=list)
     outputs: list[Expr] = field(default_factory=list)
     booleans: set = field(default_factory=set)  # ids of the model's 0/1 variables
@@ -116,7 +117,7 @@ def classify(layer: Layer, lo: float, hi: float, vs: list, booleans: set, last: 
 
 
 def _scalar(layer: Layer, v: float) -> float:
-    return float(layer.act(np.float64(v)))
+    return float(layer.act(np.asarray(v, dtype=np.float64)))
 
 
 def _pass_on(enc: Encoding, expr: Expr, post: tuple[float, float]) -> Expr:

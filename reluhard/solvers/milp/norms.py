@@ -27,6 +27,7 @@ from fractions import Fraction
 
 from ...inversion import InversionProblem, Query
 from ..bounds import Bounds
+from .adapters import CpSat
 from .encode import Encoding, conjunction
 
 INF = math.inf
@@ -87,10 +88,11 @@ def _add_p_norm(problem: InversionProblem, enc: Encoding, bounds: Bounds, strict
         float(max(abs(lo - xi), abs(hi - xi)))
         for lo, hi, xi in zip(bounds.post_lo[-1], bounds.post_hi[-1], x, strict=True)
     ]
+    assert q.p is not None and q.p != "inf"  # add_query sends a finite p here
     p = int(q.p)
     dp = q.power()  # delta^p exactly
     if b.integral:  # integer outputs: "< delta^p" is "<= ceil(delta^p) - 1"
-        cap = math.floor(dp) if not q.strict else math.ceil(dp) - 1
+        cap: float = math.floor(dp) if not q.strict else math.ceil(dp) - 1
         if cap < 0:
             b.row([], [], 1, 0)  # infeasible
             return
@@ -128,6 +130,7 @@ def _add_p_norm(problem: InversionProblem, enc: Encoding, bounds: Bounds, strict
                 return
             d = b.var(lo, hi)
             b.row(vs + [d], cs + [-1.0], xi - const, xi - const)
+            assert isinstance(b, CpSat)  # the one integral back end
             vs_all.append(b.abs_power(d, lo, hi, table))
         else:
             e, term = outer_term(enc, vs, cs, const, xi, dmax[k], q)
@@ -155,6 +158,7 @@ def tangent(b, e, s, a: float, p: int) -> None:
 def outer_term(enc: Encoding, vs, cs, const: float, xi: float, dmax: float, q: Query):
     """``(e, term)`` with ``e >= |d|`` for ``d = out - x``; the term standing for ``|d|^p`` is
     ``e`` itself for ``p = 1``, else a variable above four tangents of ``e^p``."""
+    assert q.p is not None and q.p != "inf"  # a finite p: called from _add_p_norm
     b, p = enc.backend, int(q.p)
     top = min(dmax, q.radius_hi())  # no coordinate of a solution exceeds delta
     e = b.var(0.0, top)
@@ -170,6 +174,7 @@ def outer_term(enc: Encoding, vs, cs, const: float, xi: float, dmax: float, q: Q
 
 def refine(enc: Encoding) -> int:
     """Tangents at the current point wherever ``s_i`` under-estimates ``e_i^p``; how many."""
+    assert enc.oa is not None  # the solve loop refines only an outer approximation
     oa, p = enc.oa
     b = enc.backend
     point = [(max(0.0, b.value(e)), b.value(s)) for e, s in oa]  # read all before changing

@@ -136,7 +136,7 @@ def pair_sum_bounds(
         ws = dict(
             zip(cols.tolist(), Wn.data[Wn.indptr[r] : Wn.indptr[r + 1]].tolist(), strict=True)
         )
-        terms = []  # (key or None, coef, lo, hi)
+        terms: list[tuple] = []  # (key or None, coef, lo, hi)
         for u, w in ws.items():
             if u in partner and ws.get(partner[u]) == w:
                 k = partner[u]
@@ -213,10 +213,10 @@ def two_valued_latents(
                 if s_lo <= 0 or s_lo < max(-L, U):
                     continue
                 # |a| >= s_lo >= max(-L, U) leaves a in {L, U}, those of them with |a| = s_lo
-                values = [v for v in (L, U) if abs(v) == s_lo] or [None]
+                values = [v for v in (L, U) if abs(v) == s_lo]
                 i, alpha = int(preA.indices[lo_]), float(preA.data[lo_])
                 if (
-                    values[0] is None
+                    not values
                     or alpha == 0
                     or not (alpha.is_integer() and float(prec[j]).is_integer())
                 ):

@@ -62,7 +62,7 @@ def measure(
                 say((_done + frac * _w) / total, _inst, BRUTE)
 
             en = runners.brute_force(inst.problem, tick)
-            results = [
+            results: list[tuple[str, str, float | None, float | None, str]] = [
                 (
                     BRUTE,
                     SAT if en.count else UNSAT,

@@ -58,9 +58,13 @@ def count_inverting(
 def brute_force(problem: InversionProblem, tick: Callable[[float], None]) -> Enumeration:
     """:func:`count_inverting` :data:`BRUTE_RUNS` times; the fastest CPU and the fastest
     wall-clock time count (every ``n`` alike, so the repetition does not bend the curve)."""
-    best = None
+    best: Enumeration | None = None
     for r in range(BRUTE_RUNS):
-        run = count_inverting(problem, tick=lambda f, r=r: tick((r + f) / BRUTE_RUNS))
+
+        def at(f: float, r: int = r) -> None:
+            tick((r + f) / BRUTE_RUNS)
+
+        run = count_inverting(problem, tick=at)
         if best is None:
             best = run
             continue
@@ -68,6 +72,7 @@ def brute_force(problem: InversionProblem, tick: Callable[[float], None]) -> Enu
             raise RuntimeError("brute force counted differently on the same network")
         best.cpu_seconds = min(best.cpu_seconds, run.cpu_seconds)
         best.wall_seconds = min(best.wall_seconds, run.wall_seconds)
+    assert best is not None  # BRUTE_RUNS >= 1
     return best
 
 
@@ -129,8 +134,10 @@ def cadical(cnf: CNF) -> Outcome:
                     model = [got.get(v, -v) for v in range(1, cnf.nvars + 1)]
             elif res != sat:
                 return ERROR, *_best(runs), "CaDiCaL gave different answers on the same formula"
-    if sat and not check(cnf, model):
-        return ERROR, *_best(runs), "CaDiCaL's model fails the CNF check"
+    if sat:
+        assert model is not None  # taken with the first SAT answer
+        if not check(cnf, model):
+            return ERROR, *_best(runs), "CaDiCaL's model fails the CNF check"
     return (SAT if sat else UNSAT), *_best(runs), "model checked" if sat else ""
 
 
