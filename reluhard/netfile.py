@@ -147,6 +147,22 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
     """The parsed ``meta`` and all arrays of a network file, with every way a file can be
     wrong reported as :class:`InputError` (one line, naming the file)."""
     name = os.fspath(path)
+    arrays = _read_archive(name)
+    try:
+        meta = json.loads(str(arrays.pop("meta")[()]))
+        schema = meta["schema"]
+    except (ValueError, KeyError, TypeError, IndexError):
+        raise InputError(
+            name, None, "not a reluhard network file ('meta' is not reluhard JSON)"
+        ) from None
+    why = _schema_fault(schema) or _meta_shape_fault(meta)
+    if why:
+        raise InputError(name, None, why)
+    return meta, arrays
+
+
+def _read_archive(name: str) -> dict[str, np.ndarray]:
+    """Every array of the ``.npz`` at ``name`` (no pickles), ``meta`` included."""
 
     def bad(msg: str) -> InputError:
         return InputError(name, None, msg)
@@ -164,7 +180,7 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         with open(name, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
             if "meta" not in npz.files:
                 raise bad("not a reluhard network file (no 'meta' entry)")
-            arrays = {k: npz[k] for k in npz.files}
+            return {k: npz[k] for k in npz.files}
     except InputError:
         raise
     except ValueError as e:
@@ -175,23 +191,25 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         raise bad(f"truncated or corrupt archive ({e})") from None
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError) as e:
         raise bad(f"truncated or corrupt archive ({e})") from None
-    try:
-        meta = json.loads(str(arrays.pop("meta")[()]))
-        schema = meta["schema"]
-    except (ValueError, KeyError, TypeError, IndexError):
-        raise bad("not a reluhard network file ('meta' is not reluhard JSON)") from None
+
+
+def _schema_fault(schema: object) -> str | None:
+    """Why ``schema`` is not the one this reluhard reads, or None."""
     if not isinstance(schema, str) or not schema.startswith(SCHEMA_PREFIX):
-        raise bad(f"not a reluhard network file (schema {schema!r})")
-    if schema != SCHEMA:
-        try:
-            newer = int(schema[len(SCHEMA_PREFIX) :]) > int(SCHEMA[len(SCHEMA_PREFIX) :])
-        except ValueError:
-            newer = False
-        if newer:
-            raise bad(
-                f"schema {schema} is newer than this reluhard reads ({SCHEMA}); upgrade reluhard"
-            )
-        raise bad(f"schema {schema} is not one this reluhard reads ({SCHEMA})")
+        return f"not a reluhard network file (schema {schema!r})"
+    if schema == SCHEMA:
+        return None
+    try:
+        newer = int(schema[len(SCHEMA_PREFIX) :]) > int(SCHEMA[len(SCHEMA_PREFIX) :])
+    except ValueError:
+        newer = False
+    if newer:
+        return f"schema {schema} is newer than this reluhard reads ({SCHEMA}); upgrade reluhard"
+    return f"schema {schema} is not one this reluhard reads ({SCHEMA})"
+
+
+def _meta_shape_fault(meta: dict) -> str | None:
+    """Why a meta entry has the wrong JSON type, or None."""
     for key, kind in (
         ("layers", list),
         ("domain", dict),
@@ -200,11 +218,11 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         ("source", dict),
     ):
         if key in meta and not isinstance(meta[key], kind):
-            raise bad(
+            return (
                 f"inconsistent network file: meta '{key}' is not a JSON "
                 f"{'array' if kind is list else 'object'}"
             )
-    return meta, arrays
+    return None
 
 
 def read(path: str | os.PathLike) -> InversionProblem:

@@ -62,7 +62,7 @@ def _select(n: int, groups: list[tuple[int, int]], must: set[int], cap: int) -> 
     return out
 
 
-def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
+def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:  # noqa: C901
     """The network as a PNG (returned, and written to ``path`` if given), and the height
     of its labels in pixels."""
     require_matplotlib()
