@@ -22,6 +22,8 @@ from reluhard.inversion import InversionProblem, check_latent
 from reluhard.network import forward
 from reluhard.options import Param
 from reluhard.problems import cvp_reference
+from reluhard.problems.circuit_build import Builder
+from reluhard.problems.circuit_gen import random_circuit
 from reluhard.problems import graph as graph_mod
 from reluhard.problems.cnf import CNF, random_kcnf
 from reluhard.problems.kinds import KINDS, ProblemKind
@@ -49,8 +51,22 @@ def small_instances(kind: str) -> Iterator[Any]:
     elif kind == "graph":
         graphs = list(graph_mod.all_graphs(4))
         yield from graphs[:: max(1, len(graphs) // 6)]
+    elif kind == "circuit":
+        yield from small_circuits()
     else:  # a new kind must say here what its small instances are
         raise AssertionError(f"no small instances for kind {kind!r}: add them to this test")
+
+
+def small_circuits() -> Iterator[Any]:
+    """A half adder, a constant and an input as outputs, a circuit without inputs, and
+    random circuits with every gate kind."""
+    b = Builder(2)
+    x, y = b.inputs
+    yield b.finish([b.xor(x, y), b.and_(x, y)], ("x", "y"), ("s", "c"))
+    yield b.finish([1, y ^ 1, b.or_(x, y)])
+    yield Builder(0).finish([1, 0])
+    rng = np.random.default_rng(11)
+    yield from (random_circuit(rng, n, 3 * n, 3) for n in (3, 4, 5))
 
 
 def param_sets(red: Reduction, instance: Any) -> list[dict]:
