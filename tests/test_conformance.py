@@ -22,9 +22,9 @@ from reluhard.inversion import InversionProblem, check_latent
 from reluhard.network import forward
 from reluhard.options import Param
 from reluhard.problems import cvp_reference
+from reluhard.problems import graph as graph_mod
 from reluhard.problems.circuit_build import Builder
 from reluhard.problems.circuit_gen import random_circuit
-from reluhard.problems import graph as graph_mod
 from reluhard.problems.cnf import CNF, random_kcnf
 from reluhard.problems.kinds import KINDS, ProblemKind
 from reluhard.randomnet import random_problem
@@ -71,6 +71,10 @@ def small_circuits() -> Iterator[Any]:
 
 def param_sets(red: Reduction, instance: Any) -> list[dict]:
     """Values for a reduction's required parameters (and a norm sweep where it has one)."""
+    if red.source_kind == "circuit":  # every target of two outputs, and a planted input
+        outputs = ["".join(t) for t in itertools.product("01", repeat=instance.noutputs)][:4]
+        planted = "10" * (instance.ninputs // 2) + "1" * (instance.ninputs % 2)
+        return [{}] + [{"outputs": t} for t in outputs] + [{"planted": planted}]
     required = [k for k, p in red.params.items() if p.required]
     norms = [{}] if "p" not in red.params else [{"p": p} for p in (1, 2)]
     if not required:
@@ -103,7 +107,8 @@ def solving_latents(problem: InversionProblem) -> list[np.ndarray]:
         vals = (lo, hi)
     n = problem.n
     assert n <= 12, "keep the instances small"
-    Z = np.array(list(itertools.product(vals, repeat=n)), dtype=np.float64).reshape(-1, n)
+    rows = list(itertools.product(vals, repeat=n))
+    Z = np.array(rows, dtype=np.float64).reshape(len(rows), n)  # n = 0: one empty latent
     D = forward(problem.network, Z) - problem.target
     near = brute.hits(D, problem.query, brute.tolerance(problem))
     return [z for z in Z[near] if check_latent(problem, z)]

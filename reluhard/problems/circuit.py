@@ -301,7 +301,7 @@ def describe(circuit: Circuit) -> str:
         gates + (f" ({kinds})" if kinds else ""),
         f"depth {circuit.depth()}",
     ]
-    if circuit.target is not None:
+    if circuit.target is not None and circuit.noutputs:
         words.append(f"target {bits_text(circuit.target)}")
     return ", ".join(words)
 
