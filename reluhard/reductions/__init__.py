@@ -15,6 +15,7 @@ from ..errors import InputError
 from ..inversion import InversionProblem
 from ..options import parse_values
 from . import (
+    circuit_real,
     circuit_sign,
     cvp_binary,
     cvp_real,
@@ -41,6 +42,7 @@ REGISTRY: dict[str, Reduction] = {
         halfclique_binary,
         halfclique_real,
         circuit_sign,
+        circuit_real,
     )
 }
 DEFAULT_FOR_KIND = {
