@@ -29,7 +29,18 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from . import aiger, circuit, circuit_format, cnf, cvp, cvp_format, dimacs_cnf, graph, graph_format
+from . import (
+    aiger,
+    circuit,
+    circuit_format,
+    cnf,
+    cvp,
+    cvp_format,
+    dimacs_cnf,
+    graph,
+    graph_format,
+    tseitin,
+)
 
 #: DIMACS problem lines of formats this tool does not read, so the error can say what it is
 OTHER_DIMACS_KINDS = ("sp", "max", "min", "wcnf", "pcnf", "qbf")
@@ -211,6 +222,7 @@ CIRCUIT_KIND = ProblemKind(
     shape_fault=_literals_fault,
     certificate_line=_tokens(True),
     accepted=_circuit_accepted,
+    as_cnf=tseitin.preimage_cnf,  # the Tseitin CNF with the embedded target fixed
 )
 
 #: every kind, in the order their ``sniff`` is tried: the circuit formats first (a header
