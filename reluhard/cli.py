@@ -1,5 +1,6 @@
 """Command line: ``reduce`` and
-``reluhard {reduce,random-net,info,invert,solve,verify,explain,scaling,crosscheck,list}``.
+``reluhard {reduce,random-net,info,invert,solve,verify,explain,scaling,crosscheck,circuit-gen,
+factor,list}``.
 
 Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
 (``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
@@ -13,7 +14,7 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__, netfile, pipeline, randomnet, reductions, solvers
+from . import __version__, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
 from .certs import proofs, solution_file
 from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
@@ -418,6 +419,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crosscheck.add_arguments(p)
     p.set_defaults(func=crosscheck.run)
+    p = sub.add_parser("circuit-gen", help="generate a circuit: adder, multiplier, factor, random")
+    circuit_commands.add_gen_arguments(p)
+    p.set_defaults(func=circuit_commands.run_gen)
+    p = sub.add_parser("factor", help="factor N by inverting its multiplier network")
+    circuit_commands.add_factor_arguments(p)
+    p.set_defaults(func=circuit_commands.run_factor)
     p = sub.add_parser("list", help="list reductions and solvers")
     p.set_defaults(func=_list)
     return parser

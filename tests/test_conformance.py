@@ -23,6 +23,8 @@ from reluhard.network import forward
 from reluhard.options import Param
 from reluhard.problems import cvp_reference
 from reluhard.problems import graph as graph_mod
+from reluhard.problems.circuit_build import Builder
+from reluhard.problems.circuit_gen import random_circuit
 from reluhard.problems.cnf import CNF, random_kcnf
 from reluhard.problems.kinds import KINDS, ProblemKind
 from reluhard.randomnet import random_problem
@@ -49,12 +51,30 @@ def small_instances(kind: str) -> Iterator[Any]:
     elif kind == "graph":
         graphs = list(graph_mod.all_graphs(4))
         yield from graphs[:: max(1, len(graphs) // 6)]
+    elif kind == "circuit":
+        yield from small_circuits()
     else:  # a new kind must say here what its small instances are
         raise AssertionError(f"no small instances for kind {kind!r}: add them to this test")
 
 
+def small_circuits() -> Iterator[Any]:
+    """A half adder, a constant and an input as outputs, a circuit without inputs, and
+    random circuits with every gate kind."""
+    b = Builder(2)
+    x, y = b.inputs
+    yield b.finish([b.xor(x, y), b.and_(x, y)], ("x", "y"), ("s", "c"))
+    yield b.finish([1, y ^ 1, b.or_(x, y)])
+    yield Builder(0).finish([1, 0])
+    rng = np.random.default_rng(11)
+    yield from (random_circuit(rng, n, 3 * n, 3) for n in (3, 4, 5))
+
+
 def param_sets(red: Reduction, instance: Any) -> list[dict]:
     """Values for a reduction's required parameters (and a norm sweep where it has one)."""
+    if red.source_kind == "circuit":  # every target of two outputs, and a planted input
+        outputs = ["".join(t) for t in itertools.product("01", repeat=instance.noutputs)][:4]
+        planted = "10" * (instance.ninputs // 2) + "1" * (instance.ninputs % 2)
+        return [{}] + [{"outputs": t} for t in outputs] + [{"planted": planted}]
     required = [k for k, p in red.params.items() if p.required]
     norms = [{}] if "p" not in red.params else [{"p": p} for p in (1, 2)]
     if not required:
@@ -88,7 +108,8 @@ def solving_latents(problem: InversionProblem) -> list[np.ndarray]:
         vals = (lo, hi)
     n = problem.n
     assert n <= 12, "keep the instances small"
-    Z = np.array(list(itertools.product(vals, repeat=n)), dtype=np.float64).reshape(-1, n)
+    rows = list(itertools.product(vals, repeat=n))
+    Z = np.array(rows, dtype=np.float64).reshape(len(rows), n)  # n = 0: one empty latent
     D = forward(problem.network, Z) - problem.target
     near = exhaustive.hits(D, problem.query, exhaustive.tolerance(problem))
     return [z for z in Z[near] if check_latent(problem, z)]

@@ -20,7 +20,9 @@ def _names(text: str) -> list[str]:
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("paths", nargs="*", metavar="PATH", help="CNF files or folders (recursive)")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH", help="CNF or circuit files, or folders (recursive)"
+    )
     p.add_argument(
         "--solvers",
         metavar="LIST",
@@ -33,9 +35,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "--via",
         metavar="LIST",
         type=_names,
-        default=list(runners.DEFAULT_ROUTES),
+        default=None,
         help="network routes: reductions, optionally REDUCTION@BACKEND "
-        "(default: sat-sign,sat-real; 'none' for none)",
+        "(default: sat-sign,sat-real, and circuit-sign,circuit-real when circuits are "
+        "checked; 'none' for none)",
     )
     p.add_argument("--fuzz", metavar="N", type=int, default=0, help="also N random CNFs")
     p.add_argument("--seed", metavar="S", type=int, default=0, help="seed for --fuzz")
@@ -62,9 +65,12 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _runners(args: argparse.Namespace) -> list[str]:
+def _runners(args: argparse.Namespace, circuits: bool = False) -> list[str]:
     from .. import reductions, solvers
 
+    via = args.via
+    if via is None:
+        via = list(runners.DEFAULT_ROUTES) + (list(runners.CIRCUIT_ROUTES) if circuits else [])
     known = runners.available_solvers()
     chosen = list(known) if args.solvers is None else args.solvers
     for name in chosen:
@@ -73,7 +79,7 @@ def _runners(args: argparse.Namespace) -> list[str]:
                 None, None, f"unknown or unavailable solver '{name}' (here: {', '.join(known)})"
             )
     routes = []
-    for route in args.via:
+    for route in via:
         via, _, backend = route.partition("@")
         reductions.get(via)
         if backend:
@@ -93,10 +99,12 @@ def run(args: argparse.Namespace) -> int:
 
         instances += [Instance(n, c) for n, c in fuzz_corpus(args.fuzz, args.seed, args.fuzz_vars)]
     if not instances:
-        raise InputError(None, None, "no CNF files found and no --fuzz: nothing to check")
+        raise InputError(
+            None, None, "no CNF or circuit files found and no --fuzz: nothing to check"
+        )
     out = Path(args.report) if args.report else None
     opts = Options(
-        runners=_runners(args),
+        runners=_runners(args, any(i.circuit is not None for i in instances)),
         time_limit=args.time_limit,
         jobs=args.jobs,
         proofs=not args.no_proofs,

@@ -16,6 +16,11 @@ UNSAT with no certificate either way), ``checker`` (a checked model and a checke
 the same formula: the checker itself would be wrong). Each failure is minimised by delta
 debugging (:mod:`.shrink`) while the same runner keeps failing the same way, and the
 reproducer is written as a DIMACS file.
+
+A circuit file (AIGER or BENCH) is an instance too: its CNF is the Tseitin CNF with every
+output required true (AIGER's reading; :mod:`reluhard.problems.tseitin`), which every SAT
+solver and CNF route decides, while the circuit routes reduce the circuit itself. A
+failure of a circuit route is not shrunk (the CNF shrinker cannot shrink a circuit).
 """
 
 from __future__ import annotations
@@ -27,7 +32,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..certs import proofs
-from ..problems import dimacs_cnf
+from ..problems import circuit_format, dimacs_cnf, tseitin
+from ..problems.circuit import Circuit
 from ..problems.cnf import CNF, model_fault
 from . import runners
 from .sandbox import Outcome, Pool, Task
@@ -36,16 +42,23 @@ from .shrink import shrink_cnf
 HANDLER = "reluhard.crosscheck.runners:execute"
 REFERENCE = "cadical195"
 CNF_SUFFIXES = (".cnf", ".dimacs", ".cnf.gz", ".cnf.bz2", ".cnf.xz", ".dimacs.gz", ".dimacs.xz")
+CIRCUIT_SUFFIXES = tuple(
+    s + z for s in (".aag", ".aig", ".bench") for z in ("", ".gz", ".bz2", ".xz")
+)
 #: time allowed for the proof check after a solver's answer, at the least
 PROOF_BUDGET = 120.0
 
 
 @dataclass
 class Instance:
+    """A CNF to check; for a circuit file, its Tseitin CNF and the ``circuit`` (with the
+    target the CNF fixes)."""
+
     name: str
     cnf: CNF
     path: str | None = None
     sha256: str | None = None
+    circuit: Circuit | None = None
 
 
 @dataclass
@@ -129,13 +142,16 @@ class Options:
 
 
 def find_cnfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
-    """The CNF files named by ``paths``: files as given, folders searched recursively for
-    ``*.cnf`` (and ``.dimacs``, compressed with gz/bz2/xz); sorted within each folder."""
+    """The CNF and circuit files named by ``paths``: files as given, folders searched
+    recursively for ``*.cnf`` (and ``.dimacs``), ``*.aag``, ``*.aig`` and ``*.bench``
+    (each also compressed with gz/bz2/xz); sorted within each folder."""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             found += sorted(
-                f for f in p.rglob("*") if f.is_file() and f.name.endswith(CNF_SUFFIXES)
+                f
+                for f in p.rglob("*")
+                if f.is_file() and f.name.endswith(CNF_SUFFIXES + CIRCUIT_SUFFIXES)
             )
         else:
             found.append(p)
@@ -143,14 +159,22 @@ def find_cnfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
 
 
 def load(paths: Iterable[str | os.PathLike]) -> list[Instance]:
-    """Parse every CNF file; the first bad one raises InputError (file, line, problem)."""
+    """Parse every CNF and circuit file (told apart by content); the first bad one raises
+    InputError (file, line, problem)."""
     from ..problems.textio import decompress, read_raw
 
     out = []
     for f in find_cnfs(paths):
         raw = read_raw(os.fspath(f))
-        cnf = dimacs_cnf.parse_cnf(decompress(raw, os.fspath(f)), os.fspath(f))
-        out.append(Instance(f.name, cnf, os.fspath(f), hashlib.sha256(raw).hexdigest()))
+        data, sha = decompress(raw, os.fspath(f)), hashlib.sha256(raw).hexdigest()
+        if circuit_format.sniff(data):
+            circuit = circuit_format.parse_circuit(data, os.fspath(f))
+            circuit = circuit.with_target(circuit.required())
+            cnf = tseitin.preimage_cnf(circuit)
+            out.append(Instance(f.name, cnf, os.fspath(f), sha, circuit))
+            continue
+        cnf = dimacs_cnf.parse_cnf(data, os.fspath(f))
+        out.append(Instance(f.name, cnf, os.fspath(f), sha))
     return out
 
 
@@ -173,9 +197,9 @@ def proof_plan(runner: str, want: bool) -> tuple[bool, str]:
     return True, ""
 
 
-def task(runner: str, cnf: CNF, opts: Options) -> Task:
+def task(runner: str, cnf: CNF, opts: Options, circuit: Circuit | None = None) -> Task:
     want, _ = proof_plan(runner, opts.proofs)
-    p = runners.payload(runner, cnf, proof=want, time_limit=opts.time_limit)
+    p = runners.payload(runner, cnf, proof=want, time_limit=opts.time_limit, circuit=circuit)
     solve_budget = None if opts.time_limit is None else opts.time_limit * 1.2 + 1.0
     check_budget = None if opts.time_limit is None else max(PROOF_BUDGET, 4 * opts.time_limit)
     return Task(HANDLER, p, (solve_budget, check_budget))
@@ -262,7 +286,9 @@ def run_all(
     pending: dict[int, dict[str, Run]] = {i: {} for i in range(len(instances))}
     results: list[Result | None] = [None] * len(instances)
     tasks = (
-        ((i, r), task(r, inst.cnf, opts)) for i, inst in enumerate(instances) for r in opts.runners
+        ((i, r), task(r, inst.cnf, opts, inst.circuit))
+        for i, inst in enumerate(instances)
+        for r in opts.runners
     )
     done = 0
     with Pool(opts.jobs) as pool:
@@ -328,6 +354,9 @@ def minimise(
         None,
     )
     if failure.kind == "checker" or (failure.kind in ("verdict", "disagreement") and not witness):
+        return
+    if res.instance.circuit is not None and runners.kind(failure.runner) == "net":
+        failure.detail += " (a circuit instance's network route: not shrunk)"
         return
     fails = still_fails(pool, failure, witness, opts)
     if not fails(res.instance.cnf):

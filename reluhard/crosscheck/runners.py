@@ -5,7 +5,10 @@ A runner is named by a string:
 
 - a python-sat solver name (``cadical195``, ``glucose4``, ...; :func:`available_solvers`);
 - ``net:REDUCTION`` or ``net:REDUCTION@BACKEND`` (``net:sat-sign``, ``net:sat-real@scip``):
-  the CNF goes through the network route of this tool;
+  the CNF goes through the network route of this tool; a circuit instance's route of a
+  circuit reduction (``net:circuit-sign``) reduces the circuit itself, and its input
+  vector is extended to a model of the Tseitin CNF (:func:`~reluhard.problems.tseitin.
+  model_of`) for the parent to check; a circuit route on a CNF instance answers UNKNOWN;
 - ``module:function`` for a plug-in, ``function(cnf, proof) -> (sat, model, proof_lines)``
   with ``sat`` True, False or None (unknown), ``model`` a list of DIMACS literals or None and
   ``proof_lines`` text DRUP lines or None. This is how a solver outside python-sat (or a
@@ -26,11 +29,16 @@ from functools import cache
 import numpy as np
 
 from ..certs import proofs
+from ..problems import circuit as circuit_mod
+from ..problems import tseitin
+from ..problems.circuit import Circuit
 from ..problems.cnf import CNF
 
 SAT, UNSAT, UNKNOWN = "SAT", "UNSAT", "UNKNOWN"
 NET_PREFIX = "net:"
 DEFAULT_ROUTES = ("sat-sign", "sat-real")
+#: the routes added by default when circuits are among the instances
+CIRCUIT_ROUTES = ("circuit-sign", "circuit-real")
 
 #: python-sat solvers that this tool never runs by default, and why.
 NOT_BY_DEFAULT: dict[str, str] = {}
@@ -65,8 +73,11 @@ def kind(runner: str) -> str:
     return "plugin" if ":" in runner else "pysat"
 
 
-def payload(runner: str, cnf: CNF, *, proof: bool, time_limit: float | None) -> dict:
-    """What a worker needs to run ``runner`` on ``cnf`` (plain arrays: cheap to pickle)."""
+def payload(
+    runner: str, cnf: CNF, *, proof: bool, time_limit: float | None, circuit: Circuit | None = None
+) -> dict:
+    """What a worker needs to run ``runner`` on ``cnf`` (plain arrays: cheap to pickle),
+    and the circuit (with its target) whose Tseitin CNF ``cnf`` is, if any."""
     return {
         "runner": runner,
         "nvars": cnf.nvars,
@@ -74,6 +85,7 @@ def payload(runner: str, cnf: CNF, *, proof: bool, time_limit: float | None) -> 
         "offsets": cnf.offsets,
         "proof": proof,
         "time_limit": time_limit,
+        "circuit": None if circuit is None else circuit_mod.to_arrays(circuit),
     }
 
 
@@ -85,7 +97,9 @@ def execute(p: dict) -> Iterator[dict]:
     start = time.perf_counter()
     detail = ""
     if kind(runner) == "net":
-        verdict, model, proof, detail = _net(runner, cnf, p["time_limit"])
+        circuit = p.get("circuit")
+        circuit = None if circuit is None else circuit_mod.from_arrays(*circuit)
+        verdict, model, proof, detail = _net(runner, cnf, circuit, p["time_limit"])
     elif kind(runner) == "plugin":
         module, _, name = runner.rpartition(":")
         sat, model, proof = getattr(importlib.import_module(module), name)(cnf, p["proof"])
@@ -113,12 +127,18 @@ def _pysat(name: str, cnf: CNF, want_proof: bool):
         return UNSAT, None, (list(s.get_proof() or []) if want_proof else None)
 
 
-def _net(runner: str, cnf: CNF, time_limit: float | None):
+def _net(runner: str, cnf: CNF, circuit: Circuit | None, time_limit: float | None):
     from .. import reductions, solvers
     from ..pipeline import reduce_instance, repair_through_reduction
 
     via, _, backend = runner[len(NET_PREFIX) :].partition("@")
-    problem = reduce_instance(cnf, via=via)
+    kind = reductions.get(via).source_kind
+    if kind == "circuit" and circuit is None:
+        return UNKNOWN, None, None, f"{via} takes circuits; this instance is a CNF"
+    if kind == "circuit":
+        problem = reduce_instance(circuit, via, "circuit")
+    else:
+        problem = reduce_instance(cnf, via=via)
     verdict = solvers.solve(problem, backend or solvers.DEFAULT, time_limit=time_limit)
     if verdict.status == solvers.UNKNOWN and verdict.point is not None:
         verdict = repair_through_reduction(problem, verdict)
@@ -127,6 +147,10 @@ def _net(runner: str, cnf: CNF, time_limit: float | None):
         # decoded, not judged: the parent checks every model against its own CNF
         decoded = reductions.certificate_of(problem, verdict.latent or [])
         assert decoded is not None
+        if kind == "circuit":  # the input vector, extended to a model of the Tseitin CNF
+            bits = [x > 0 for x in decoded.certificate]
+            assert circuit is not None
+            return SAT, tseitin.model_of(circuit, bits), None, detail
         return SAT, decoded.certificate, None, detail
     if verdict.status == solvers.NOT_INVERTIBLE:
         return UNSAT, None, None, detail

@@ -13,7 +13,7 @@ Adding a kind is one module (the instance, its checker, its format) and one entr
 :data:`KINDS`; ``pipeline``, ``cli`` and ``verify`` hold no list of kinds.
 
 >>> [k.name for k in KINDS.values()]
-['graph', 'cvp', 'cnf']
+['circuit', 'graph', 'cvp', 'cnf']
 >>> KINDS["cnf"].certificate_line([1, -2])
 (['1', '-2'], True)
 """
@@ -29,7 +29,18 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from . import cnf, cvp, cvp_format, dimacs_cnf, graph, graph_format
+from . import (
+    aiger,
+    circuit,
+    circuit_format,
+    cnf,
+    cvp,
+    cvp_format,
+    dimacs_cnf,
+    graph,
+    graph_format,
+    tseitin,
+)
 
 #: DIMACS problem lines of formats this tool does not read, so the error can say what it is
 OTHER_DIMACS_KINDS = ("sp", "max", "min", "wcnf", "pcnf", "qbf")
@@ -190,8 +201,35 @@ GRAPH_KIND = ProblemKind(
     accepted=_checker_accepted("graph"),
 )
 
-#: every kind, in the order their ``sniff`` is tried (the CNF reader, the fallback, last)
-KINDS: dict[str, ProblemKind] = {k.name: k for k in (GRAPH_KIND, CVP_KIND, CNF_KIND)}
+
+def _circuit_accepted(instance: circuit.Circuit, name: str) -> str:
+    shown = f" {name}" if name else ""
+    return (
+        f"the input vector drives all {instance.noutputs} outputs of the embedded "
+        f"circuit{shown} to the target ({instance.ninputs} inputs, simulated)"
+    )
+
+
+CIRCUIT_KIND = ProblemKind(
+    name="circuit",
+    title="Boolean circuit (AIGER aag/aig, ISCAS BENCH)",
+    sniff=lambda data, filename: circuit_format.sniff(data),
+    parse=lambda data, path, **_: circuit_format.parse_circuit(data, path),
+    format=lambda instance: aiger.format_aag(instance),
+    to_arrays=circuit.to_arrays,
+    from_arrays=circuit.from_arrays,
+    describe=circuit.describe,
+    certificate_noun="input vector",
+    shape_fault=_literals_fault,
+    certificate_line=_tokens(True),
+    accepted=_circuit_accepted,
+    as_cnf=tseitin.preimage_cnf,  # the Tseitin CNF with the embedded target fixed
+)
+
+#: every kind, in the order their ``sniff`` is tried: the circuit formats first (a header
+#: word at byte 0, or a BENCH statement as the first line, which no CNF, graph or CVP file
+#: has), the CNF reader, the fallback, last
+KINDS: dict[str, ProblemKind] = {k.name: k for k in (CIRCUIT_KIND, GRAPH_KIND, CVP_KIND, CNF_KIND)}
 
 
 def get(name: str) -> ProblemKind:

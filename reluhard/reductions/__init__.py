@@ -15,6 +15,8 @@ from ..errors import InputError
 from ..inversion import InversionProblem
 from ..options import parse_values
 from . import (
+    circuit_real,
+    circuit_sign,
     cvp_binary,
     cvp_real,
     halfclique_binary,
@@ -39,9 +41,16 @@ REGISTRY: dict[str, Reduction] = {
         vertexcover_real,
         halfclique_binary,
         halfclique_real,
+        circuit_sign,
+        circuit_real,
     )
 }
-DEFAULT_FOR_KIND = {"cnf": "sat-sign", "cvp": "cvp-binary", "graph": "vertexcover-binary"}
+DEFAULT_FOR_KIND = {
+    "cnf": "sat-sign",
+    "cvp": "cvp-binary",
+    "graph": "vertexcover-binary",
+    "circuit": "circuit-sign",
+}
 
 
 def get(name: str) -> Reduction:

@@ -91,9 +91,21 @@ def _split(W) -> tuple:
     return np.maximum(W, 0), np.minimum(W, 0)
 
 
-def _interval_matvec(W, b, lo, hi) -> tuple[np.ndarray, np.ndarray]:
+def _interval_matvec(W, b, lo, hi, exact: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """``[W+ lo + W- hi + b, W+ hi + W- lo + b]``, widened (unless ``exact``) by a bound on
+    the rounding error of the sums, ``(terms + 2) u`` times the magnitudes summed."""
     Wp, Wn = _split(W)
-    return (np.asarray(Wp @ lo + Wn @ hi).ravel() + b, np.asarray(Wp @ hi + Wn @ lo).ravel() + b)
+    plo = np.asarray(Wp @ lo + Wn @ hi).ravel() + b
+    phi = np.asarray(Wp @ hi + Wn @ lo).ravel() + b
+    if exact:
+        return plo, phi
+    absW = abs(W)
+    mag = np.maximum(np.abs(lo), np.abs(hi))
+    terms = np.diff(W.indptr) if sp.issparse(W) else np.full(W.shape[0], W.shape[1])
+    with np.errstate(invalid="ignore"):
+        err = (terms + 2) * np.finfo(np.float64).eps * (np.asarray(absW @ mag).ravel() + np.abs(b))
+    err = np.where(np.isnan(err), np.inf, err)
+    return plo - err, phi + err
 
 
 def _act(layer: Layer, lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -122,6 +134,16 @@ def _act_inverse(layer: Layer, plo, phi, olo, ohi):
     return plo, phi
 
 
+def _row_sums(values: np.ndarray, indptr: np.ndarray) -> np.ndarray:
+    """The sum of each CSR row's ``values`` (0 for an empty row)."""
+    out = np.zeros(indptr.size - 1)
+    nonempty = np.flatnonzero(np.diff(indptr))
+    if nonempty.size:
+        with np.errstate(invalid="ignore"):
+            out[nonempty] = np.add.reduceat(values, indptr[nonempty])
+    return out
+
+
 def _backward_rows(W, b, plo, phi, alo, ahi):
     """Tighten input bounds ``[alo, ahi]`` of ``pre = W a + b`` from ``pre in [plo, phi]``."""
     Wc = sp.csr_array(W) if not sp.issparse(W) else W
@@ -129,14 +151,21 @@ def _backward_rows(W, b, plo, phi, alo, ahi):
     cols, w = Wc.indices, Wc.data
     emin = np.where(w > 0, w * alo[cols], w * ahi[cols])
     emax = np.where(w > 0, w * ahi[cols], w * alo[cols])
-    cmin = np.concatenate([[0.0], np.cumsum(emin)])
-    cmax = np.concatenate([[0.0], np.cumsum(emax)])
-    rmin = cmin[Wc.indptr[1:]] - cmin[Wc.indptr[:-1]]
-    rmax = cmax[Wc.indptr[1:]] - cmax[Wc.indptr[:-1]]
+    # per-row sums (a running sum over the whole matrix would lose small rows to the
+    # rounding of large ones), and a bound on their rounding error: n terms summed and
+    # subtracted in float64 err by at most (n + 3) u times the magnitudes involved
+    exact = _integral(w, b, plo, phi, alo, ahi) and bool(np.all(np.abs(w) == 1))
+    rmin, rmax = (_row_sums(e, Wc.indptr) for e in (emin, emax))
+    err = np.zeros(Wc.shape[0])
+    if not exact:
+        mags = _row_sums(np.maximum(np.abs(emin), np.abs(emax)), Wc.indptr)
+        scale = mags + np.abs(b) + np.where(np.isfinite(plo), np.abs(plo), 0.0)
+        scale += np.where(np.isfinite(phi), np.abs(phi), 0.0)
+        err = (np.diff(Wc.indptr) + 3) * np.finfo(np.float64).eps * scale
     # w_j a_j in [plo - b - (rmax - emax_j), phi - b - (rmin - emin_j)]
     with np.errstate(invalid="ignore"):
-        t_lo = plo[rows] - b[rows] - (rmax[rows] - emax)
-        t_hi = phi[rows] - b[rows] - (rmin[rows] - emin)
+        t_lo = plo[rows] - b[rows] - (rmax[rows] - emax) - err[rows]
+        t_hi = phi[rows] - b[rows] - (rmin[rows] - emin) + err[rows]
         nz = w != 0
         a_lo = np.where(w > 0, t_lo / np.where(nz, w, 1), t_hi / np.where(nz, w, 1))
         a_hi = np.where(w > 0, t_hi / np.where(nz, w, 1), t_lo / np.where(nz, w, 1))
@@ -145,7 +174,6 @@ def _backward_rows(W, b, plo, phi, alo, ahi):
     new_lo, new_hi = alo.copy(), ahi.copy()
     np.maximum.at(new_lo, cols, a_lo)
     np.minimum.at(new_hi, cols, a_hi)
-    exact = _integral(w, b, plo, phi, alo, ahi) and bool(np.all(np.abs(w) == 1))
     new_lo, new_hi = _widen(new_lo, new_hi, exact)
     return np.maximum(alo, new_lo), np.minimum(ahi, new_hi)
 
@@ -177,7 +205,7 @@ def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
         lo, hi = latent_lo, latent_hi
         for i, layer in enumerate(layers):
             exact = _integral(layer.W, layer.b, lo, hi)
-            plo, phi = _widen(*_interval_matvec(layer.W, layer.b, lo, hi), exact)
+            plo, phi = _widen(*_interval_matvec(layer.W, layer.b, lo, hi, exact), exact)
             if sweep:
                 plo, phi = np.maximum(plo, pre_lo[i]), np.minimum(phi, pre_hi[i])
             pre_lo[i], pre_hi[i] = plo, phi

@@ -1,5 +1,10 @@
 """``reluhard explain``: watch a reduction happen on a small instance, step by step.
 
+For a circuit and ``circuit-sign`` / ``circuit-real`` the steps are those of
+:mod:`.circuit_walkthrough` (the circuit, each gate's gadget with its truth table, the
+layers, the target and a worked example); the page has no network figure. The rest of
+this docstring is about CNFs.
+
 For a CNF and one of the SAT reductions (``sat-sign``, ``sat-real``) this produces:
 
 1. the instance (variables, numbered clauses, and which are unit, empty, tautological or
@@ -40,6 +45,7 @@ import shutil
 from ..certs.modelfile import read_certificate
 from ..errors import InputError
 from ..inversion import InversionProblem, Source
+from . import circuit_walkthrough
 from .analysis import analyse
 from .blocks import HTML, TEXT
 from .blocks import TEXT_LIMITS_CLAUSES as TEXT_LIMITS_CLAUSES  # re-exported
@@ -50,6 +56,13 @@ from .render_text import render_text
 from .walkthrough import document
 
 __all__ = ["explain", "add_arguments", "run", "read_certificate"]
+
+
+def _param(text: str) -> tuple[str, str]:
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
 
 
 def explain(
@@ -71,6 +84,8 @@ def explain(
     """
     if out_dir is not None:
         require_matplotlib()
+    if source.kind in OTHER_KINDS:
+        return _explain_blocks(source, problem, cert, out_dir, width)
     ctx = analyse(source, problem, cert, cert_name)
     text = render_text(document(ctx, TEXT, None), width)
     if out_dir is not None:
@@ -91,6 +106,31 @@ def explain(
     return text
 
 
+#: source kinds explained by a walkthrough of their own: ``document(source, problem, cert,
+#: limits)`` -> blocks
+OTHER_KINDS = {"circuit": circuit_walkthrough.document}
+
+
+def _explain_blocks(source, problem, cert, out_dir, width) -> str:
+    build = OTHER_KINDS[source.kind]
+    text = render_text(build(source, problem, cert, TEXT), width)
+    if out_dir is not None:
+        out = os.fspath(out_dir)
+        html_path = os.path.join(out, "explain.html")
+        try:
+            os.makedirs(out, exist_ok=True)
+            page = render_html(
+                build(source, problem, cert, HTML),
+                f"reluhard explain: {source.name or source.kind} via {problem.reduction.name}",
+            )
+            with open(html_path, "w", encoding="utf-8") as f:
+                f.write(page)
+        except OSError as e:
+            raise InputError(out, None, f"cannot write explanation: {e.strerror or e}") from None
+        text += f"\nwrote {html_path}\n"
+    return text
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``reluhard explain``."""
     parser.add_argument(
@@ -98,6 +138,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--via", metavar="NAME", help="reduction (default for a CNF: sat-sign); see `reluhard list`"
+    )
+    parser.add_argument(
+        "--param",
+        metavar="KEY=VALUE",
+        type=_param,
+        action="append",
+        default=[],
+        help="reduction parameter (repeatable; e.g. outputs=0101 for a circuit)",
     )
     parser.add_argument(
         "--cert",
@@ -125,11 +173,12 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import load_source, reduce_source
 
     src = load_source(args.input)
-    problem = reduce_source(src, getattr(args, "via", None))
+    problem = reduce_source(src, getattr(args, "via", None), dict(getattr(args, "param", [])))
     cert = None
     cert_path = getattr(args, "cert", None)
     if cert_path:
-        cert = read_certificate(cert_path, src.instance.nvars)
+        size = getattr(src.instance, "nvars", None)
+        cert = read_certificate(cert_path, getattr(src.instance, "ninputs", size))
     width = getattr(args, "width", None)
     if not width:
         width = min(160, shutil.get_terminal_size((100, 24)).columns)

@@ -188,3 +188,28 @@ def test_lei_table1_quick(tmp_path: Path) -> None:
     assert (tmp_path / "lei_table1.png").stat().st_size > 0
     assert "gd / linf-lp >= 10 at every k" in proc.stdout
     assert "library default for linf-lp (glop) is the faster solver" in proc.stdout
+
+
+def test_circuits_quick(tmp_path: Path) -> None:
+    script = ROOT / "benchmarks" / "circuits.py"
+    proc = subprocess.run(
+        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr  # 0: every answer checked, no FAIL
+    report = json.loads((tmp_path / "circuits.json").read_text())
+    assert (tmp_path / "circuits.csv").exists()
+    assert report["parameters"]["quick"] is True
+    fact = {r["bits"]: r for r in report["factoring"]}
+    assert set(fact) == {8, 12}
+    for r in fact.values():
+        assert r["cadical_answer"] == "SAT" and r["cadical_model_checks"] is True
+        assert r["network_answer"] in ("SATISFIABLE", "UNKNOWN")
+        if r["network_answer"] == "SATISFIABLE":
+            p, q = map(int, r["factors"].split(" x "))
+            assert p * q == r["N"] and p > 1
+    assert {r["circuit"] for r in report["sizes"]} >= {"multiplier 2x2", "factoring 8 bits"}
+    assert "network / CaDiCaL" in proc.stdout

@@ -1,4 +1,4 @@
-"""The malformed-input corpora (tests/data/malformed_{cnf,cvp,graph}/, each file with its
+"""The malformed-input corpora (tests/data/malformed_{cnf,cvp,graph,circuit}/, each file with its
 exact message in EXPECTED.tsv): every file is listed, and its reader rejects each one with
 exactly the listed message (``{path}`` standing for the path as given)."""
 
@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from reluhard.errors import InputError
+from reluhard.problems.circuit_format import read_circuit
 from reluhard.problems.cvp_format import read_cvp
 from reluhard.problems.dimacs_cnf import _parse_fast, read_cnf
 from reluhard.problems.graph_format import read_graph
@@ -49,6 +50,7 @@ CORPORA = [
     Corpus("cnf", read_cnf, lambda p: p.suffix == ".cnf", 10, _cnf_also),
     Corpus("cvp", read_cvp, lambda p: p.suffix == ".cvp", 15, _cvp_also),
     Corpus("graph", read_graph, lambda p: p.name != "EXPECTED.tsv", 15, _nothing),
+    Corpus("circuit", read_circuit, lambda p: p.name != "EXPECTED.tsv", 30, _nothing),
 ]
 CASES = [(c, name, expected) for c in CORPORA for name, expected in corpus_rows(c.folder)]
 
