@@ -3,9 +3,9 @@ summary, options, solve, and why it refuses a problem), cf. PySAT's uniform solv
 interface and CVXPY's solver capability flags.
 
 ``auto`` (the default) is a policy over the table: ``sat`` (CaDiCaL on the network's CNF)
-wherever it takes the problem (integer network, discrete or provably two-valued latent),
-else CP-SAT where it applies, SCIP elsewhere; chosen by measurement
-(``benchmarks/milp_vs_sat.py``, ``benchmarks/sat_backend.py``).
+where that CNF is clauses only (integer network, discrete or provably two-valued latent,
+every row a clause: the SAT reductions), else CP-SAT where it applies, SCIP elsewhere;
+chosen by measurement (``benchmarks/milp_vs_sat.py``, ``benchmarks/sat_backend.py``).
 
 >>> list(BACKENDS)[:4]
 ['auto', 'cpsat', 'scip', 'highs']
@@ -29,8 +29,8 @@ from .verdict import Verdict
 
 AUTO = "auto"
 AUTO_SUMMARY = (
-    "sat where it applies (integer network, discrete or two-valued latent), else cpsat "
-    "where it applies, else scip"
+    "sat where the network's CNF is clauses only (the SAT reductions), else cpsat "
+    "where it applies (integer network, two-valued latent), else scip"
 )
 
 
@@ -105,12 +105,15 @@ def _milp(name: str) -> Backend:
 
 
 def _auto(problem: InversionProblem, *, time_limit: float | None = None, **options) -> Verdict:
-    """The ``auto`` policy: ``sat`` wherever it takes the problem (fastest wherever it
-    applies, by ``benchmarks/sat_backend.py``), else the MILP's own choice (cpsat, else
+    """The ``auto`` policy: ``sat`` wherever it takes the problem and its CNF is clauses
+    only (the SAT reductions: there it is within a few ms of CaDiCaL,
+    ``benchmarks/sat_backend.py``; where pseudo-Boolean rows are needed, on the graph and
+    CVP networks, CP-SAT was 5-500x faster), else the MILP's own choice (cpsat, else
     scip); each gets the options it declares."""
     if sat.refusal(problem) is None:
         try:
-            return sat.solve(problem, time_limit=time_limit, **_only(sat.OPTIONS, options))
+            kw = _only(sat.OPTIONS, options)
+            return sat.solve(problem, time_limit=time_limit, clauses_only=True, **kw)
         except InputError:
             pass  # presolve does not show the latent two-valued, or the encoding is too big
     return milp.solve(problem, solver=AUTO, time_limit=time_limit, **_only(milp.OPTIONS, options))

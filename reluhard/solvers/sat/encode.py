@@ -41,7 +41,7 @@ from ...errors import InputError
 from ...inversion import InversionProblem
 from ...problems.cnf import CNF
 from ..milp.presolve import presolve
-from .pb import Clauses
+from .pb import Clauses, NotClausal
 
 ENCODING = "reluhard-sat/1"
 MAX_ORDER = 100_000  # order literals allowed in one formula
@@ -95,16 +95,17 @@ def refusal(problem: InversionProblem) -> str | None:
     return None
 
 
-def encode(problem: InversionProblem, pre=None) -> Encoding:
+def encode(problem: InversionProblem, pre=None, clauses_only: bool = False) -> Encoding:
     """The CNF of ``problem`` (see the module docstring); ``pre`` a
     :func:`~reluhard.solvers.milp.presolve.presolve` of it, computed when not given.
-    :class:`InputError` when it cannot be encoded exactly."""
+    :class:`InputError` when it cannot be encoded exactly; with ``clauses_only``,
+    :class:`.pb.NotClausal` as soon as a row is not a clause (``auto``'s test)."""
     why = refusal(problem)
     if why:
         raise InputError(None, None, why)
     pre = presolve(problem) if pre is None else pre
     n = problem.n
-    out = Clauses(n)
+    out = Clauses(n, clauses_only)
     if pre.infeasible:  # no solution: any values will do
         out.make_false()
         return _finish(out, [problem.domain.values() or (0, 1)] * n, {"bounds": pre.infeasible})
@@ -211,6 +212,8 @@ def _order(out: Clauses, row, c, first: int, last: int, flo, fhi, stats: dict) -
     count = last - first + 1
     if count <= 0:
         return []
+    if out.clauses_only:
+        raise NotClausal()
     stats["order_literals"] += count
     if stats["order_literals"] > MAX_ORDER:
         raise InputError(

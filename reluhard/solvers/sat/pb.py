@@ -31,12 +31,20 @@ from ...errors import InputError
 MAX_NODES = 2_000_000
 
 
+class NotClausal(InputError):
+    """Raised by a ``clauses_only`` builder at the first row that is not a clause."""
+
+    def __init__(self) -> None:
+        super().__init__(None, None, "solver 'sat': the network's CNF is not clauses only")
+
+
 class Clauses:
     """A CNF under construction: ``nvars`` variables so far, the clause-like rows as CSR
     literal arrays (``chunks``) and the BDD clauses as lists, in the order they were made."""
 
-    def __init__(self, nvars: int) -> None:
+    def __init__(self, nvars: int, clauses_only: bool = False) -> None:
         self.nvars = nvars
+        self.clauses_only = clauses_only
         self.chunks: list[tuple[np.ndarray, np.ndarray]] = []  # (literals, widths)
         self.nodes = 0
         self.stats = {"clause_rows": 0, "pb_rows": 0, "bdd_nodes": 0, "trivial_rows": 0}
@@ -89,7 +97,10 @@ class Clauses:
             keep = clause[rows]
             self.chunks.append((lits[keep], np.diff(A.indptr)[clause]))
             self.stats["clause_rows"] += int(clause.sum())
-        for r in np.flatnonzero(~trivial & ~impossible & ~clause).tolist():
+        rest = np.flatnonzero(~trivial & ~impossible & ~clause)
+        if rest.size and self.clauses_only:
+            raise NotClausal()
+        for r in rest.tolist():
             lo, hi = A.indptr[r], A.indptr[r + 1]
             self._bdd(lits[lo:hi], mag[lo:hi], k[r])
 

@@ -31,14 +31,20 @@ OPTIONS: dict[str, Param] = {
 
 
 def solve(
-    problem: InversionProblem, *, time_limit: float | None = None, proof: bool = False
+    problem: InversionProblem,
+    *,
+    time_limit: float | None = None,
+    proof: bool = False,
+    clauses_only: bool = False,
 ) -> Verdict:
-    """Encode ``problem`` to CNF and decide it with CaDiCaL (see the module docstring)."""
+    """Encode ``problem`` to CNF and decide it with CaDiCaL (see the module docstring);
+    ``clauses_only``: refuse (:class:`.pb.NotClausal`) a network whose CNF needs
+    pseudo-Boolean rows or order literals (``auto``: CP-SAT is faster there)."""
     from pysat.solvers import Solver
 
     t0 = time.perf_counter()
     pre = presolve(problem)
-    enc = encode(problem, pre)
+    enc = encode(problem, pre, clauses_only)
     stats = {**pre.stats, **enc.stats, "encode_time": time.perf_counter() - t0}
     if time_limit is not None and time.perf_counter() - t0 >= time_limit:
         reason = f"time limit {time_limit:g} s reached while encoding"
