@@ -126,7 +126,8 @@ def _only(spec: Mapping[str, Param], options: dict) -> dict:
 BACKENDS: dict[str, Backend] = {
     b.name: b
     for b in (
-        Backend(AUTO, AUTO_SUMMARY, _auto, _milp_refusal(AUTO), {**milp.OPTIONS, **sat.OPTIONS}),
+        # no "proof" option: auto's --certify proves the source, as before
+        Backend(AUTO, AUTO_SUMMARY, _auto, _milp_refusal(AUTO), milp.OPTIONS),
         _milp("cpsat"),
         _milp("scip"),
         _milp("highs"),
