@@ -137,6 +137,8 @@ def decide(
     YES. With ``prove``, a NOT_INVERTIBLE is backed by a DRUP proof written to
     ``proof_path`` and checked VALID (else
     :class:`~reluhard.certs.refutation.CertificationError`)."""
+    if prove and "proof" in solvers.get(solver).options:
+        options = {"proof": True, **(options or {})}  # the back end logs its own proof
     verdict = solvers.solve(problem, solver, time_limit=time_limit, options=options)
     if verdict.status is Status.UNKNOWN and verdict.point is not None:
         verdict = repair_through_reduction(problem, verdict)
@@ -156,14 +158,13 @@ def decide(
         if proof_path is None:
             raise ValueError("prove=True needs a proof_path")
         try:
-            decision.proof = refutation.prove_unsat(problem, proof_path, solution_dir)
+            decision.proof = refutation.certify(problem, verdict, proof_path, solution_dir)
         except refutation.CertificationError as e:
             e.solver = verdict.solver
             raise
         decision.proof_status = decision.proof["check"]["status"]
-        decision.checks.append(
-            f"DRUP proof of the CNF checked VALID by {refutation.proofs.CHECKER}"
-        )
+        noun = refutation.SUBJECTS[decision.proof.get("of", "source")].noun
+        decision.checks.append(f"DRUP proof of {noun} checked VALID by {refutation.proofs.CHECKER}")
     return decision
 
 

@@ -1,16 +1,22 @@
-"""Certified NO answers: a NOT_INVERTIBLE verdict backed by a DRUP proof that the source
-instance has no certificate, written by a proof-logging SAT solver and checked by the
-verified checker of :mod:`.proofs`.
+"""Certified NO answers: a NOT_INVERTIBLE verdict backed by a DRUP proof, written by a
+proof-logging SAT solver and checked by the verified checker of :mod:`.proofs`.
 
-Which instances can be refuted is the problem kind's to say
-(:attr:`~reluhard.problems.kinds.ProblemKind.as_cnf`: the CNF whose unsatisfiability means
-the instance has no certificate; for a CNF, itself). The proof is of the source; it says the
-network is not invertible by the correctness of the reduction that built it.
+A proof refutes one of the CNFs in :data:`SUBJECTS` (the proof entry's ``of``):
+
+- ``source`` (the default): the CNF of the embedded source. Which instances can be refuted
+  is the problem kind's to say (:attr:`~reluhard.problems.kinds.ProblemKind.as_cnf`: the CNF
+  whose unsatisfiability means the instance has no certificate; for a CNF, itself). The
+  network is then not invertible by the correctness of the reduction that built it;
+- ``network``: the CNF of the network itself (:mod:`reluhard.solvers.sat.encode`, a pure
+  function of the network file, so ``verify`` re-encodes it; no source needed). The network
+  is then not invertible by the exactness of that encoding.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from ..inversion import InversionProblem
@@ -35,6 +41,93 @@ def refutable_cnf(problem: InversionProblem) -> CNF | None:
         return None
     as_cnf = KINDS[src.kind].as_cnf
     return None if as_cnf is None else as_cnf(src.instance)
+
+
+def network_cnf(problem: InversionProblem) -> CNF | None:
+    """The CNF of the network itself (encoding ``reluhard-sat/1``), or None when the
+    ``sat`` encoding does not take the problem."""
+    from ..errors import InputError
+    from ..solvers.sat import encode, refusal
+
+    if refusal(problem) is not None:
+        return None
+    try:
+        return encode(problem).cnf
+    except InputError:
+        return None
+
+
+def _network_conclusion(problem: InversionProblem) -> str:
+    from ..solvers.sat import ENCODING
+
+    return f"the CNF encoding {ENCODING} of reluhard.solvers.sat.encode"
+
+
+def _source_conclusion(problem: InversionProblem) -> str:
+    from .. import reductions
+
+    red, rec = reductions.of(problem), problem.reduction
+    return f"{red.name}, {red.theorem}" if red is not None else (rec.name if rec else "?")
+
+
+@dataclass(frozen=True)
+class Subject:
+    """What a proof refutes: ``cnf(problem)`` (None when there is nothing to refute), how
+    messages call it, and ``because(problem)``, the result that makes its refutation a NO
+    for the network."""
+
+    name: str
+    noun: str
+    cnf: Callable[[InversionProblem], CNF | None]
+    because: Callable[[InversionProblem], str]
+
+
+SUBJECTS = {
+    s.name: s
+    for s in (
+        Subject("source", "the embedded CNF", refutable_cnf, _source_conclusion),
+        Subject("network", "the network's CNF", network_cnf, _network_conclusion),
+    )
+}
+
+
+def certify(
+    problem: InversionProblem,
+    verdict,
+    proof_path: str | os.PathLike,
+    solution_dir: str | os.PathLike | None = None,
+) -> dict[str, Any]:
+    """The solution file's ``proof`` entry for a NOT_INVERTIBLE ``verdict``: the proof the
+    back end logged (``verdict.proof``), written and checked against its subject's CNF; or,
+    when it logged none, a proof of the source (:func:`prove_unsat`)."""
+    log = verdict.proof
+    if log is None:
+        return prove_unsat(problem, proof_path, solution_dir)
+    cnf = SUBJECTS[log.of].cnf(problem)
+    if cnf is None:
+        raise CertificationError(f"{SUBJECTS[log.of].noun} cannot be rebuilt for this problem")
+    proofs.write_proof(proof_path, log.lines)
+    result = proofs.check_proof(cnf, log.lines)
+    if not result.valid:
+        raise CertificationError(
+            f"the proof in {os.fspath(proof_path)} is {result.status}: {result.reason}"
+        )
+    return {
+        **_entry(proof_path, solution_dir, log.solver, result),
+        "of": log.of,
+        **log.meta,
+    }
+
+
+def _entry(proof_path, solution_dir, solver: str, result) -> dict[str, Any]:
+    base = os.fspath(solution_dir) if solution_dir is not None else os.getcwd()
+    return {
+        "format": "drup",
+        "path": os.path.relpath(os.path.abspath(proof_path), os.path.abspath(base)),
+        "sha256": file_sha256(proof_path),
+        "solver": solver,
+        "check": result.to_json(),
+    }
 
 
 def prove_unsat(
@@ -71,11 +164,4 @@ def prove_unsat(
         raise CertificationError(
             f"the proof in {os.fspath(proof_path)} is {result.status}: {result.reason}"
         )
-    base = os.fspath(solution_dir) if solution_dir is not None else os.getcwd()
-    return {
-        "format": "drup",
-        "path": os.path.relpath(os.path.abspath(proof_path), os.path.abspath(base)),
-        "sha256": file_sha256(proof_path),
-        "solver": solver,
-        "check": result.to_json(),
-    }
+    return _entry(proof_path, solution_dir, solver, result)

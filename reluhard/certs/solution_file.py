@@ -34,6 +34,11 @@ The ``proof`` entry (written by ``solve --certify``)::
     "proof": {"format": "drup", "path": "uuf75-01.drup", "sha256": "<hex>",
               "solver": "cadical195", "check": {"status": "VALID", ...}}
 
+A proof of the network's own CNF (``solve``/``invert --solver sat --certify``) also says
+``"of": "network"``, the ``encoding`` (``reluhard-sat/1``) and the CNF's ``cnf_sha256`` (of
+its DIMACS text); ``verify`` rebuilds that CNF from the network file and checks the proof
+against it, so no source is needed. Without ``of`` the proof is of the source CNF.
+
 ``format``: ``drup`` (text DRUP; DRAT lemmas are accepted by the checker too); ``path``: the
 proof file, relative to the solution file's directory unless absolute; ``sha256``: of the
 proof file's bytes; ``solver``: the python-sat solver that logged it; ``check``: the

@@ -13,9 +13,11 @@ Nothing a solution file says about itself is trusted: its ``checks`` and a proof
   by the network's reduction, give a latent that passes the exact check (the round trip).
   When both are given both must pass.
 - **UNSATISFIABLE / NOT_INVERTIBLE.** Only with a ``proof`` entry: the DRUP proof file
-  (its sha256 compared with the one named) is checked against the embedded CNF by the
-  verified checker of :mod:`.proofs`. Only ``VALID`` verifies; the network is then not
-  invertible by the correctness of its reduction.
+  (its sha256 compared with the one named) is checked by the verified checker of
+  :mod:`.proofs` against the CNF its ``of`` names (:data:`.refutation.SUBJECTS`): the
+  embedded source CNF (the network is then not invertible by the correctness of its
+  reduction), or the network's own CNF, re-encoded here from the network file (by the
+  exactness of that encoding). Only ``VALID`` verifies.
 - **UNKNOWN** has nothing to verify, and is rejected.
 
 >>> from reluhard.pipeline import reduce_instance
@@ -302,12 +304,21 @@ def _verify_unsat(
     if fmt not in PROOF_FORMATS:
         v.reasons.append(f"cannot verify: unknown proof format {fmt!r} (reluhard checks drup)")
         return
-    cnf = refutation.refutable_cnf(problem)
+    subject = refutation.SUBJECTS.get(proof.get("of", "source"))
+    if subject is None:
+        known = ", ".join(refutation.SUBJECTS)
+        v.reasons.append(f"cannot verify: a proof of {proof.get('of')!r} (known: {known})")
+        return
+    cnf = subject.cnf(problem)
     if cnf is None:
         v.reasons.append(
             f"{net_name} embeds no CNF, so there is nothing to check the proof of "
             "unsatisfiability against"
+            if subject.name == "source"
+            else f"{subject.noun} cannot be built: the sat encoding does not take {net_name}"
         )
+        return
+    if not _same_cnf(cnf, proof, subject.noun, v):
         return
     path = proof["path"]
     if not os.path.isabs(path) and base_dir:
@@ -337,19 +348,35 @@ def _verify_unsat(
         v.reasons.append(f"cannot verify: {result.reason}")
         return
     if result.status != proofs.VALID:
-        v.reasons.append(f"the proof does not refute the embedded CNF: {result.reason}")
+        v.reasons.append(f"the proof does not refute {subject.noun}: {result.reason}")
         return
     version = proofs.checker_version()
     v.checks.append(
-        f"the DRUP proof ({result.lemmas} lemmas) refutes the embedded CNF: checked VALID by "
+        f"the DRUP proof ({result.lemmas} lemmas) refutes {subject.noun}: checked VALID by "
         f"drup {version} in {result.time:.2f} s"
     )
-    red = reductions.of(problem)
-    rec = problem.reduction
-    why = f"{red.name}, {red.theorem}" if red is not None else (rec.name if rec else "?")
     v.checks.append(
-        f"the CNF is unsatisfiable, so {net_name} is not invertible (by the correctness of {why})"
+        f"the CNF is unsatisfiable, so {net_name} is not invertible (by the correctness of "
+        f"{subject.because(problem)})"
     )
+
+
+def _same_cnf(cnf, proof: dict, noun: str, v: Verification) -> bool:
+    """A proof entry naming its CNF's sha256 (``cnf_sha256``) must name the one rebuilt."""
+    claimed = proof.get("cnf_sha256")
+    if claimed is None:
+        return True
+    from ..solvers.sat.encode import cnf_sha256
+
+    sha = cnf_sha256(cnf)
+    if str(claimed).lower() != sha:
+        v.reasons.append(
+            f"the proof is of a CNF with sha256 {short(str(claimed))}, but {noun} rebuilt from "
+            f"the network has sha256 {short(sha)} (another encoding version, or another network)"
+        )
+        return False
+    v.checks.append(f"{noun} rebuilt from the network file is the one the proof names")
+    return True
 
 
 def verify_files(network_path: str | os.PathLike, solution_path: str | os.PathLike) -> Verification:

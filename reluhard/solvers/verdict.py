@@ -15,7 +15,19 @@ import numpy as np
 
 from ..status import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Status
 
-__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "Status", "Verdict"]
+__all__ = ["INVERTIBLE", "NOT_INVERTIBLE", "UNKNOWN", "ProofLog", "Status", "Verdict"]
+
+
+@dataclass
+class ProofLog:
+    """A back end's DRUP proof of a NO: ``lines`` refute the CNF that ``of`` names (a key of
+    :data:`reluhard.certs.refutation.SUBJECTS`), logged by ``solver``; ``meta`` goes into the
+    solution file's proof entry (for the network's CNF: its encoding and sha256)."""
+
+    of: str
+    lines: list[str]
+    solver: str
+    meta: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -32,6 +44,7 @@ class Verdict:
     time: float = 0.0
     stats: dict = field(default_factory=dict)
     point: np.ndarray | None = field(default=None, repr=False)
+    proof: ProofLog | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.status = Status(self.status)

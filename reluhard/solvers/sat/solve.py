@@ -1,0 +1,87 @@
+"""Deciding the CNF of :mod:`.encode` with CaDiCaL 1.9.5 (python-sat ``cadical195``).
+
+A model's first ``n`` variables are the latent; the latent must pass
+:func:`reluhard.inversion.check_latent` before the verdict is INVERTIBLE. With ``proof``,
+CaDiCaL logs a DRUP proof, and a NOT_INVERTIBLE carries it (``Verdict.proof``, a
+:class:`~reluhard.solvers.verdict.ProofLog` of the network's CNF) for
+:func:`reluhard.pipeline.decide` to write and check. CaDiCaL cannot be interrupted through
+python-sat, so ``time_limit`` is checked before the search starts only.
+"""
+
+from __future__ import annotations
+
+import time
+from fractions import Fraction
+
+from ...inversion import InversionProblem, check_latent
+from ...options import Param, boolean
+from ..milp.presolve import presolve
+from ..verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, ProofLog, Verdict
+from .encode import ENCODING, encode
+
+NAME = "sat"
+SOLVER = "cadical195"
+SUMMARY = (
+    "CaDiCaL 1.9.5 on the network's CNF (integer network, two-valued latent); "
+    "NO answers with a DRUP proof of that CNF"
+)
+OPTIONS: dict[str, Param] = {
+    "proof": Param(boolean, "log a DRUP proof of a NO (solve --certify sets it)", False),
+}
+
+
+def solve(
+    problem: InversionProblem,
+    *,
+    time_limit: float | None = None,
+    proof: bool = False,
+    clauses_only: bool = False,
+) -> Verdict:
+    """Encode ``problem`` to CNF and decide it with CaDiCaL (see the module docstring);
+    ``clauses_only``: refuse (:class:`.pb.NotClausal`) a network whose CNF needs
+    pseudo-Boolean rows or order literals (``auto``: CP-SAT is faster there)."""
+    from pysat.solvers import Solver
+
+    t0 = time.perf_counter()
+    pre = presolve(problem)
+    enc = encode(problem, pre, clauses_only)
+    stats = {**pre.stats, **enc.stats, "encode_time": time.perf_counter() - t0}
+    if time_limit is not None and time.perf_counter() - t0 >= time_limit:
+        reason = f"time limit {time_limit:g} s reached while encoding"
+        return Verdict(UNKNOWN, NAME, reason=reason, time=time.perf_counter() - t0, stats=stats)
+    cnf = enc.cnf
+    with Solver(name=SOLVER, with_proof=proof, bootstrap_with=cnf.clauses()) as s:
+        t1 = time.perf_counter()
+        sat = bool(s.solve())
+        stats["sat_time"] = time.perf_counter() - t1
+        stats.update({k: int(v) for k, v in (s.accum_stats() or {}).items()})
+        if sat:
+            z = enc.latent(s.get_model() or [])
+        else:
+            lines = list(s.get_proof() or []) if proof else None
+    elapsed = time.perf_counter() - t0
+    if not sat:
+        log = None
+        if lines is not None:
+            meta = {"encoding": ENCODING, "cnf_sha256": enc.sha256()}
+            log = ProofLog("network", lines, SOLVER, meta)
+        return Verdict(
+            NOT_INVERTIBLE,
+            NAME,
+            reason="the network's CNF is unsatisfiable" + (" (DRUP proof logged)" if proof else ""),
+            time=elapsed,
+            stats=stats,
+            proof=log,
+        )
+    check = check_latent(problem, z)
+    if not check.ok:  # an encoding bug: never a YES without the exact check
+        reason = f"a model of the CNF failed the exact check ({check.reason}): an encoding bug"
+        return Verdict(UNKNOWN, NAME, reason=reason, time=elapsed, stats=stats)
+    return Verdict(
+        INVERTIBLE,
+        NAME,
+        latent=[Fraction(v) for v in z],
+        reason="a model of the network's CNF, verified exactly",
+        time=elapsed,
+        stats=stats,
+    )
