@@ -280,7 +280,7 @@ def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) ->
     )
 
 
-def _verify_unsat(
+def _verify_unsat(  # noqa: C901
     problem: InversionProblem, doc: dict, base_dir, net_name: str, v: Verification
 ) -> None:
     from . import proofs

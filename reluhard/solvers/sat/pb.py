@@ -104,7 +104,7 @@ class Clauses:
             lo, hi = A.indptr[r], A.indptr[r + 1]
             self._bdd(lits[lo:hi], mag[lo:hi], k[r])
 
-    def _bdd(self, lits: np.ndarray, coefs: np.ndarray, k: float) -> None:
+    def _bdd(self, lits: np.ndarray, coefs: np.ndarray, k: float) -> None:  # noqa: C901
         """``sum coefs_i lits_i >= k`` (positive integer coefficients) by its BDD."""
         self.stats["pb_rows"] += 1
         order = np.argsort(-coefs, kind="stable")
