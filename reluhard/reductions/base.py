@@ -32,7 +32,7 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
-from ..inversion import InversionProblem, ReductionRecord, Source
+from ..inversion import InversionProblem, Source
 from ..options import Param
 
 
@@ -79,6 +79,28 @@ class Construction:
     params: Mapping[str, Param] = field(default_factory=dict)
     doc: str = ""
 
-    def record(self, **params: Any) -> ReductionRecord:
-        """The record a problem built by this reduction carries."""
-        return ReductionRecord(self.name, self.paper, self.theorem, params)
+    @classmethod
+    def of_module(cls, ns: Mapping[str, Any], **maps: Any) -> Construction:
+        """The reduction a module defines with its constants (``NAME``, ``SOURCE_KIND``,
+        ``SUMMARY``, ``PAPER``, ``THEOREM``, ``CERTIFICATE``, ``PARAMS``), its functions
+        ``build``/``encode``/``decode``/``fault`` and its docstring; call it with the module's
+        ``globals()`` at its end. ``maps`` gives functions (or ``params``) it takes from
+        elsewhere."""
+
+        def pick(key: str) -> Any:
+            return maps[key] if key in maps else ns[key]
+
+        return cls(
+            name=ns["NAME"],
+            source_kind=ns["SOURCE_KIND"],
+            summary=ns["SUMMARY"],
+            paper=ns["PAPER"],
+            theorem=ns["THEOREM"],
+            certificate=ns["CERTIFICATE"],
+            build=pick("build"),
+            encode=pick("encode"),
+            decode=pick("decode"),
+            fault=pick("fault"),
+            params=maps.get("params", ns.get("PARAMS", {})),
+            doc=ns.get("__doc__") or "",
+        )

@@ -75,17 +75,10 @@ def build(circuit: Circuit, *, source: Source | None = None, outputs: str | None
     )
 
 
-REDUCTION = Construction(
-    name=NAME,
-    source_kind=SOURCE_KIND,
-    summary=SUMMARY,
-    paper=PAPER,
-    theorem=THEOREM,
-    certificate=CERTIFICATE,
-    build=build,
+REDUCTION = Construction.of_module(
+    globals(),
     encode=circuit_query.encode,
     decode=circuit_query.decode,
     fault=circuit_query.fault,
     params=circuit_query.PARAMS,
-    doc=__doc__ or "",
 )

@@ -146,17 +146,4 @@ def check(cvp: CVP, y, **params) -> bool:
     return fault(cvp, y) is None
 
 
-REDUCTION = Construction(
-    name=NAME,
-    source_kind=SOURCE_KIND,
-    summary=SUMMARY,
-    paper=PAPER,
-    theorem=THEOREM,
-    certificate=CERTIFICATE,
-    build=build,
-    encode=encode,
-    decode=decode,
-    fault=fault,
-    params=PARAMS,
-    doc=__doc__ or "",
-)
+REDUCTION = Construction.of_module(globals())

@@ -190,17 +190,4 @@ def check(G: nx.Graph, clique, **params) -> bool:
     return fault(G, clique, **params) is None
 
 
-REDUCTION = Construction(
-    name=NAME,
-    source_kind=SOURCE_KIND,
-    summary=SUMMARY,
-    paper=PAPER,
-    theorem=THEOREM,
-    certificate=CERTIFICATE,
-    build=build,
-    encode=encode,
-    decode=decode,
-    fault=fault,
-    params=PARAMS,
-    doc=__doc__ or "",
-)
+REDUCTION = Construction.of_module(globals())

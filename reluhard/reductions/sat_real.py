@@ -108,17 +108,4 @@ def fault(cnf: CNF, model, **params) -> str | None:
     return model_fault(cnf, model)
 
 
-REDUCTION = Construction(
-    name=NAME,
-    source_kind=SOURCE_KIND,
-    summary=SUMMARY,
-    paper=PAPER,
-    theorem=THEOREM,
-    certificate=CERTIFICATE,
-    build=build,
-    encode=encode,
-    decode=decode,
-    fault=fault,
-    params=PARAMS,
-    doc=__doc__ or "",
-)
+REDUCTION = Construction.of_module(globals())

@@ -132,17 +132,4 @@ def check(G: nx.Graph, cover, *, q: int, **params) -> bool:
     return fault(G, cover, q=q) is None
 
 
-REDUCTION = Construction(
-    name=NAME,
-    source_kind=SOURCE_KIND,
-    summary=SUMMARY,
-    paper=PAPER,
-    theorem=THEOREM,
-    certificate=CERTIFICATE,
-    build=build,
-    encode=encode,
-    decode=decode,
-    fault=fault,
-    params=PARAMS,
-    doc=__doc__ or "",
-)
+REDUCTION = Construction.of_module(globals())

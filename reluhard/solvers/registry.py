@@ -87,8 +87,8 @@ def _milp_refusal(name: str) -> Callable[[InversionProblem], str | None]:
                 "the latent domain is R^n with no stated box; the MILP "
                 "needs finite bounds (state a w.l.o.g. box in the network file)"
             )
-        if name in ("cpsat", AUTO):
-            return CpSat.refusal(problem, None) or None if name == "cpsat" else None
+        if name == "cpsat":
+            return CpSat.refusal(problem, None) or None
         return None
 
     return refusal
