@@ -244,7 +244,13 @@ class InversionProblem:
     ``reduction`` records the construction that built it and ``source`` the instance it was
     built from (both ``None`` for a random network). ``planted``, when known, is the latent
     the target was made from (random networks of :mod:`reluhard.randomnet`): back ends
-    report their latent error against it."""
+    report their latent error against it.
+
+    ``unit_bounds``, when given, holds per layer an interval ``(lo, hi)`` on every unit's
+    pre-activation that the construction proves for every latent in ``domain`` (the circuit
+    compiler's gate-level bounds, :mod:`reluhard.reductions.circuit_layers`). Bound
+    propagation intersects its intervals with them; they are not stored in network files,
+    so a loaded network has them only when it is rebuilt from its source."""
 
     network: Network
     target: np.ndarray
@@ -253,6 +259,9 @@ class InversionProblem:
     reduction: ReductionRecord | None = None
     source: Source | None = None
     planted: np.ndarray | None = None
+    unit_bounds: tuple[tuple[np.ndarray, np.ndarray], ...] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def __post_init__(self) -> None:
         t = np.ascontiguousarray(self.target, dtype=np.float64).reshape(-1)

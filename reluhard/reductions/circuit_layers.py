@@ -19,7 +19,20 @@ the first circuit layer also holds ``R(v_i)`` and ``R(-v_i)``, which carry each 
 (``v_i = R(v_i) - R(-v_i)``, exact on all reals) and sum to ``sigma = sum |v_i|``; one unit
 ``R(sigma) = sigma`` per later layer carries the sum, and it is the last output.
 
-:func:`compile_circuit` returns the layers and, per unit, what it is (for ``explain``).
+:func:`compile_circuit` returns the layers and, per unit, what it is (for ``explain``),
+and per unit an interval on its pre-activation that holds for every latent (``bounds``):
+
+*Gate-level bounds.* Every wire value lies in ``[-1, 1]`` for every latent: in ``sign``
+mode because every gadget is exact on ``{-1, 1}`` inputs (:mod:`.gadgets`), in ``real``
+mode because the clamp gives ``v in [-1, 1]`` and every gadget maps ``[-1, 1]^k`` into
+``[-1, 1]`` (each is a piecewise-linear function of one linear form of its inputs, with
+values in ``[-1, 1]`` at its breakpoints; checked exactly in the tests). So a gadget unit
+``R(b + w . a)`` has its pre-activation in ``[b - |w|_1, b + |w|_1]``, the ``abs`` units in
+``[-1, 1]`` and ``sigma`` in ``[0, n]``. Interval arithmetic over the units cannot see this:
+it loses the correlation between the units of one gadget (``R(S + 1) - R(S - 1)`` of a MAJ
+looks like ``[-k, k]``), the widths double layer after layer, and a 20-bit multiplier's
+bounds pass ``2^63``. The back ends intersect their bounds with these
+(:attr:`reluhard.inversion.InversionProblem.unit_bounds`).
 """
 
 from __future__ import annotations
@@ -46,6 +59,7 @@ class Compiled:
     layers: list[Layer]
     roles: list[list[tuple]] = field(default_factory=list)
     gadgets: dict[int, Gadget] = field(default_factory=dict)
+    bounds: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
 
 
 class _LayerBuilder:
@@ -58,9 +72,13 @@ class _LayerBuilder:
         self.vals: list[float] = []
         self.bias: list[float] = []
         self.roles: list[tuple] = []
+        self.lo: list[float] = []
+        self.hi: list[float] = []
 
-    def unit(self, pre: Form, role: tuple) -> int:
+    def unit(self, pre: Form, role: tuple, bound: tuple[float, float]) -> int:
         const, terms = pre
+        self.lo.append(bound[0])
+        self.hi.append(bound[1])
         r = len(self.bias)
         for c, w in terms.items():
             if w:
@@ -79,6 +97,9 @@ class _LayerBuilder:
         else:
             W = sp.csr_array((self.vals, (self.rows, self.cols)), shape=shape)
         return Layer(W, np.array(self.bias, dtype=np.float64), activation)
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return np.array(self.lo, dtype=np.float64), np.array(self.hi, dtype=np.float64)
 
 
 def _combine(const: float, parts: list[tuple[float, Form]]) -> Form:
@@ -106,7 +127,9 @@ def _apply(lb: _LayerBuilder, g: Gadget, ins: list[Form], var: int) -> Form:
     out: dict[int, float] = {}
     for j in range(g.units):
         pre = _combine(float(g.bias[j]), list(zip(g.W[j].tolist(), ins, strict=True)))
-        out[lb.unit(pre, ("gate", var, j))] = float(g.out_units[j])
+        reach = float(np.abs(g.W[j]).sum())
+        bound = (float(g.bias[j]) - reach, float(g.bias[j]) + reach)
+        out[lb.unit(pre, ("gate", var, j), bound)] = float(g.out_units[j])
     return float(g.const), out
 
 
@@ -133,6 +156,8 @@ def compile_circuit(circuit: Circuit, mode: str = "sign") -> Compiled:
         eye = sp.identity(n, format="csr", dtype=np.float64)
         compiled.layers += [Layer(eye, np.ones(n)), Layer(-eye, np.full(n, 2.0))]
         compiled.roles += [[("clamp h", i) for i in range(n)], [("clamp g", i) for i in range(n)]]
+        compiled.bounds += [(np.full(n, -np.inf), np.full(n, np.inf))]
+        compiled.bounds += [(np.full(n, -np.inf), np.full(n, 2.0))]  # 2 - R(z + 1) <= 2
         forms: dict[int, Form] = {i + 1: (1.0, {i: -1.0}) for i in range(n)}  # v = 1 - g
     else:
         forms = {i + 1: (0.0, {i: 1.0}) for i in range(n)}
@@ -152,13 +177,13 @@ def compile_circuit(circuit: Circuit, mode: str = "sign") -> Compiled:
             plus, minus = {}, {}
             for i in range(1, n + 1):
                 c, t = forms[i]
-                plus[i] = lb.unit((c, t), ("abs+", i))
-                minus[i] = lb.unit((-c, {k: -w for k, w in t.items()}), ("abs-", i))
+                plus[i] = lb.unit((c, t), ("abs+", i), (-1.0, 1.0))
+                minus[i] = lb.unit((-c, {k: -w for k, w in t.items()}), ("abs-", i), (-1.0, 1.0))
                 new[i] = (0.0, {plus[i]: 1.0, minus[i]: -1.0})
             sigma = (0.0, {u: 1.0 for u in (*plus.values(), *minus.values())})
         elif real:
             assert sigma is not None
-            sigma = (0.0, {lb.unit(sigma, ("sigma",)): 1.0})
+            sigma = (0.0, {lb.unit(sigma, ("sigma",), (0.0, float(n))): 1.0})
         for v, form in forms.items():
             if v in new or last_use[v] <= ell:
                 continue
@@ -166,12 +191,14 @@ def compile_circuit(circuit: Circuit, mode: str = "sign") -> Compiled:
             lb.roles[-1] = ("wire", v)
         compiled.layers.append(lb.layer())
         compiled.roles.append(lb.roles)
+        compiled.bounds.append(lb.bounds())
         forms, width = new, len(lb.bias)
     out = _LayerBuilder(width)
     for j, lit in enumerate(circuit.outputs.tolist()):
-        out.unit(_literal(forms, lit), ("output", j))
+        out.unit(_literal(forms, lit), ("output", j), (-1.0, 1.0))
     if real:
-        out.unit(sigma if sigma is not None else (0.0, {}), ("penalty",))
+        out.unit(sigma if sigma is not None else (0.0, {}), ("penalty",), (0.0, float(n)))
     compiled.layers.append(out.layer("identity"))
     compiled.roles.append(out.roles)
+    compiled.bounds.append(out.bounds())
     return compiled

@@ -72,6 +72,7 @@ def build(circuit: Circuit, *, source: Source | None = None, outputs: str | None
         record,
         circuit_query.embedded(source, circuit, target),
         circuit_query.planted_of(circuit, planted),
+        tuple(compiled.bounds),
     )
 
 

@@ -14,6 +14,10 @@ pre-activation (``post <= u`` forces ``pre <= u``, ``post = 0`` forces ``pre <= 
 backward sweeps reach a fixpoint quickly on the reductions' networks; on ``sat-sign`` the
 backward sweep alone fixes every clause unit inactive, leaving clause constraints only.
 
+A construction may state bounds of its own (``problem.unit_bounds``: the circuit
+compiler's gate-level intervals, which interval arithmetic cannot see); every forward sweep
+intersects the pre-activation intervals with them.
+
 Soundness: a bound computed in floating point is widened outward by ``SLACK`` (relative and
 absolute), so rounding can only loosen bounds, never cut off a solution; where every number
 involved is a small integer (the SAT reductions) the arithmetic is exact and nothing is
@@ -206,6 +210,9 @@ def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
         for i, layer in enumerate(layers):
             exact = _integral(layer.W, layer.b, lo, hi)
             plo, phi = _widen(*_interval_matvec(layer.W, layer.b, lo, hi, exact), exact)
+            if problem.unit_bounds is not None:
+                plo = np.maximum(plo, problem.unit_bounds[i][0])
+                phi = np.minimum(phi, problem.unit_bounds[i][1])
             if sweep:
                 plo, phi = np.maximum(plo, pre_lo[i]), np.minimum(phi, pre_hi[i])
             pre_lo[i], pre_hi[i] = plo, phi

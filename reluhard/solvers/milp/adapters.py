@@ -40,6 +40,7 @@ class Backend(Protocol):
 
     name: str
     integral: bool
+    max_bound: float  # the largest big-M value the solver represents exactly
 
     def __init__(self, workers: int = 1) -> None: ...
 
@@ -85,6 +86,7 @@ class CpSat:
 
     name = "cpsat"
     integral = True
+    max_bound = 2.0**62  # a variable's domain is int64, and CP-SAT rejects overflowing sums
 
     def __init__(self, workers: int = 1):
         """``workers``: CP-SAT's number of search workers (0: one per core)."""
@@ -191,6 +193,7 @@ class LinearSolver:
     """A MILP solver of OR-Tools' linear solver wrapper: big-M rows with per-unit bounds."""
 
     name = ""
+    max_bound = 2.0**53  # beyond it float64 big-M values are no longer exact integers
     key = ""  # pywraplp's name for it
     integral = False
 

@@ -73,6 +73,13 @@ def solve(
         raise InputError(None, None, refusal)
     if pre.infeasible:
         return _verdict(NOT_INVERTIBLE, solver, pre.infeasible, t0, stats)
+    reach = _bound_reach(pre)
+    if reach > adapter.max_bound:
+        why = (
+            f"unit bounds reach {reach:.3g}, beyond the 2^{int(np.log2(adapter.max_bound))} "
+            f"that solver '{solver}' represents exactly (interval bounds grow with depth)"
+        )
+        return _verdict(UNKNOWN, solver, why, t0, stats)
     strict_lin = problem.query.kind == "approx" and not adapter.integral
     for max_slack in (False, True) if strict_lin else (False,):
         verdict = _solve_model(
@@ -81,6 +88,17 @@ def solve(
         if verdict.point is None:
             return verdict
     return verdict
+
+
+def _bound_reach(pre: Presolve) -> float:
+    """The largest finite magnitude of any unit bound (the big-M values of the model)."""
+    b = pre.bounds
+    reach = 0.0
+    for a in (*b.pre_lo, *b.pre_hi):
+        finite = np.abs(a[np.isfinite(a)])
+        if finite.size:
+            reach = max(reach, float(finite.max()))
+    return reach
 
 
 def _verdict(status, solver: str, reason: str, t0: float, stats: dict, **kw) -> Verdict:

@@ -1,0 +1,118 @@
+"""The circuit compiler's gate-level unit bounds (:mod:`reluhard.reductions.circuit_layers`):
+every gadget maps ``[-1, 1]^k`` into ``[-1, 1]`` (exactly, at its breakpoints), every unit's
+pre-activation lies in its stated interval on every sign latent and on grids of real
+latents, and with them a 20-bit factoring network's bounds stay small (interval
+arithmetic alone passes ``2^63`` there, which crashed CP-SAT)."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import replace
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from reluhard.factor import factoring_problem
+from reluhard.problems.circuit import AND, MAJ, XOR, all_input_vectors
+from reluhard.problems.circuit_gen import random_circuit
+from reluhard.reductions import circuit_real, circuit_sign
+from reluhard.reductions.gadgets import Gadget, gate_gadget, wire_gadget
+from reluhard.solvers import solve
+from reluhard.solvers.bounds import propagate
+from reluhard.status import Status
+from tests.helpers.tiers import FULL
+
+EXAMPLES = 200 if FULL else 20
+COMPILED = [wire_gadget()] + [
+    gate_gadget(op, k)
+    for op, ks in ((AND, range(1, 9)), (XOR, range(2, 9)), (MAJ, (3, 5, 7)))
+    for k in ks
+]
+
+
+def exact_range(g: Gadget) -> tuple[Fraction, Fraction]:
+    """The exact range of ``g``'s value over ``[-1, 1]^k``. Every compiled gadget's units read
+    multiples of one linear form ``s = w . a``, so the value is piecewise linear in ``s`` on
+    ``[-|w|_1, |w|_1]``, with its extremes at the ends or where a unit turns on."""
+    w = next(row for row in g.W if np.any(row))
+    scale = [Fraction(int(r @ w), int(w @ w)) for r in g.W]
+    assert all(np.array_equal(r, float(c) * w) for r, c in zip(g.W, scale, strict=True))
+    assert not np.any(g.out_inputs)
+    reach = int(np.abs(w).sum())
+    points = {Fraction(-reach), Fraction(reach)}
+    points |= {-Fraction(int(b)) / c for b, c in zip(g.bias, scale, strict=True) if c}
+    values = [
+        g.const
+        + sum(
+            Fraction(int(o)) * max(Fraction(int(b)) + c * s, Fraction(0))
+            for o, b, c in zip(g.out_units, g.bias, scale, strict=True)
+        )  # fmt: skip
+        for s in points
+        if -reach <= s <= reach
+    ]
+    return min(values), max(values)
+
+
+@pytest.mark.parametrize("g", COMPILED, ids=lambda g: g.name)
+def test_every_compiled_gadget_maps_the_box_into_itself(g):
+    lo, hi = exact_range(g)
+    assert -1 <= lo <= hi <= 1
+
+
+def within(problem, Z) -> None:
+    """Every unit's pre-activation at every row of ``Z`` lies in ``problem.unit_bounds``."""
+    A = np.atleast_2d(Z)
+    for layer, (lo, hi) in zip(problem.network.layers, problem.unit_bounds, strict=True):
+        P = layer.pre(A)
+        assert np.all(P >= lo - 1e-9) and np.all(P <= hi + 1e-9)
+        A = layer.act(P)
+
+
+random_circuits = st.builds(
+    lambda seed, n, g, o: random_circuit(np.random.default_rng(seed), n, g, o, max_fanin=4),
+    st.integers(0, 2**32 - 1),
+    st.integers(1, 8),
+    st.integers(0, 60),
+    st.integers(1, 5),
+)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(random_circuits)
+def test_the_sign_bounds_hold_on_every_input(c):
+    p = circuit_sign.build(c)
+    within(p, np.where(all_input_vectors(c.ninputs), 1.0, -1.0))
+
+
+GRID = (-3.0, -1.0, -0.5, 0.0, 0.25, 0.875, 1.0, 2.5)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(random_circuits, st.integers(0, 2**32 - 1))
+def test_the_real_bounds_hold_on_real_latents(c, seed):
+    p = circuit_real.build(c)
+    n = c.ninputs
+    rng = np.random.default_rng(seed)
+    grid = (
+        np.array(list(itertools.product(GRID, repeat=n))) if n <= 3 else rng.choice(GRID, (500, n))
+    )
+    within(p, np.r_[grid, rng.uniform(-2, 2, (200, n))])
+
+
+def test_a_20_bit_product_keeps_small_bounds():
+    p = factoring_problem(1019 * 1021)
+    b = propagate(p)
+    assert max(float(np.abs(a).max()) for a in (*b.pre_lo, *b.pre_hi)) <= 64
+    loose = propagate(replace(p, unit_bounds=None))  # interval arithmetic alone
+    assert max(float(np.abs(a).max()) for a in (*loose.pre_lo, *loose.pre_hi)) > 2.0**63
+
+
+@pytest.mark.parametrize("solver", ["cpsat", "highs"])
+def test_bounds_beyond_the_solver_are_unknown_not_a_crash(solver):
+    p = replace(factoring_problem(1019 * 1021), unit_bounds=None)
+    v = solve(p, solver, time_limit=5)
+    assert v.status is Status.UNKNOWN
+    assert "unit bounds reach" in v.reason and "represents exactly" in v.reason
