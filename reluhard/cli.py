@@ -260,8 +260,9 @@ def _decide(
             f"checked VALID in {c['time']:.2f} s by drup {proofs.checker_version()} "
             "(verified DRUP checker)"
         )
-    elif args.certify and cert is not None:
-        print("c certified: the model satisfies every clause; the latent was checked exactly")
+    elif args.certify and cert is not None and problem.source is not None:
+        accepted = KINDS[problem.source.kind].accepted(problem.source.instance, "")
+        print(f"c certified: {accepted}; the latent was checked exactly")
     if cert is not None and problem.source is not None and not latent_line:
         kind = KINDS[problem.source.kind]
         red = reductions.of(problem)

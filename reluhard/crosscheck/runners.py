@@ -30,9 +30,9 @@ import numpy as np
 
 from ..certs import proofs
 from ..problems import circuit as circuit_mod
-from ..problems import tseitin
 from ..problems.circuit import Circuit
 from ..problems.cnf import CNF
+from ..problems.kinds import KINDS
 
 SAT, UNSAT, UNKNOWN = "SAT", "UNSAT", "UNKNOWN"
 NET_PREFIX = "net:"
@@ -133,25 +133,22 @@ def _net(runner: str, cnf: CNF, circuit: Circuit | None, time_limit: float | Non
 
     via, _, backend = runner[len(NET_PREFIX) :].partition("@")
     kind = reductions.get(via).source_kind
-    if kind == "circuit" and circuit is None:
-        return UNKNOWN, None, None, f"{via} takes circuits; this instance is a CNF"
-    if kind == "circuit":
-        problem = reduce_instance(circuit, via, "circuit")
-    else:
-        problem = reduce_instance(cnf, via=via)
+    instance = {"cnf": cnf, "circuit": circuit}.get(kind)
+    if instance is None:
+        return UNKNOWN, None, None, f"{via} takes {kind} sources; this instance is a CNF"
+    problem = reduce_instance(instance, via, kind)
     verdict = solvers.solve(problem, backend or solvers.DEFAULT, time_limit=time_limit)
     if verdict.status == solvers.UNKNOWN and verdict.point is not None:
         verdict = repair_through_reduction(problem, verdict)
     detail = f"{verdict.solver}" + (f": {verdict.reason}" if verdict.reason else "")
     if verdict.status == solvers.INVERTIBLE:
-        # decoded, not judged: the parent checks every model against its own CNF
+        # decoded, not judged: the parent checks every model against its own CNF (for a
+        # circuit, the input vector extended to a model of the Tseitin CNF)
         decoded = reductions.certificate_of(problem, verdict.latent or [])
         assert decoded is not None
-        if kind == "circuit":  # the input vector, extended to a model of the Tseitin CNF
-            bits = [x > 0 for x in decoded.certificate]
-            assert circuit is not None
-            return SAT, tseitin.model_of(circuit, bits), None, detail
-        return SAT, decoded.certificate, None, detail
+        to_model = KINDS[kind].cnf_model
+        assert to_model is not None
+        return SAT, to_model(instance, decoded.certificate), None, detail
     if verdict.status == solvers.NOT_INVERTIBLE:
         return UNSAT, None, None, detail
     return UNKNOWN, None, None, detail

@@ -63,7 +63,10 @@ class ProblemKind:
     even of the right form; ``certificate_line(certificate)`` gives the ``v``-line tokens and
     whether the line ends in ``0``; ``accepted(instance, name)`` is the sentence ``verify``
     prints when a certificate passes; ``announce_certificate``: print what the certificate
-    is (a ``c certificate:`` line) before its ``v`` lines, where that is not obvious."""
+    is (a ``c certificate:`` line) before its ``v`` lines, where that is not obvious.
+    ``as_cnf(instance)`` is the CNF a DRUP proof refutes for the kind (``None``: no proof
+    route), and ``cnf_model(instance, certificate)`` extends a certificate to a model of
+    that CNF (for crosscheck, which judges every answer against the CNF)."""
 
     name: str
     title: str
@@ -78,6 +81,7 @@ class ProblemKind:
     certificate_line: Callable[[Any], tuple[list[str], bool]]
     accepted: Callable[[Any, str], str]
     as_cnf: Callable[[Any], cnf.CNF] | None = None
+    cnf_model: Callable[[Any, Any], list[int]] | None = None
     announce_certificate: bool = True
 
     def sha256(self, instance: Any) -> str:
@@ -170,6 +174,7 @@ CNF_KIND = ProblemKind(
     certificate_line=_tokens(True),
     accepted=_cnf_accepted,
     as_cnf=lambda instance: instance,
+    cnf_model=lambda instance, model: [int(x) for x in model],
     announce_certificate=False,
 )
 CVP_KIND = ProblemKind(
@@ -224,6 +229,7 @@ CIRCUIT_KIND = ProblemKind(
     certificate_line=_tokens(True),
     accepted=_circuit_accepted,
     as_cnf=tseitin.preimage_cnf,  # the Tseitin CNF with the embedded target fixed
+    cnf_model=lambda c, inputs: tseitin.model_of(c, [x > 0 for x in inputs]),
 )
 
 #: every kind, in the order their ``sniff`` is tried: the circuit formats first (a header

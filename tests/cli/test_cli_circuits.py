@@ -68,6 +68,8 @@ def test_sat_certificate_on_v_lines_and_verify(capsys, tmp_path):
     assert code == 10
     v = [line for line in out.splitlines() if line.startswith("v ")]
     assert v in (["v 1 -2 0"], ["v -1 2 0"])
+    certified = "c certified: the input vector drives all 2 outputs of the embedded circuit"
+    assert f"{certified} to the target (2 inputs, simulated); the latent was checked exactly" in out
     net = tmp_path / "n.npz"
     run_cli(capsys, ["reduce", src, "-o", net, "--param", "planted=01"])
     good, bad = tmp_path / "good.txt", tmp_path / "bad.txt"
