@@ -292,6 +292,27 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export(args: argparse.Namespace) -> int:
+    from .vnn.export import export
+
+    if not (args.onnx or args.vnnlib):
+        raise InputError(None, None, "export: give --onnx OUT.onnx and/or --vnnlib OUT.vnnlib")
+    problem = netfile.read(args.network)
+    try:
+        done = export(problem, args.onnx, args.vnnlib, (f"from {os.path.basename(args.network)}",))
+    except ImportError as e:
+        raise InputError(None, None, f"export needs the onnx extra ({e.name} is missing)") from None
+    except InputError as e:
+        raise InputError(args.network, None, e.message) from None
+    widths = "-".join(map(str, done.network.widths))
+    if args.onnx:
+        print(f"c wrote {args.onnx}: {len(done.network.layers)} layers, widths {widths}, "
+              f"{done.dtype} weights")  # fmt: skip
+    if args.vnnlib:
+        print(f"c wrote {args.vnnlib}: {problem.query.describe()}")
+    return 0
+
+
 def _widths(text: str) -> list[int]:
     try:
         widths = [int(w) for w in text.split(",")]
@@ -408,6 +429,11 @@ def build_parser() -> argparse.ArgumentParser:
         "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
     )
     p.set_defaults(func=_verify)
+    p = sub.add_parser("export", help="write a network file as ONNX and its query as VNN-LIB")
+    p.add_argument("network", metavar="NET.npz")
+    p.add_argument("--onnx", metavar="OUT.onnx", help="the network (Gemm and Relu nodes)")
+    p.add_argument("--vnnlib", metavar="OUT.vnnlib", help="the property: sat = a preimage exists")
+    p.set_defaults(func=_export)
     p = sub.add_parser("explain", help="walk through a reduction on a small instance")
     explain.add_arguments(p)
     p.set_defaults(func=explain.run)
