@@ -19,7 +19,7 @@ from .certs import proofs, solution_file
 from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
 from .errors import InputError
-from .inversion import InversionProblem
+from .inversion import InversionProblem, check_latent
 from .problems.dimacs_cnf import ClauseCountWarning
 from .problems.kinds import KINDS
 from .solvers.recovery import summary_lines
@@ -209,9 +209,43 @@ def _v_lines(tokens: list[str], terminator: bool = True) -> None:
 
 
 def _invert(args: argparse.Namespace) -> int:
+    if args.vnnlib or args.network.endswith(".onnx"):
+        return _invert_vnn(args)
+    if args.vnn_result:
+        raise InputError(None, None, "--vnn-result needs an ONNX network and --vnnlib")
     problem = netfile.read(args.network)
     sha = solution_file.file_sha256(args.network)
     return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
+
+
+def _invert_vnn(args: argparse.Namespace) -> int:
+    """``invert MODEL.onnx --vnnlib PROP.vnnlib``: the property decided, a counterexample
+    checked exactly, the VNN-COMP result file written."""
+    from .vnn import results, spec
+
+    if not args.vnnlib:
+        raise InputError(args.network, None, "an ONNX network needs its property: --vnnlib")
+    try:
+        problem = spec.load(args.network, args.vnnlib)
+    except ImportError as e:
+        raise InputError(
+            None, None, f"ONNX input needs the onnx extra ({e.name} is missing)"
+        ) from None
+    print(f"c {args.network}: widths {'-'.join(map(str, problem.network.widths))}; "
+          f"{problem.query.describe()}")  # fmt: skip
+    code, decision = _decide_with(args, problem, None, args.network, args.print_latent)
+    if decision is None:
+        return code
+    verdict = decision.verdict
+    if verdict.latent is not None:
+        print("c counterexample checked exactly against the imported weights (rational arithmetic)")
+    if args.vnn_result:
+        word = results.word_of(verdict.status, "time limit" in verdict.reason)
+        y = check_latent(problem, verdict.latent).output if verdict.latent is not None else None
+        with open(args.vnn_result, "w", encoding="utf-8") as f:
+            f.write(results.text(word, verdict.latent, y))
+        print(f"c wrote {args.vnn_result}: {word}")
+    return code
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -229,6 +263,17 @@ def _decide(
     latent_line: bool,
 ) -> int:
     """Decide (with ``--certify``, prove a NO), then print and write the solution file."""
+    return _decide_with(args, problem, network_sha256, input_path, latent_line)[0]
+
+
+def _decide_with(
+    args: argparse.Namespace,
+    problem: InversionProblem,
+    network_sha256: str | None,
+    input_path: str,
+    latent_line: bool,
+) -> tuple[int, pipeline.Decision | None]:
+    """:func:`_decide`, returning the exit code and the decision (None: --certify failed)."""
     options = dict(args.solver_option)
     if args.lp_tighten and "lp_tighten" in solvers.get(args.solver).options:
         options.setdefault("lp_tighten", str(args.lp_tighten))
@@ -248,7 +293,7 @@ def _decide(
     except CertificationError as e:
         print(f"c solver {e.solver or args.solver}: {solvers.NOT_INVERTIBLE}; --certify failed")
         print(f"certify: {e}", file=sys.stderr)
-        return 1
+        return 1, None
     verdict, cert, proof = decision.verdict, decision.certificate, decision.proof
     if args.output:
         solution_file.write(args.output, decision.to_json(network_sha256))
@@ -269,7 +314,7 @@ def _decide(
             print(f"c certificate: {red.certificate}")
         tokens, terminated = kind.certificate_line(cert)
         _v_lines(tokens, terminator=terminated)
-    return code
+    return code, decision
 
 
 def _shown(path: str) -> str:
@@ -412,8 +457,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="describe a network file")
     p.add_argument("network", metavar="NET.npz")
     p.set_defaults(func=_info)
-    p = sub.add_parser("invert", help="decide a network file: is some latent a preimage?")
-    p.add_argument("network", metavar="NET.npz")
+    p = sub.add_parser(
+        "invert", help="decide a network file (or an ONNX network and VNN-LIB property)"
+    )
+    p.add_argument("network", metavar="NET.npz|MODEL.onnx")
+    p.add_argument("--vnnlib", metavar="PROP.vnnlib", help="the property of an ONNX network")
+    p.add_argument(
+        "--vnn-result", metavar="FILE", help="write VNN-COMP's result (sat/unsat/timeout)"
+    )
     _add_solver_args(p)
     p.add_argument("--print-latent", action="store_true", help="print the latent on v lines")
     p.set_defaults(func=_invert)
