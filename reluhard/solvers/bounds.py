@@ -48,6 +48,28 @@ class Bounds:
     post_hi: list[np.ndarray]
     infeasible: str = ""
 
+    def check_empty(self) -> None:
+        """Set ``infeasible`` when some interval is empty, naming the first."""
+        for name, lo, hi in (
+            [("latent", self.latent_lo, self.latent_hi)]
+            + [
+                (f"layer {i + 1}", a, c)
+                for i, (a, c) in enumerate(zip(self.pre_lo, self.pre_hi, strict=True))
+            ]
+            + [
+                (f"layer {i + 1} output", a, c)
+                for i, (a, c) in enumerate(zip(self.post_lo, self.post_hi, strict=True))
+            ]
+        ):
+            bad = np.flatnonzero(lo > hi)
+            if bad.size:
+                j = int(bad[0])
+                self.infeasible = (
+                    f"bound propagation: {name} unit {j} has empty interval "
+                    f"[{lo[j]:.6g}, {hi[j]:.6g}]"
+                )
+                return
+
     def inputs(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Bounds on the input of layer ``i``."""
         if i == 0:
@@ -252,21 +274,7 @@ def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
             break  # a fixpoint: another sweep would change nothing
         before = state
     bounds = Bounds(latent_lo, latent_hi, pre_lo, pre_hi, post_lo, post_hi)
-    for name, lo, hi in (
-        [("latent", latent_lo, latent_hi)]
-        + [(f"layer {i + 1}", a, c) for i, (a, c) in enumerate(zip(pre_lo, pre_hi, strict=True))]
-        + [
-            (f"layer {i + 1} output", a, c)
-            for i, (a, c) in enumerate(zip(post_lo, post_hi, strict=True))
-        ]
-    ):
-        bad = np.flatnonzero(lo > hi)
-        if bad.size:
-            j = int(bad[0])
-            bounds.infeasible = (
-                f"bound propagation: {name} unit {j} has empty interval [{lo[j]:.6g}, {hi[j]:.6g}]"
-            )
-            break
+    bounds.check_empty()
     return bounds
 
 
