@@ -83,8 +83,9 @@ def add_spec(problem: InversionProblem, enc: Encoding, bounds: Bounds, slack: bo
                 rows.append((atom, rhs, hi))
         if possible:
             live.append(rows)
-    if not live:
-        b.row([], [], 1, 0)  # no disjunct can hold
+    if not live:  # no disjunct can hold: 0 >= 1 on a variable fixed at 0 (an empty row
+        zero = b.var(0.0, 0.0)  # with contradictory bounds makes HiGHS abort on its stats)
+        b.row([zero], [1.0], 1.0, INF)
         return
     extra = ([t], [1.0]) if t is not None else ([], [])
     if len(live) == 1:
