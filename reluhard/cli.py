@@ -358,6 +358,58 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _vnn_bench(args: argparse.Namespace) -> int:
+    from .vnn import bench
+
+    def show(row) -> None:
+        print(f"c {row.name:<24} {row.expected:<9} {row.backing or row.how}")
+
+    try:
+        rows = bench.build(
+            args.inputs, args.via, args.output, params=dict(args.param), timeout=args.timeout,
+            truth_limit=args.truth_time_limit, progress=show,
+        )  # fmt: skip
+    except ImportError as e:
+        raise InputError(
+            None, None, f"vnn-bench needs the onnx extra ({e.name} is missing)"
+        ) from None
+    counts = {k: sum(r.expected == k for r in rows) for k in ("violated", "holds", "unknown")}
+    print(
+        f"c wrote {args.output}: {len(rows)} instances, "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+    )
+    return 0
+
+
+def _vnn_run(args: argparse.Namespace) -> int:
+    from .vnn import runners
+
+    def show(r) -> None:
+        print(f"c {r.name:<24} {r.word:<8} {r.time:8.3f} s  ({r.ended})")
+
+    ran = runners.run(
+        args.category, args.runner, args.output, timeout=args.timeout, jobs=args.jobs,
+        progress=show,
+    )  # fmt: skip
+    print(f"c wrote {len(ran)} result files to {args.output}")
+    return 0
+
+
+def _vnn_check(args: argparse.Namespace) -> int:
+    from .vnn import check
+
+    try:
+        judged = check.check(args.category, args.results)
+    except ImportError as e:
+        raise InputError(
+            None, None, f"vnn-check needs the onnx extra ({e.name} is missing)"
+        ) from None
+    for j in judged:
+        print(f"{j.kind:<10} {j.name:<24} answer {j.answer:<8} expected {j.expected:<9} {j.reason}")
+    print(f"c {check.summary(judged)}")
+    return 1 if any(j.kind in ("WRONG", "ERROR") for j in judged) else 0
+
+
 def _widths(text: str) -> list[int]:
     try:
         widths = [int(w) for w in text.split(",")]
@@ -485,6 +537,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--onnx", metavar="OUT.onnx", help="the network (Gemm and Relu nodes)")
     p.add_argument("--vnnlib", metavar="OUT.vnnlib", help="the property: sat = a preimage exists")
     p.set_defaults(func=_export)
+    p = sub.add_parser("vnn-bench", help="write a VNN-COMP category with its ground truth")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="instance files")
+    p.add_argument("--via", required=True, metavar="NAME", help="a real-latent reduction")
+    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
+                   help="reduction parameter (repeatable)")  # fmt: skip
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the category folder")
+    p.add_argument("--timeout", type=float, default=60.0, help="instances.csv timeout (s)")
+    p.add_argument("--truth-time-limit", type=float, metavar="S",
+                   help="time limit of reluhard's own decision per instance")  # fmt: skip
+    p.set_defaults(func=_vnn_bench)
+    p = sub.add_parser("vnn-run", help="run a verifier on a VNN-COMP category (sandboxed)")
+    p.add_argument("category", metavar="DIR")
+    p.add_argument(
+        "--runner",
+        default="reluhard",
+        metavar="NAME|TEMPLATE",
+        help="reluhard, marabou, or a command with {onnx} {vnnlib} {result} {timeout}",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="RESULTS", help="result files folder")
+    p.add_argument("--timeout", type=float, metavar="S", help="cap on each instance's timeout")
+    p.add_argument("--jobs", type=int, default=1, help="parallel workers (default 1)")
+    p.set_defaults(func=_vnn_run)
+    p = sub.add_parser("vnn-check", help="judge a verifier's results on a vnn-bench category")
+    p.add_argument("category", metavar="DIR")
+    p.add_argument("results", metavar="RESULTS", help="folder of result files, or results CSV")
+    p.set_defaults(func=_vnn_check)
     p = sub.add_parser("explain", help="walk through a reduction on a small instance")
     explain.add_arguments(p)
     p.set_defaults(func=explain.run)
