@@ -68,6 +68,13 @@ def parse(content: str, path: str = "result") -> Result:
     if word != "sat":
         return Result(word)
     body = "\n".join(lines[1:])
+    depth = 0
+    for ch in body:
+        depth += {"(": 1, ")": -1}.get(ch, 0)
+        if depth < 0:
+            break
+    if depth:
+        raise InputError(path, None, "unbalanced parentheses in the counterexample")
     body = re.sub(r"\(\s*/\s*(-?\d+)\s+(\d+)\s*\)", r"\1/\2", body)
     xs: dict[int, Fraction] = {}
     ys: dict[int, Fraction] = {}

@@ -83,7 +83,7 @@ def command_task(payload: dict) -> Iterator[tuple]:
         argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     try:
-        proc.wait(timeout=payload["timeout"] + GRACE / 2)
+        proc.wait(timeout=payload["timeout"] + 1.0)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
