@@ -35,17 +35,22 @@ BUILTIN = ("reluhard", "marabou")
 
 
 def reluhard_task(payload: dict) -> Iterator[tuple]:
-    """Decide one instance with reluhard's importer and MILP."""
+    """Decide one instance with reluhard's importer and MILP (the libraries imported
+    before the clock starts, as a long-running verifier would have them)."""
+    import onnx  # noqa: F401
+    from ortools.linear_solver import pywraplp  # noqa: F401  # type: ignore[attr-defined, unused-ignore]
+    from ortools.sat.python import cp_model  # noqa: F401
+
     from .. import solvers
     from ..inversion import check_latent
     from .spec import load
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     problem = load(payload["onnx"], payload["vnnlib"])
     v = solvers.solve(problem, payload.get("solver", "auto"), time_limit=payload["timeout"])
     word = results.word_of(v.status, "time limit" in v.reason)
     y = check_latent(problem, v.latent).output if v.latent is not None else None
-    yield (results.text(word, v.latent, y), time.perf_counter() - t0)
+    yield (results.text(word, v.latent, y), time.perf_counter() - t0, time.process_time() - c0)
 
 
 def marabou_task(payload: dict) -> Iterator[tuple]:
@@ -55,7 +60,7 @@ def marabou_task(payload: dict) -> Iterator[tuple]:
 
     from maraboupy import Marabou
 
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with contextlib.redirect_stdout(io.StringIO()):
         net = Marabou.read_onnx(payload["onnx"])
         options = Marabou.createOptions(
@@ -69,12 +74,12 @@ def marabou_task(payload: dict) -> Iterator[tuple]:
     if word == "sat":
         x = [values[int(v)] for v in net.inputVars[0].ravel()]
         y = [values[int(v)] for v in net.outputVars[0].ravel()]
-    yield (results.text(word, x, y), time.perf_counter() - t0)
+    yield (results.text(word, x, y), time.perf_counter() - t0, time.process_time() - c0)
 
 
 def command_task(payload: dict) -> Iterator[tuple]:
     """Run a VNN-COMP tool script on one instance; its result file is read back."""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), _children_cpu()
     result = payload["result"]
     if os.path.exists(result):
         os.remove(result)
@@ -87,13 +92,20 @@ def command_task(payload: dict) -> Iterator[tuple]:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-        yield ("timeout\n", time.perf_counter() - t0)
+        yield ("timeout\n", time.perf_counter() - t0, _children_cpu() - c0)
         return
     try:
         text = Path(result).read_text(encoding="utf-8", errors="replace")
     except OSError:
         text = f"error\n(the command exited {proc.returncode} without writing {result})\n"
-    yield (text, time.perf_counter() - t0)
+    yield (text, time.perf_counter() - t0, _children_cpu() - c0)
+
+
+def _children_cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
 
 
 FIELDS = ("onnx", "vnnlib", "result", "timeout", "category")
@@ -102,13 +114,15 @@ HANDLERS = {"reluhard": reluhard_task, "marabou": marabou_task}
 
 @dataclass(frozen=True)
 class Ran:
-    """One instance run: the result file written, how the worker ended, wall time."""
+    """One instance run: the result file written, how the worker ended, wall and CPU time
+    (CPU: the worker's own, or its children's for a command; ``None`` when it was killed)."""
 
     name: str
     result: str
     word: str
     ended: str
     time: float
+    cpu: float | None = None
 
 
 def instances(category: str) -> list[tuple[str, str, float]]:
@@ -173,21 +187,16 @@ def run(
         for k, outcome in pool.map(tasks):
             name = Path(rows[k][1]).stem
             path = out / (name + ".counterexample")
+            cpu = None
             if outcome.ended == "ok" and outcome.messages:
-                text, seconds = outcome.messages[0]
+                text, seconds, cpu = outcome.messages[0]
             else:
                 text = "timeout\n" if outcome.ended == "timeout" else "error\n"
                 seconds = outcome.time
             path.write_text(text, encoding="utf-8")
             word = text.split("\n", 1)[0].strip()
-            r = Ran(
-                name,
-                str(path),
-                word,
-                outcome.ended
-                + (f" {outcome.detail}" if outcome.detail and outcome.ended != "ok" else ""),
-                seconds,
-            )
+            ended = outcome.ended if outcome.ended == "ok" else f"{outcome.ended}: {outcome.detail}"
+            r = Ran(name, str(path), word, ended, seconds, cpu)
             ran.append(r)
             if progress:
                 progress(r)
