@@ -38,7 +38,7 @@ def reluhard_task(payload: dict) -> Iterator[tuple]:
     """Decide one instance with reluhard's importer and MILP (the libraries imported
     before the clock starts, as a long-running verifier would have them)."""
     import onnx  # noqa: F401
-    from ortools.linear_solver import pywraplp  # noqa: F401  # type: ignore[attr-defined, unused-ignore]
+    from ortools.linear_solver import pywraplp  # type: ignore[attr-defined, unused-ignore]  # noqa: F401
     from ortools.sat.python import cp_model  # noqa: F401
 
     from .. import solvers
