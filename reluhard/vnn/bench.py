@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .. import pipeline
 from ..certs import solution_file
+from ..errors import InputError
 from ..inversion import check_latent
 from ..network import exact_output
 from ..status import Status
@@ -57,7 +58,10 @@ def build_one(
     problem = pipeline.reduce_source(src, via, params)
     onnx_rel, vnn_rel = f"onnx/{name}.onnx", f"vnnlib/{name}.vnnlib"
     notes = (f"{Path(path).name} via {via}", "sat: the instance is a YES")
-    done = export.export(problem, str(out / onnx_rel), str(out / vnn_rel), notes)
+    try:
+        done = export.export(problem, str(out / onnx_rel), str(out / vnn_rel), notes)
+    except InputError as e:
+        raise InputError(path, None, f"via {via}: {e.message}") from None
     decision = pipeline.decide(
         problem,
         time_limit=truth_limit,
@@ -139,8 +143,6 @@ def build(
 
 def read_expected(category: str) -> list[dict]:
     """The rows of ``expected.csv`` as dicts keyed by :data:`EXPECTED_HEADER`."""
-    from ..errors import InputError
-
     path = Path(category) / "expected.csv"
     try:
         with open(path, newline="") as f:

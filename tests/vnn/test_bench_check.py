@@ -134,3 +134,11 @@ def test_marabou_runner(category, tmp_path):
     assert ran[0].word == "sat"
     judged = {j.name: j for j in check.check(str(one), str(tmp_path / "m"))}
     assert judged["example3"].kind == "CORRECT"
+
+
+def test_vnn_bench_refuses_a_discrete_reduction_in_one_line(capsys, tmp_path):
+    from tests.helpers.cli import one_error_line
+
+    code, _, err = run_cli(capsys, ["vnn-bench", EXAMPLE, "--via", "sat-sign", "-o", tmp_path])
+    line = one_error_line(err)
+    assert code == 1 and "example3.cnf" in line and "real-latent reduction instead" in line
