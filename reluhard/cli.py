@@ -225,6 +225,9 @@ def _invert_vnn(args: argparse.Namespace) -> int:
 
     if not args.vnnlib:
         raise InputError(args.network, None, "an ONNX network needs its property: --vnnlib")
+    if args.certify:
+        why = "--certify proves a source CNF, and an ONNX network has none"
+        raise InputError(None, None, why + " (its unsat is the MILP's claim)")
     try:
         problem = spec.load(args.network, args.vnnlib)
     except ImportError as e:

@@ -236,3 +236,11 @@ def test_disjunctions_on_cpsat(tmp_path):
     )
     only = _spec_problem(q.network, box, [never, never])
     assert solvers.solve(only, "cpsat", time_limit=60).status is solvers.NOT_INVERTIBLE
+
+
+def test_certify_is_refused_for_onnx(capsys, tmp_path):
+    p = random_problem([2, 3], seed=0, box=6.0)
+    vexport.export(p, str(tmp_path / "n.onnx"), str(tmp_path / "p.vnnlib"))
+    argv = ["invert", tmp_path / "n.onnx", "--vnnlib", tmp_path / "p.vnnlib", "--certify"]
+    code, _, err = run_cli(capsys, argv)
+    assert code == 1 and "--certify proves a source CNF" in one_error_line(err)
