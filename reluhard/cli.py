@@ -329,7 +329,7 @@ def _shown(path: str) -> str:
 def _verify(args: argparse.Namespace) -> int:
     from .certs.verify import verify_files
 
-    result = verify_files(args.network, args.solution)
+    result = verify_files(args.network, args.solution, args.vnnlib)
     if not result.ok:
         for reason in result.reasons:
             print(f"REJECTED: {reason}")
@@ -534,6 +534,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
     )
+    p.add_argument("--vnnlib", metavar="PROP.vnnlib", help="NET is an ONNX network: its property")
     p.set_defaults(func=_verify)
     p = sub.add_parser("export", help="write a network file as ONNX and its query as VNN-LIB")
     p.add_argument("network", metavar="NET.npz")

@@ -244,3 +244,24 @@ def test_certify_is_refused_for_onnx(capsys, tmp_path):
     argv = ["invert", tmp_path / "n.onnx", "--vnnlib", tmp_path / "p.vnnlib", "--certify"]
     code, _, err = run_cli(capsys, argv)
     assert code == 1 and "--certify proves a source CNF" in one_error_line(err)
+
+
+def test_verify_takes_onnx_and_vnnlib(capsys, tmp_path):
+    """A solution file of ``invert MODEL.onnx`` is verified against the ONNX network and
+    the property; a tampered latent is rejected."""
+    import json
+
+    p = random_problem([2, 4, 3], seed=4, bias=True, box=6.0)
+    vexport.export(p, str(tmp_path / "n.onnx"), str(tmp_path / "p.vnnlib"))
+    net, prop, sol = tmp_path / "n.onnx", tmp_path / "p.vnnlib", tmp_path / "sol.json"
+    code, out, err = run_cli(
+        capsys, ["invert", net, "--vnnlib", prop, "--solver", "scip", "-o", sol]
+    )
+    assert code == 10, out + err
+    code, out, _ = run_cli(capsys, ["verify", net, sol, "--vnnlib", prop])
+    assert code == 0 and out.startswith("VERIFIED")
+    doc = json.loads(sol.read_text())
+    doc["latent"] = [str(Fraction(v) + 7) for v in doc["latent"]]
+    sol.write_text(json.dumps(doc))
+    code, out, _ = run_cli(capsys, ["verify", net, sol, "--vnnlib", prop])
+    assert code == 1 and "REJECTED" in out
