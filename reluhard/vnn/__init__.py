@@ -8,8 +8,9 @@
   as the exact rationals they denote) and :mod:`.vnnlib_read` (the VNN-LIB subset VNN-COMP
   uses, constants parsed exactly); :mod:`.spec` builds the ``spec`` query of the IR from them;
 - :mod:`.results` (VNN-COMP's result files), :mod:`.bench` (``vnn-bench``: a benchmark
-  category with its ground truth) and :mod:`.check` (``vnn-check``: judging a verifier's
-  answers exactly).
+  category with its ground truth), :mod:`.runners` (``vnn-run``: reluhard, Marabou or any
+  VNN-COMP tool script on a category, sandboxed) and :mod:`.check` (``vnn-check``: judging
+  a verifier's answers exactly).
 
 The ``onnx`` package is an optional extra (``pip install reluhard[onnx]``); the modules that
 need it import it when called.
