@@ -19,7 +19,7 @@ from .certs import proofs, solution_file
 from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
 from .errors import InputError
-from .inversion import InversionProblem
+from .inversion import InversionProblem, check_latent
 from .problems.dimacs_cnf import ClauseCountWarning
 from .problems.kinds import KINDS
 from .solvers.recovery import summary_lines
@@ -209,9 +209,46 @@ def _v_lines(tokens: list[str], terminator: bool = True) -> None:
 
 
 def _invert(args: argparse.Namespace) -> int:
+    if args.vnnlib or args.network.endswith(".onnx"):
+        return _invert_vnn(args)
+    if args.vnn_result:
+        raise InputError(None, None, "--vnn-result needs an ONNX network and --vnnlib")
     problem = netfile.read(args.network)
     sha = solution_file.file_sha256(args.network)
     return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
+
+
+def _invert_vnn(args: argparse.Namespace) -> int:
+    """``invert MODEL.onnx --vnnlib PROP.vnnlib``: the property decided, a counterexample
+    checked exactly, the VNN-COMP result file written."""
+    from .vnn import results, spec
+
+    if not args.vnnlib:
+        raise InputError(args.network, None, "an ONNX network needs its property: --vnnlib")
+    if args.certify:
+        why = "--certify proves a source CNF, and an ONNX network has none"
+        raise InputError(None, None, why + " (its unsat is the MILP's claim)")
+    try:
+        problem = spec.load(args.network, args.vnnlib)
+    except ImportError as e:
+        raise InputError(
+            None, None, f"ONNX input needs the onnx extra ({e.name} is missing)"
+        ) from None
+    print(f"c {args.network}: widths {'-'.join(map(str, problem.network.widths))}; "
+          f"{problem.query.describe()}")  # fmt: skip
+    code, decision = _decide_with(args, problem, None, args.network, args.print_latent)
+    if decision is None:
+        return code
+    verdict = decision.verdict
+    if verdict.latent is not None:
+        print("c counterexample checked exactly against the imported weights (rational arithmetic)")
+    if args.vnn_result:
+        word = results.word_of(verdict.status, "time limit" in verdict.reason)
+        y = check_latent(problem, verdict.latent).output if verdict.latent is not None else None
+        with open(args.vnn_result, "w", encoding="utf-8") as f:
+            f.write(results.text(word, verdict.latent, y))
+        print(f"c wrote {args.vnn_result}: {word}")
+    return code
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -229,6 +266,17 @@ def _decide(
     latent_line: bool,
 ) -> int:
     """Decide (with ``--certify``, prove a NO), then print and write the solution file."""
+    return _decide_with(args, problem, network_sha256, input_path, latent_line)[0]
+
+
+def _decide_with(
+    args: argparse.Namespace,
+    problem: InversionProblem,
+    network_sha256: str | None,
+    input_path: str,
+    latent_line: bool,
+) -> tuple[int, pipeline.Decision | None]:
+    """:func:`_decide`, returning the exit code and the decision (None: --certify failed)."""
     options = dict(args.solver_option)
     if args.lp_tighten and "lp_tighten" in solvers.get(args.solver).options:
         options.setdefault("lp_tighten", str(args.lp_tighten))
@@ -248,7 +296,7 @@ def _decide(
     except CertificationError as e:
         print(f"c solver {e.solver or args.solver}: {solvers.NOT_INVERTIBLE}; --certify failed")
         print(f"certify: {e}", file=sys.stderr)
-        return 1
+        return 1, None
     verdict, cert, proof = decision.verdict, decision.certificate, decision.proof
     if args.output:
         solution_file.write(args.output, decision.to_json(network_sha256))
@@ -270,7 +318,7 @@ def _decide(
             print(f"c certificate: {red.certificate}")
         tokens, terminated = kind.certificate_line(cert)
         _v_lines(tokens, terminator=terminated)
-    return code
+    return code, decision
 
 
 def _shown(path: str) -> str:
@@ -282,7 +330,7 @@ def _shown(path: str) -> str:
 def _verify(args: argparse.Namespace) -> int:
     from .certs.verify import verify_files
 
-    result = verify_files(args.network, args.solution)
+    result = verify_files(args.network, args.solution, args.vnnlib)
     if not result.ok:
         for reason in result.reasons:
             print(f"REJECTED: {reason}")
@@ -291,6 +339,79 @@ def _verify(args: argparse.Namespace) -> int:
     for check in result.checks:
         print(f"c {check}")
     return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .vnn.export import export
+
+    if not (args.onnx or args.vnnlib):
+        raise InputError(None, None, "export: give --onnx OUT.onnx and/or --vnnlib OUT.vnnlib")
+    problem = netfile.read(args.network)
+    try:
+        done = export(problem, args.onnx, args.vnnlib, (f"from {os.path.basename(args.network)}",))
+    except ImportError as e:
+        raise InputError(None, None, f"export needs the onnx extra ({e.name} is missing)") from None
+    except InputError as e:
+        raise InputError(args.network, None, e.message) from None
+    widths = "-".join(map(str, done.network.widths))
+    if args.onnx:
+        print(f"c wrote {args.onnx}: {len(done.network.layers)} layers, widths {widths}, "
+              f"{done.dtype} weights")  # fmt: skip
+    if args.vnnlib:
+        print(f"c wrote {args.vnnlib}: {problem.query.describe()}")
+    return 0
+
+
+def _vnn_bench(args: argparse.Namespace) -> int:
+    from .vnn import bench
+
+    def show(row) -> None:
+        print(f"c {row.name:<24} {row.expected:<9} {row.backing or row.how}")
+
+    try:
+        rows = bench.build(
+            args.inputs, args.via, args.output, params=dict(args.param), timeout=args.timeout,
+            truth_limit=args.truth_time_limit, progress=show,
+        )  # fmt: skip
+    except ImportError as e:
+        raise InputError(
+            None, None, f"vnn-bench needs the onnx extra ({e.name} is missing)"
+        ) from None
+    counts = {k: sum(r.expected == k for r in rows) for k in ("violated", "holds", "unknown")}
+    print(
+        f"c wrote {args.output}: {len(rows)} instances, "
+        + ", ".join(f"{v} {k}" for k, v in counts.items())
+    )
+    return 0
+
+
+def _vnn_run(args: argparse.Namespace) -> int:
+    from .vnn import runners
+
+    def show(r) -> None:
+        print(f"c {r.name:<24} {r.word:<8} {r.time:8.3f} s  ({r.ended})")
+
+    ran = runners.run(
+        args.category, args.runner, args.output, timeout=args.timeout, jobs=args.jobs,
+        progress=show,
+    )  # fmt: skip
+    print(f"c wrote {len(ran)} result files to {args.output}")
+    return 0
+
+
+def _vnn_check(args: argparse.Namespace) -> int:
+    from .vnn import check
+
+    try:
+        judged = check.check(args.category, args.results)
+    except ImportError as e:
+        raise InputError(
+            None, None, f"vnn-check needs the onnx extra ({e.name} is missing)"
+        ) from None
+    for j in judged:
+        print(f"{j.kind:<10} {j.name:<24} answer {j.answer:<8} expected {j.expected:<9} {j.reason}")
+    print(f"c {check.summary(judged)}")
+    return 1 if any(j.kind in ("WRONG", "ERROR") for j in judged) else 0
 
 
 def _widths(text: str) -> list[int]:
@@ -392,8 +513,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("info", help="describe a network file")
     p.add_argument("network", metavar="NET.npz")
     p.set_defaults(func=_info)
-    p = sub.add_parser("invert", help="decide a network file: is some latent a preimage?")
-    p.add_argument("network", metavar="NET.npz")
+    p = sub.add_parser(
+        "invert", help="decide a network file (or an ONNX network and VNN-LIB property)"
+    )
+    p.add_argument("network", metavar="NET.npz|MODEL.onnx")
+    p.add_argument("--vnnlib", metavar="PROP.vnnlib", help="the property of an ONNX network")
+    p.add_argument(
+        "--vnn-result", metavar="FILE", help="write VNN-COMP's result (sat/unsat/timeout)"
+    )
     _add_solver_args(p)
     p.add_argument("--print-latent", action="store_true", help="print the latent on v lines")
     p.set_defaults(func=_invert)
@@ -408,7 +535,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
     )
+    p.add_argument("--vnnlib", metavar="PROP.vnnlib", help="NET is an ONNX network: its property")
     p.set_defaults(func=_verify)
+    p = sub.add_parser("export", help="write a network file as ONNX and its query as VNN-LIB")
+    p.add_argument("network", metavar="NET.npz")
+    p.add_argument("--onnx", metavar="OUT.onnx", help="the network (Gemm and Relu nodes)")
+    p.add_argument("--vnnlib", metavar="OUT.vnnlib", help="the property: sat = a preimage exists")
+    p.set_defaults(func=_export)
+    p = sub.add_parser("vnn-bench", help="write a VNN-COMP category with its ground truth")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="instance files")
+    p.add_argument("--via", required=True, metavar="NAME", help="a real-latent reduction")
+    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
+                   help="reduction parameter (repeatable)")  # fmt: skip
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the category folder")
+    p.add_argument("--timeout", type=float, default=60.0, help="instances.csv timeout (s)")
+    p.add_argument("--truth-time-limit", type=float, metavar="S",
+                   help="time limit of reluhard's own decision per instance")  # fmt: skip
+    p.set_defaults(func=_vnn_bench)
+    p = sub.add_parser("vnn-run", help="run a verifier on a VNN-COMP category (sandboxed)")
+    p.add_argument("category", metavar="DIR")
+    p.add_argument(
+        "--runner",
+        default="reluhard",
+        metavar="NAME|TEMPLATE",
+        help="reluhard, marabou, or a command with {onnx} {vnnlib} {result} {timeout}",
+    )
+    p.add_argument("-o", "--output", required=True, metavar="RESULTS", help="result files folder")
+    p.add_argument("--timeout", type=float, metavar="S", help="cap on each instance's timeout")
+    p.add_argument("--jobs", type=int, default=1, help="parallel workers (default 1)")
+    p.set_defaults(func=_vnn_run)
+    p = sub.add_parser("vnn-check", help="judge a verifier's results on a vnn-bench category")
+    p.add_argument("category", metavar="DIR")
+    p.add_argument("results", metavar="RESULTS", help="folder of result files, or results CSV")
+    p.set_defaults(func=_vnn_check)
     p = sub.add_parser("explain", help="walk through a reduction on a small instance")
     explain.add_arguments(p)
     p.set_defaults(func=explain.run)

@@ -10,6 +10,11 @@ with ``G(z) = x``" (query ``exact``) or "... with ``||G(z) - x||_p < delta``" (q
   *without loss of generality* (some solution lies in it whenever one exists) together with
   the one-line reason; back ends that need finite bounds (the MILP) search that box, and a
   real domain without one is refused by them.
+
+Query ``spec`` is a general VNN-LIB specification (:class:`Spec`): an input box per
+coordinate and a disjunction of conjunctions of linear constraints over the inputs ``X``
+and the outputs ``Y = G(z)``; the problem's domain is then the box enclosing the spec's
+box and its target is unused (zeros).
 """
 
 from __future__ import annotations
@@ -112,6 +117,126 @@ class Domain:
 
 
 @dataclass(frozen=True)
+class Atom:
+    """One linear constraint ``sum coef * var <= rhs`` over inputs ``("X", i)`` and outputs
+    ``("Y", j)``, exactly: ``terms`` holds ``(var, index, coef)`` with ``coef`` a Fraction."""
+
+    terms: tuple[tuple[str, int, Fraction], ...]
+    rhs: Fraction
+
+    def value(self, x: list[Fraction], y: list[Fraction] | tuple[Fraction, ...]) -> Fraction:
+        """``sum coef * var - rhs`` at the point (``<= 0``: the atom holds)."""
+        return sum(((x if v == "X" else y)[i] * c for v, i, c in self.terms), -self.rhs)
+
+    def describe(self) -> str:
+        lhs = " + ".join(f"{c}*{v}_{i}" if c != 1 else f"{v}_{i}" for v, i, c in self.terms)
+        return f"{lhs or '0'} <= {self.rhs}"
+
+    def to_json(self) -> dict:
+        return {"terms": [[v, i, str(c)] for v, i, c in self.terms], "rhs": str(self.rhs)}
+
+    @classmethod
+    def from_json(cls, d: dict) -> Atom:
+        terms = tuple((str(v), int(i), Fraction(str(c))) for v, i, c in d["terms"])
+        return cls(terms, Fraction(str(d["rhs"])))
+
+
+def single_bound(atom: Atom) -> tuple[str, int, str, Fraction] | None:
+    """``(var, index, "lo" | "hi", value)`` when ``atom`` bounds one variable, else ``None``."""
+    if len(atom.terms) != 1 or atom.terms[0][2] == 0:
+        return None
+    v, i, c = atom.terms[0]
+    return v, i, ("hi" if c > 0 else "lo"), atom.rhs / c
+
+
+@dataclass(frozen=True)
+class Spec:
+    """A VNN-LIB specification: ``box`` (``(lo, hi)`` per input, exact) and ``disjuncts``,
+    each a conjunction of :class:`Atom` s; satisfied at ``(x, y)`` when ``x`` lies in the
+    box and some disjunct holds entirely."""
+
+    box: tuple[tuple[Fraction, Fraction], ...]
+    disjuncts: tuple[tuple[Atom, ...], ...]
+
+    def violation(self, x: list[Fraction], y) -> str | None:
+        """``None`` if the spec holds at ``(x, y)``, else why not."""
+        for i, (xi, (lo, hi)) in enumerate(zip(x, self.box, strict=True)):
+            if not lo <= xi <= hi:
+                return f"X_{i} = {xi} is not in [{lo}, {hi}]"
+        worst = []
+        for k, conj in enumerate(self.disjuncts):
+            bad = [(a, a.value(x, y)) for a in conj]
+            bad = [(a, v) for a, v in bad if v > 0]
+            if not bad:
+                return None
+            a, v = bad[0]
+            worst.append(f"disjunct {k + 1}: {a.describe()} fails by {float(v):.6g}")
+        return (
+            "no disjunct holds (" + "; ".join(worst[:3]) + ("; ..." if len(worst) > 3 else "") + ")"
+        )
+
+    def output_box(self, m: int) -> tuple[list[Fraction | None], list[Fraction | None]]:
+        """Bounds on each output that every disjunct implies by its single-variable atoms
+        (the hull over the disjuncts; ``None``: unbounded)."""
+        lo: list[Fraction | None] = [None] * m
+        hi: list[Fraction | None] = [None] * m
+        for k, conj in enumerate(self.disjuncts):
+            dlo: list[Fraction | None] = [None] * m
+            dhi: list[Fraction | None] = [None] * m
+            for a in conj:
+                sb = single_bound(a)
+                if sb is None or sb[0] != "Y":
+                    continue
+                _, j, side, val = sb
+                if side == "lo":
+                    dlo[j] = val if dlo[j] is None else max(dlo[j], val)  # type: ignore[type-var]
+                else:
+                    dhi[j] = val if dhi[j] is None else min(dhi[j], val)  # type: ignore[type-var]
+            if k == 0:
+                lo, hi = dlo, dhi
+            else:
+                lo = [_hull(a, b, min) for a, b in zip(lo, dlo, strict=True)]
+                hi = [_hull(a, b, max) for a, b in zip(hi, dhi, strict=True)]
+        return lo, hi
+
+    def to_json(self) -> dict:
+        return {
+            "box": [[str(lo), str(hi)] for lo, hi in self.box],
+            "disjuncts": [[a.to_json() for a in conj] for conj in self.disjuncts],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict) -> Spec:
+        box = tuple((Fraction(str(lo)), Fraction(str(hi))) for lo, hi in d["box"])
+        disjuncts = tuple(tuple(Atom.from_json(a) for a in conj) for conj in d["disjuncts"])
+        return cls(box, disjuncts)
+
+    def describe(self) -> str:
+        atoms = sum(len(c) for c in self.disjuncts)
+        return (
+            f"VNN-LIB spec: input box over {len(self.box)} inputs, {len(self.disjuncts)} "
+            f"disjunct(s) of linear constraints ({atoms} in all)"
+        )
+
+
+def _hull(a: Fraction | None, b: Fraction | None, pick) -> Fraction | None:
+    """The hull's bound from two bounds (``None``: unbounded on that side)."""
+    return None if a is None or b is None else pick(a, b)
+
+
+def float_down(v: Fraction) -> float:
+    """The largest float ``<= v``."""
+    f = float(v)
+    return f if Fraction(f) <= v else math.nextafter(f, -math.inf)
+
+
+def float_up(v: Fraction) -> float:
+    """The smallest float ``>= v``."""
+    f = float(v)
+    return f if Fraction(f) >= v else math.nextafter(f, math.inf)
+
+
+@dataclass(frozen=True)
 class Query:
     """``exact``: ``G(z) = x``. ``approx``: ``||G(z) - x||_p < delta`` (``<=`` if not
     ``strict``) with ``p`` a positive integer or ``"inf"``.
@@ -127,9 +252,15 @@ class Query:
     delta: float | None = None
     strict: bool = True
     delta_pow: Fraction | None = None
+    spec: Spec | None = None
 
     def __post_init__(self) -> None:
         if self.kind == "exact":
+            return
+        if self.kind == "spec":
+            if self.spec is None:
+                raise ValueError("a spec query needs its Spec")
+            object.__setattr__(self, "strict", False)
             return
         if self.kind != "approx":
             raise ValueError(f"unknown query {self.kind!r}")
@@ -165,6 +296,9 @@ class Query:
     def to_json(self) -> dict:
         if self.kind == "exact":
             return {"kind": "exact"}
+        if self.kind == "spec":
+            assert self.spec is not None  # __post_init__
+            return {"kind": "spec", "spec": self.spec.to_json()}
         d = {"kind": "approx", "p": self.p, "delta": self.delta, "strict": self.strict}
         if self.delta_pow is not None:
             d["delta_pow"] = str(self.delta_pow)
@@ -174,6 +308,8 @@ class Query:
     def from_json(cls, d: dict) -> Query:
         if d["kind"] == "exact":
             return cls()
+        if d["kind"] == "spec":
+            return cls("spec", spec=Spec.from_json(d["spec"]))
         dp = d.get("delta_pow")
         return cls(
             "approx",
@@ -186,6 +322,8 @@ class Query:
     def describe(self) -> str:
         if self.kind == "exact":
             return "exact: G(z) = x"
+        if self.spec is not None:
+            return self.spec.describe()
         rel = "<" if self.strict else "<="
         if self.delta_pow is not None and self.p == "inf":
             return f"approx: ||G(z) - x||_inf {rel} {self.delta_pow}"
@@ -314,6 +452,10 @@ def check_latent(problem: InversionProblem, z) -> LatentCheck:
     scale = oden * tden
     out = tuple(Fraction(int(a), oden) for a in onum.tolist())
     q = problem.query
+    if q.spec is not None:
+        x = [Fraction(int(v), den) for v in num.tolist()]
+        why = q.spec.violation(x, out)
+        return LatentCheck(why is None, why or "", out)
     if q.kind == "exact":
         for i, d in enumerate(diff):
             if d:

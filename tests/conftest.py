@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from reluhard.certs.proofs import checker_version
 from tests.helpers import tiers
 from tests.helpers.instances import SATLIB, satlib_files
+
+# drup's OCaml runtime cannot start (no signal stack) once onnxruntime is loaded in the same
+# process; the ONNX tests load onnxruntime, so drup is loaded first, here
+checker_version()
 
 settings.register_profile(
     "ci", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow]

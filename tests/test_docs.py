@@ -152,3 +152,55 @@ def test_python_examples_run(name, monkeypatch, capsys):
     """Each ```python block runs as it stands, from the checkout's root."""
     monkeypatch.chdir(ROOT)
     exec(compile(EXAMPLES[name], name, "exec"), {"__name__": "__docs__"})
+
+
+def _shell_commands(doc: Path) -> list[str]:
+    """The ``reluhard ...`` lines of a doc's ```sh blocks."""
+    blocks = re.findall(r"^```sh\n(.*?)^```", _text(doc), re.M | re.S)
+    return [line for b in blocks for line in b.splitlines() if line.startswith("reluhard ")]
+
+
+VERIFIER_COMMANDS = _shell_commands(ROOT / "docs" / "verifiers.md")
+
+
+@pytest.mark.parametrize("command", VERIFIER_COMMANDS)
+def test_verifier_doc_commands_parse(command):
+    """Every ``reluhard`` command in docs/verifiers.md is a valid command line, and the
+    files it reads from the checkout or ../shared exist."""
+    import shlex
+
+    from reluhard.cli import build_parser
+
+    argv = shlex.split(command)[1:]
+    build_parser().parse_args(argv)  # SystemExit on a usage error
+    for arg in argv:
+        if arg.startswith("../shared/") and "*" not in arg:
+            path = ROOT / arg
+            if SHARED.is_dir():
+                assert path.exists(), arg
+
+
+def test_verifier_doc_commands_run(tmp_path, capsys, monkeypatch):
+    """The export and invert examples of docs/verifiers.md run and answer as it says."""
+    pytest.importorskip("onnx")
+    from tests.helpers.cli import run_cli
+
+    monkeypatch.chdir(tmp_path)
+    from reluhard.cli import reduce_main
+
+    assert (
+        reduce_main([str(ROOT / "instances/example3.cnf"), "--via", "sat-real", "-o", "ex3.npz"])
+        == 0
+    )
+    export = next(c for c in VERIFIER_COMMANDS if c.startswith("reluhard export"))
+    assert run_cli(capsys, export.split()[1:])[0] == 0
+    vnncomp = SHARED / "instances" / "vnncomp-test"
+    if not vnncomp.is_dir():
+        pytest.skip("../shared/instances/vnncomp-test is absent")
+    for cmd in (
+        c for c in VERIFIER_COMMANDS if c.startswith(("reluhard invert", "reluhard verify"))
+    ):
+        argv = [a.replace("../shared/", str(SHARED) + "/") for a in cmd.split()[1:]]
+        code = run_cli(capsys, argv)[0]
+        assert code == (0 if "verify" in cmd else 10 if "test_sat" in cmd else 20), cmd
+    assert (tmp_path / "sat.txt").read_text().startswith("sat\n((X_0 ")

@@ -379,13 +379,23 @@ def _same_cnf(cnf, proof: dict, noun: str, v: Verification) -> bool:
     return True
 
 
-def verify_files(network_path: str | os.PathLike, solution_path: str | os.PathLike) -> Verification:
-    """``reluhard verify NET.npz SOLUTION``: read both files and :func:`verify`. Bad files
-    raise :class:`InputError` naming the file (and line)."""
+def verify_files(
+    network_path: str | os.PathLike,
+    solution_path: str | os.PathLike,
+    vnnlib: str | os.PathLike | None = None,
+) -> Verification:
+    """``reluhard verify NET.npz SOLUTION`` (or ``MODEL.onnx --vnnlib PROP SOLUTION``: the
+    spec problem of :func:`reluhard.vnn.spec.load`): read the files and :func:`verify`. Bad
+    files raise :class:`InputError` naming the file (and line)."""
     from .. import netfile
 
     net = os.fspath(network_path)
-    problem = netfile.read(net)
+    if vnnlib is not None:
+        from ..vnn.spec import load
+
+        problem = load(net, os.fspath(vnnlib))
+    else:
+        problem = netfile.read(net)
     doc, read = read_solution(solution_path)
     v = verify(
         problem,

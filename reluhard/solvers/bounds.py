@@ -32,7 +32,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ..errors import InputError
-from ..inversion import InversionProblem
+from ..inversion import InversionProblem, float_down, float_up
 from ..network import Layer
 
 SLACK = 1e-9
@@ -51,6 +51,28 @@ class Bounds:
     post_lo: list[np.ndarray]
     post_hi: list[np.ndarray]
     infeasible: str = ""
+
+    def check_empty(self) -> None:
+        """Set ``infeasible`` when some interval is empty, naming the first."""
+        for name, lo, hi in (
+            [("latent", self.latent_lo, self.latent_hi)]
+            + [
+                (f"layer {i + 1}", a, c)
+                for i, (a, c) in enumerate(zip(self.pre_lo, self.pre_hi, strict=True))
+            ]
+            + [
+                (f"layer {i + 1} output", a, c)
+                for i, (a, c) in enumerate(zip(self.post_lo, self.post_hi, strict=True))
+            ]
+        ):
+            bad = np.flatnonzero(lo > hi)
+            if bad.size:
+                j = int(bad[0])
+                self.infeasible = (
+                    f"bound propagation: {name} unit {j} has empty interval "
+                    f"[{lo[j]:.6g}, {hi[j]:.6g}]"
+                )
+                return
 
     def inputs(self, i: int) -> tuple[np.ndarray, np.ndarray]:
         """Bounds on the input of layer ``i``."""
@@ -182,6 +204,32 @@ def _backward_rows(W, b, plo, phi, alo, ahi):
     return np.maximum(alo, new_lo), np.minimum(ahi, new_hi)
 
 
+def output_box(problem: InversionProblem) -> tuple[np.ndarray, np.ndarray]:
+    """Bounds on the outputs that the query implies (infinite where it implies none): the
+    target for ``exact``, the target +- delta for ``approx`` (every coordinate of a vector
+    of norm <= delta is <= delta), a spec's single-output bounds (rounded outward)."""
+    q, x = problem.query, problem.target
+    if q.spec is not None:
+        lo, hi = q.spec.output_box(problem.network.out_dim)
+        return (
+            np.array([-np.inf if v is None else float_down(v) for v in lo]),
+            np.array([np.inf if v is None else float_up(v) for v in hi]),
+        )
+    slack = 0.0 if q.kind == "exact" else q.radius_hi()
+    return x - slack, x + slack
+
+
+def latent_box(problem: InversionProblem, box: tuple[float, float]) -> tuple[np.ndarray, ...]:
+    """The domain's ``box`` per coordinate, narrowed to a spec's input box (outward)."""
+    n = problem.n
+    lo, hi = np.full(n, box[0]), np.full(n, box[1])
+    spec = problem.query.spec
+    if spec is not None:
+        lo = np.maximum(lo, [float_down(a) for a, _ in spec.box])
+        hi = np.minimum(hi, [float_up(b) for _, b in spec.box])
+    return lo, hi
+
+
 def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
     """Interval bounds for ``problem`` (see the module docstring). Raises
     :class:`InputError` for a ``real`` domain without a stated box."""
@@ -193,13 +241,10 @@ def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
             "the latent domain is R^n with no stated box; the MILP "
             "needs finite bounds (state a w.l.o.g. box in the network file)",
         )
-    n = problem.n
     layers = problem.network.layers
     L = len(layers)
-    latent_lo, latent_hi = np.full(n, box[0]), np.full(n, box[1])
-    q = problem.query
-    slack = 0.0 if q.kind == "exact" else q.radius_hi()
-    out_lo, out_hi = problem.target - slack, problem.target + slack
+    latent_lo, latent_hi = latent_box(problem, box)
+    out_lo, out_hi = output_box(problem)
     pre_lo: list = [None] * L
     pre_hi: list = [None] * L
     post_lo: list = [None] * L
@@ -236,22 +281,18 @@ def propagate(problem: InversionProblem, sweeps: int = 4) -> Bounds:
             break  # a fixpoint: another sweep would change nothing
         before = state
     bounds = Bounds(latent_lo, latent_hi, pre_lo, pre_hi, post_lo, post_hi)
-    for name, lo, hi in (
-        [("latent", latent_lo, latent_hi)]
-        + [(f"layer {i + 1}", a, c) for i, (a, c) in enumerate(zip(pre_lo, pre_hi, strict=True))]
-        + [
-            (f"layer {i + 1} output", a, c)
-            for i, (a, c) in enumerate(zip(post_lo, post_hi, strict=True))
-        ]
-    ):
-        bad = np.flatnonzero(lo > hi)
-        if bad.size:
-            j = int(bad[0])
-            bounds.infeasible = (
-                f"bound propagation: {name} unit {j} has empty interval [{lo[j]:.6g}, {hi[j]:.6g}]"
-            )
-            break
+    bounds.check_empty()
     return bounds
+
+
+def _constrain_outputs(lp, ys: list, problem: InversionProblem) -> None:
+    """The query's bounds on the outputs (:func:`output_box`) as LP rows."""
+    out_lo, out_hi = output_box(problem)
+    for y, lo, hi in zip(ys, out_lo.tolist(), out_hi.tolist(), strict=True):
+        if lo > -np.inf:
+            lp.Add(y >= lo)
+        if hi < np.inf:
+            lp.Add(y <= hi)
 
 
 LP_SLACK = 1e-6  # LP optima are approximate: widen each LP bound by this (relative)
@@ -304,11 +345,7 @@ def lp_tighten(problem: InversionProblem, bounds: Bounds, time_budget: float) ->
                 return 0  # leaky layers: not relaxed here
         pre_exprs.append(exprs)
         xs = ys
-    q = problem.query
-    slack = 0.0 if q.kind == "exact" else q.radius_hi()
-    for y, x in zip(xs, problem.target, strict=True):
-        lp.Add(y >= float(x) - slack)
-        lp.Add(y <= float(x) + slack)
+    _constrain_outputs(lp, xs, problem)
     tightened = 0
     for li, exprs in enumerate(pre_exprs):
         plo, phi = bounds.pre_lo[li], bounds.pre_hi[li]

@@ -21,7 +21,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from ..inversion import InversionProblem, check_latent
+from ..inversion import InversionProblem, check_latent, float_down, float_up
 from ..network import forward
 from .verdict import INVERTIBLE, UNKNOWN, Verdict
 
@@ -105,9 +105,16 @@ def latent_error(problem: InversionProblem, z: np.ndarray) -> float | None:
 
 
 def clip_to_domain(problem: InversionProblem, z: np.ndarray) -> np.ndarray:
+    """``z`` clipped to the domain's box, and to a spec's input box (rounded inward)."""
     bounds = problem.domain.bounds()
     z = np.asarray(z, dtype=np.float64)
-    return z if bounds is None else np.clip(z, *bounds)
+    z = z if bounds is None else np.clip(z, *bounds)
+    spec = problem.query.spec
+    if spec is not None:
+        lo = np.array([float_up(a) for a, _ in spec.box])
+        hi = np.array([float_down(b) for _, b in spec.box])
+        z = np.minimum(np.maximum(z, lo), hi)
+    return z
 
 
 def judge(

@@ -71,6 +71,20 @@ def _real_only(name: str, verb: str) -> Callable[[InversionProblem], str | None]
     return refusal
 
 
+def _no_spec(name: str, refusal: Callable[[InversionProblem], str | None]):
+    """``refusal``, and a refusal of VNN-LIB spec queries (only the MILP states them)."""
+
+    def refuse(problem: InversionProblem) -> str | None:
+        if problem.query.kind == "spec":
+            return (
+                f"solver '{name}' does not take VNN-LIB specifications; "
+                "the MILP back ends do (auto, cpsat, scip, highs)"
+            )
+        return refusal(problem)
+
+    return refuse
+
+
 MILP_SUMMARIES = {
     AUTO: AUTO_SUMMARY,
     "cpsat": "OR-Tools CP-SAT: exact integer model, indicator constraints, any integer p",
@@ -110,7 +124,7 @@ def _auto(problem: InversionProblem, *, time_limit: float | None = None, **optio
     ``benchmarks/sat_backend.py``; where pseudo-Boolean rows are needed, on the graph and
     CVP networks, CP-SAT was 5-500x faster), else the MILP's own choice (cpsat, else
     scip); each gets the options it declares."""
-    if sat.refusal(problem) is None:
+    if problem.query.kind != "spec" and sat.refusal(problem) is None:
         try:
             kw = _only(sat.OPTIONS, options)
             return sat.solve(problem, time_limit=time_limit, clauses_only=True, **kw)
@@ -131,19 +145,21 @@ BACKENDS: dict[str, Backend] = {
         _milp("cpsat"),
         _milp("scip"),
         _milp("highs"),
-        Backend(sat.NAME, sat.SUMMARY, sat.solve, sat.refusal, sat.OPTIONS),
-        Backend("brute", brute.SUMMARY, brute.solve, _discrete_only("brute")),
+        Backend(sat.NAME, sat.SUMMARY, sat.solve, _no_spec(sat.NAME, sat.refusal), sat.OPTIONS),
+        Backend("brute", brute.SUMMARY, brute.solve, _no_spec("brute", _discrete_only("brute"))),
         *(
             Backend(
                 m,
                 layerwise.SUMMARIES[m],
                 partial(layerwise.solve, method=m),
-                _real_only(m, "inverts"),
+                _no_spec(m, _real_only(m, "inverts")),
                 layerwise.OPTIONS.get(m, {}),
             )
             for m in layerwise.METHODS
         ),
-        Backend("gd", gd.SUMMARY, gd.solve, _real_only("gd", "searches"), gd.OPTIONS),
+        Backend(
+            "gd", gd.SUMMARY, gd.solve, _no_spec("gd", _real_only("gd", "searches")), gd.OPTIONS
+        ),
     )
 }
 NAMES = tuple(BACKENDS)

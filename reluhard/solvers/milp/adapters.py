@@ -55,6 +55,8 @@ class Backend(Protocol):
 
     def row(self, vs: list, cs: list, lo: float, hi: float) -> None: ...
 
+    def implied_row(self, vs: list, cs: list, hi: float, s: Any, big: float) -> None: ...
+
     def relu(
         self, vs: list, cs: list, const: float, y: Any, d: Any, L: float, U: float
     ) -> None: ...
@@ -105,6 +107,11 @@ class CpSat:
         bounds)."""
         if not integral_network(problem):
             return "solver 'cpsat' needs integer weights, biases and target (use scip or highs)"
+        spec = problem.query.spec
+        if spec is not None and any(
+            c.denominator != 1 for conj in spec.disjuncts for a in conj for _, _, c in a.terms
+        ):
+            return "solver 'cpsat' needs integer coefficients in the property (use scip or highs)"
         if problem.domain.is_discrete or two is None:
             return ""
         if len(two) < problem.n or not all(
@@ -140,6 +147,10 @@ class CpSat:
     def row(self, vs, cs, lo: float, hi: float) -> None:
         """``lo <= sum cs * vs <= hi`` (the bounds rounded inward to integers)."""
         self._row(vs, cs, lo, hi)
+
+    def implied_row(self, vs, cs, hi: float, s, big: float) -> None:
+        """``sum cs * vs <= hi`` when the literal ``s`` is true (enforcement: no M)."""
+        self._row(vs, cs, -INF, hi, enforce=s)
 
     def relu(self, vs, cs, const: float, y, d, L: float, U: float) -> None:
         """``y = max(pre, 0)`` for ``pre = sum cs * vs + const``, ``d`` true iff active."""
@@ -235,6 +246,11 @@ class LinearSolver:
         ct = self.m.RowConstraint(-inf if lo == -INF else lo, inf if hi == INF else hi, "")
         for v, c in zip(vs, cs, strict=True):
             ct.SetCoefficient(v, ct.GetCoefficient(v) + float(c))
+
+    def implied_row(self, vs, cs, hi: float, s, big: float) -> None:
+        """``sum cs * vs <= hi`` when the binary ``s`` is 1, by ``+ big * s <= hi + big``
+        (``big``: how far the sum can exceed ``hi``)."""
+        self.row(vs + [s], cs + [big], -INF, hi + big)
 
     def relu(self, vs, cs, const: float, y, d, L: float, U: float) -> None:
         """``y = max(pre, 0)`` for ``pre = sum cs * vs + const`` in ``[L, U]`` (``L < 0 < U``)

@@ -29,6 +29,7 @@ from ...inversion import InversionProblem, Query
 from ..bounds import Bounds
 from .adapters import CpSat
 from .encode import Encoding, conjunction
+from .spec import add_spec
 
 INF = math.inf
 
@@ -43,7 +44,9 @@ def add_query(problem: InversionProblem, enc: Encoding, bounds: Bounds, strict_s
     """State ``problem.query`` on the outputs of ``enc``; with ``strict_slack``, maximise
     the room below an approximate query's bound (``enc.slack``)."""
     b, q, x = enc.backend, problem.query, problem.target
-    if q.kind == "exact":
+    if q.kind == "spec":
+        add_spec(problem, enc, bounds, strict_slack)
+    elif q.kind == "exact":
         for (vs, cs, const), xi in zip(enc.outputs, x, strict=True):
             b.row(vs, cs, xi - const, xi - const)
     elif q.p == "inf":

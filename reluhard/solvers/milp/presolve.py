@@ -26,6 +26,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ...inversion import InversionProblem
+from .. import symbolic
 from ..bounds import Bounds, propagate
 from ..bounds import lp_tighten as lp_bounds
 
@@ -51,6 +52,10 @@ def presolve(
     t0 = time.perf_counter()
     bounds = propagate(problem)
     pre = Presolve(bounds)
+    layers = problem.network.layers
+    if problem.query.spec is not None and not bounds.infeasible and symbolic.applies(layers):
+        pre.stats["symbolic_tightened"] = symbolic.tighten(layers, bounds)
+        bounds.check_empty()
     if lp_tighten > 0 and not bounds.infeasible:
         budget = lp_tighten if time_limit is None else min(lp_tighten, time_limit / 2)
         pre.stats["lp_tightened"] = lp_bounds(problem, bounds, budget)

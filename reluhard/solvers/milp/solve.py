@@ -80,7 +80,7 @@ def solve(
             f"that solver '{solver}' represents exactly (interval bounds grow with depth)"
         )
         return _verdict(UNKNOWN, solver, why, t0, stats)
-    strict_lin = problem.query.kind == "approx" and not adapter.integral
+    strict_lin = problem.query.kind in ("approx", "spec") and not adapter.integral
     for max_slack in (False, True) if strict_lin else (False,):
         verdict = _solve_model(
             problem, pre, adapter(workers=workers), max_slack, solver, t0, time_limit, stats
