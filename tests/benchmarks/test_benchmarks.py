@@ -212,4 +212,5 @@ def test_circuits_quick(tmp_path: Path) -> None:
             p, q = map(int, r["factors"].split(" x "))
             assert p * q == r["N"] and p > 1
     assert {r["circuit"] for r in report["sizes"]} >= {"multiplier 2x2", "factoring 8 bits"}
-    assert "network / CaDiCaL" in proc.stdout
+    assert "CPU ratio" in proc.stdout and "wall ratio" in proc.stdout
+    assert all(r["cadical_cpu"] >= 0 for r in fact.values())

@@ -49,6 +49,7 @@ from .presolve import Presolve, csr_rows, layer_pairs
 
 INF = math.inf
 SUBSTITUTE_MAX_TERMS = 8  # an active unit with a longer expression gets its own variable
+SUBSTITUTE_MAX_COEF = 2.0**20  # ... and one with a larger coefficient (see _pass_on)
 
 Expr = tuple[list, list, float]  # (vars, coefs, const): sum coefs * vars + const
 
@@ -121,9 +122,12 @@ def _scalar(layer: Layer, v: float) -> float:
 
 
 def _pass_on(enc: Encoding, expr: Expr, post: tuple[float, float]) -> Expr:
-    """``expr`` itself when short enough to substitute, else a new variable equal to it."""
+    """``expr`` itself when short enough to substitute, else a new variable equal to it.
+    Substitution through a chain of stable units multiplies coefficients layer after layer
+    (a wire ``2u - 1`` of a wire doubles them), so an expression with a coefficient past
+    ``SUBSTITUTE_MAX_COEF`` is cut by a variable too."""
     vs, cs, const = expr
-    if len(vs) <= SUBSTITUTE_MAX_TERMS:
+    if len(vs) <= SUBSTITUTE_MAX_TERMS and max(map(abs, cs), default=0.0) <= SUBSTITUTE_MAX_COEF:
         return expr
     b = enc.backend
     y = b.var(post[0], post[1], b.integral)
