@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from . import netfile, reductions, solvers
+from . import exactness, netfile, reductions, solvers
 from .certs import refutation, solution_file
 from .errors import InputError
 from .inversion import InversionProblem, Source, check_latent
@@ -63,7 +63,7 @@ def reduce_source(
     given as strings (typed and checked by the reduction)."""
     red = reductions.for_kind(source.kind, via)
     typed = reductions.parse_params(red, params or {})
-    return red.build(source.instance, source=source, **typed)
+    return _exact(red.build(source.instance, source=source, **typed))
 
 
 def reduce_instance(
@@ -71,7 +71,18 @@ def reduce_instance(
 ) -> InversionProblem:
     """Reduce an in-memory instance (the source is embedded with its canonical hash)."""
     red = reductions.for_kind(kind, via)
-    return red.build(instance, source=in_memory_source(kind, instance), **params)
+    return _exact(red.build(instance, source=in_memory_source(kind, instance), **params))
+
+
+def _exact(problem: InversionProblem) -> InversionProblem:
+    """``problem``, checked to hold its source's numbers exactly
+    (:func:`reluhard.exactness.reduction_fault`; else :class:`InputError`)."""
+    fault = exactness.reduction_fault(problem)
+    if fault is not None:
+        name = problem.reduction.name if problem.reduction else "the reduction"
+        where = problem.source.name if problem.source and problem.source.name else None
+        raise InputError(where, None, f"{name}: {fault}")
+    return problem
 
 
 def reduce_file(

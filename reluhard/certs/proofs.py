@@ -145,11 +145,16 @@ def _full_model(model: Sequence[int] | None, nvars: int) -> list[int]:
     return [values.get(i, -i) for i in range(1, nvars + 1)]
 
 
-def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[int]], int]:
+def parse_proof(
+    lines: Iterable[str], name: str = "<proof>", nvars: int | None = None
+) -> tuple[list[list[int]], int]:
     """The lemmas added by a text DRUP/DRAT proof, and the number of deletions.
 
     Each line is ``lit ... 0`` (a lemma) or ``d lit ... 0`` (a deletion); ``c`` lines and
-    blank lines are skipped. A malformed line raises :class:`InputError` with its number.
+    blank lines are skipped. A malformed line raises :class:`InputError` with its number,
+    and so does, with ``nvars``, a literal naming a variable beyond the formula's ``nvars``:
+    the checker keeps literals in machine integers, where a literal like ``2^70`` would wrap
+    around onto a variable of the formula, so none reaches it unchecked.
     """
     lemmas: list[list[int]] = []
     deletions = 0
@@ -165,6 +170,8 @@ def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[
             msg = f"not a DRUP line: unexpected token '{bad[:20]}'"
             raise InputError(name, lineno, msg)
         lits = [int(t) for t in tokens]
+        if nvars is not None:
+            _check_range(lits, nvars, name, lineno)
         if not lits or lits[-1] != 0:
             raise InputError(name, lineno, "a proof line must end with 0")
         if 0 in lits[:-1]:
@@ -174,6 +181,17 @@ def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[
         else:
             lemmas.append(lits[:-1])
     return lemmas, deletions
+
+
+def _check_range(lits: list[int], nvars: int, name: str, lineno: int) -> None:
+    far = next((v for v in lits if abs(v) > nvars), None)
+    if far is not None:
+        shown = str(far) if len(str(far)) <= 24 else f"{str(far)[:20]}..."
+        raise InputError(
+            name,
+            lineno,
+            f"literal {shown} names a variable beyond the formula's {nvars}",
+        )
 
 
 def read_proof(path: str | os.PathLike) -> list[str]:
@@ -207,7 +225,7 @@ def write_proof(path: str | os.PathLike, lines: Iterable[str]) -> None:
 def check_proof(cnf: CNF, proof: Iterable[str], name: str = "<proof>") -> ProofCheck:
     """Check a text DRUP/DRAT proof (lines) of the unsatisfiability of ``cnf`` with the
     verified checker. Never VALID unless the checker said so."""
-    lemmas, deletions = parse_proof(proof, name)
+    lemmas, deletions = parse_proof(proof, name, cnf.nvars)
     if checker_version() is None:
         return ProofCheck(
             UNCHECKED,

@@ -20,8 +20,10 @@ import time
 import numpy as np
 
 from ...errors import InputError
+from ...exactness import float_refusal, float_unknown_reason
 from ...inversion import InversionProblem, check_latent
 from ...options import Param, count, nonnegative
+from .. import brute
 from ..recovery import repair
 from ..verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Verdict
 from .adapters import ADAPTERS, CpSat
@@ -31,6 +33,7 @@ from .presolve import Presolve, presolve
 
 BACKENDS = tuple(ADAPTERS)
 DEFAULT = "auto"  # cpsat where it applies (fastest on the SATLIB sets), else scip
+AUTO_BRUTE_N = 24  # auto enumerates at most 2^24 latents where float64 cannot decide
 WORKERS = 1  # CP-SAT's search workers: one, for reproducible runs and timings
 
 
@@ -67,6 +70,9 @@ def solve(
     two = None if pre.infeasible else pre.two
     if solver == "auto":
         solver = "scip" if CpSat.refusal(problem, two) else "cpsat"
+        inexact = float_refusal(problem) if solver == "scip" else None
+        if inexact:
+            return _exact_instead(problem, inexact, t0, time_limit)
     adapter = ADAPTERS[solver]
     refusal = adapter.refusal(problem, two)
     if refusal:
@@ -81,6 +87,18 @@ def solve(
         if verdict.point is None:
             return verdict
     return verdict
+
+
+def _exact_instead(
+    problem: InversionProblem, inexact: str, t0: float, time_limit: float | None
+) -> Verdict:
+    """``auto`` where CP-SAT does not apply and float64 cannot hold the data
+    (:func:`reluhard.exactness.float_refusal`): ``brute`` on a two-valued latent of at most
+    :data:`AUTO_BRUTE_N` coordinates, else UNKNOWN with the reason."""
+    if problem.domain.is_discrete and problem.n <= AUTO_BRUTE_N:
+        return brute.solve(problem, time_limit=time_limit)
+    why = float_unknown_reason("scip", inexact) + f", or brute on at most {AUTO_BRUTE_N} latents"
+    return _verdict(UNKNOWN, "auto", why, t0, {})
 
 
 def _verdict(status, solver: str, reason: str, t0: float, stats: dict, **kw) -> Verdict:
