@@ -22,6 +22,7 @@ from .errors import InputError
 from .inversion import InversionProblem
 from .problems.dimacs_cnf import ClauseCountWarning
 from .problems.kinds import KINDS
+from .reductions import rebuild
 from .solvers.recovery import summary_lines
 from .teaching import explain, scaling
 
@@ -210,6 +211,8 @@ def _v_lines(tokens: list[str], terminator: bool = True) -> None:
 
 def _invert(args: argparse.Namespace) -> int:
     problem = netfile.read(args.network)
+    if args.certify:  # a proof of the source says nothing of a network not built from it
+        rebuild.require_rebuilt(problem, args.network)
     sha = solution_file.file_sha256(args.network)
     return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
 

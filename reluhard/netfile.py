@@ -257,7 +257,10 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
             }
             if s["kind"] not in KINDS:
                 raise ValueError(f"unknown source kind {s['kind']!r}")
-            instance = KINDS[s["kind"]].from_arrays(src_arrays, s.get("meta", {}))
+            try:
+                instance = KINDS[s["kind"]].from_arrays(src_arrays, s.get("meta", {}))
+            except (ValueError, TypeError) as e:  # checked as strictly as a source file
+                raise ValueError(f"embedded {s['kind']} source: {e}") from None
             source = Source(s["kind"], instance, s.get("sha256", ""), s.get("name", ""))
         problem = InversionProblem(
             Network(tuple(layers)),

@@ -40,6 +40,13 @@ def rebuilt(problem: InversionProblem) -> InversionProblem | str | None:
     return reduction_fault(again) or again
 
 
+def require_rebuilt(problem: InversionProblem, name: str) -> None:
+    """:class:`InputError` naming ``name`` unless :func:`mismatch` finds nothing."""
+    why = mismatch(problem)
+    if why is not None:
+        raise InputError(name, None, f"not the reduction of its embedded source: {why}")
+
+
 def _same_layer(a: Layer, b: Layer) -> bool:
     if a.shape != b.shape or (a.activation, a.slope) != (b.activation, b.slope):
         return False

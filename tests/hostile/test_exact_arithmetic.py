@@ -12,7 +12,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from reluhard import exactness, netfile, pipeline, solvers
+from reluhard import netfile, pipeline, solvers
 from reluhard.inversion import Domain, InversionProblem, Query
 from reluhard.network import Layer, Network
 from tests.helpers.cli import one_error_line, run_cli
@@ -103,6 +103,8 @@ def test_big_network_is_never_answered_no(tmp_path, capsys, solver):
 
 
 def test_float_refusal_sees_unit_bounds_and_radius():
+    from reluhard import exactness
+
     ok = _big_network()
     small = Layer(np.array([[2.0**52, 2.0**52]]), np.array([0.0]), "relu")
     p = InversionProblem(Network((small,)), np.array([0.0]), Domain("binary"), Query())
