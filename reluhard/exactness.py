@@ -71,7 +71,7 @@ def _forward_magnitudes(problem: InversionProblem, start: float) -> tuple[str, f
             return f"a pre-activation of layer {i}", top
         m = pre if layer.activation != "leaky_relu" else pre * max(1.0, abs(layer.slope))
     q = problem.query
-    if q.kind == "approx" and q.p != "inf":
+    if q.kind == "approx" and isinstance(q.p, int):
         with np.errstate(over="ignore"):
             total = float(np.sum((m + np.abs(problem.target)) ** int(q.p)))
         if not total < FLOAT_EXACT:

@@ -82,9 +82,9 @@ def solve(
     """Decide ``problem`` with back end ``solver`` and its ``options`` (typed values, or
     strings that :func:`parse_options` converts). A back end that cannot take the problem
     raises :class:`InputError` with its refusal; a float back end on data beyond ``2^53``
-    answers UNKNOWN with the reason (:mod:`reluhard.exactness`). On a problem with a planted latent, a
-    latent found is reported with its residuals and latent error, whichever back end found
-    it."""
+    answers UNKNOWN with the reason (:mod:`reluhard.exactness`). On a problem with a planted
+    latent, a latent found is reported with its residuals and latent error, whichever back
+    end found it."""
     backend = get(solver)
     kwargs = parse_options(solver, options or {})
     refusal = backend.refusal(problem)
