@@ -9,12 +9,24 @@ Thin by design: parse arguments, call the library, print. Bad input is one line 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
+from . import (
+    __version__,
+    atomic,
+    circuit_commands,
+    cli_values,
+    netfile,
+    pipeline,
+    randomnet,
+    reductions,
+    solvers,
+    streams,
+)
 from .certs import proofs, solution_file
 from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
@@ -148,7 +160,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--time-limit",
         metavar="SECONDS",
-        type=float,
+        type=cli_values.seconds,
         default=None,
         help="give up (s UNKNOWN) after this many seconds",
     )
@@ -164,7 +176,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lp-tighten",
         metavar="SECONDS",
-        type=float,
+        type=cli_values.seconds,
         default=0.0,
         help="spend up to this long tightening unit bounds by LP (MILP back ends; the same "
         "as --solver-option lp_tighten=SECONDS)",
@@ -220,8 +232,17 @@ def _invert(args: argparse.Namespace) -> int:
 def _solve(args: argparse.Namespace) -> int:
     src = pipeline.load_source(args.input, strict_counts=not args.allow_count_mismatch)
     problem = pipeline.reduce_source(src, args.via, dict(args.param))
-    print(f"c {_summary(problem)}")
+    with _answer_lines(args.output):
+        print(f"c {_summary(problem)}")
     return _decide(args, problem, None, args.input, latent_line=False)
+
+
+def _answer_lines(output: str | None):
+    """Where the ``c``/``s``/``v`` lines go: standard error when the solution file itself
+    goes to standard output (``-o -``), else standard output."""
+    if output == streams.STDIO:
+        return contextlib.redirect_stdout(sys.stderr)
+    return contextlib.nullcontext()
 
 
 def _decide(
@@ -235,9 +256,30 @@ def _decide(
     options = dict(args.solver_option)
     if args.lp_tighten and "lp_tighten" in solvers.get(args.solver).options:
         options.setdefault("lp_tighten", str(args.lp_tighten))
-    out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
-    stem = os.path.basename(args.output or input_path).split(".")[0]
+    to_file = args.output not in (None, streams.STDIO)
+    out_dir = os.path.dirname(os.path.abspath(args.output)) if to_file else os.getcwd()
+    stem = os.path.basename(args.output if to_file else input_path).split(".")[0]
     path = args.proof or os.path.join(out_dir, stem + ".drup")
+    if args.certify:
+        atomic.refuse_inputs([path, args.output], [input_path])
+    with _answer_lines(args.output):
+        code, doc = _decided(args, problem, network_sha256, path, out_dir, options, latent_line)
+    if doc is not None:  # the solution file is all of standard output
+        solution_file.write(args.output, doc)
+    return code
+
+
+def _decided(
+    args: argparse.Namespace,
+    problem: InversionProblem,
+    network_sha256: str | None,
+    path: str,
+    out_dir: str,
+    options: dict,
+    latent_line: bool,
+) -> tuple[int, dict | None]:
+    """:func:`_decide`'s work: the exit code, and the solution object when it goes to
+    standard output."""
     try:
         decision = pipeline.decide(
             problem,
@@ -251,9 +293,9 @@ def _decide(
     except CertificationError as e:
         print(f"c solver {e.solver or args.solver}: {solvers.NOT_INVERTIBLE}; --certify failed")
         print(f"certify: {e}", file=sys.stderr)
-        return 1
+        return 1, None
     verdict, cert, proof = decision.verdict, decision.certificate, decision.proof
-    if args.output:
+    if args.output and args.output != streams.STDIO:
         solution_file.write(args.output, decision.to_json(network_sha256))
     code = _answer(verdict, latent_line)
     if proof is not None:
@@ -272,7 +314,7 @@ def _decide(
             print(f"c certificate: {red.certificate}")
         tokens, terminated = kind.certificate_line(cert)
         _v_lines(tokens, terminator=terminated)
-    return code
+    return code, decision.to_json(network_sha256) if args.output == streams.STDIO else None
 
 
 def _shown(path: str) -> str:
@@ -313,11 +355,13 @@ def _add_random_net_args(p: argparse.ArgumentParser) -> None:
         metavar="K,N1,...,N",
         help="layer widths, latent first (Lei's Fig. 1 net: 20,100,500)",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of weights, latent and noise")
+    p.add_argument(
+        "--seed", type=cli_values.seed, default=0, help="seed of weights, latent and noise"
+    )
     p.add_argument("--activation", choices=("relu", "leaky_relu"), default="relu")
     p.add_argument(
         "--slope",
-        type=float,
+        type=cli_values.real,
         default=randomnet.DEFAULT_SLOPE,
         help=f"LeakyReLU slope c in max(a, c a) (default {randomnet.DEFAULT_SLOPE})",
     )
@@ -327,21 +371,21 @@ def _add_random_net_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--noise-level",
-        type=float,
+        type=cli_values.nonnegative,
         default=0.0,
         metavar="A",
         help="uniform U(-A, A), or Gaussian with standard deviation A",
     )
     p.add_argument(
         "--tolerance",
-        type=float,
+        type=cli_values.nonnegative,
         default=randomnet.DEFAULT_TOL,
         metavar="T",
         help=f"rounding allowance of the stated query (default {randomnet.DEFAULT_TOL:g})",
     )
     p.add_argument(
         "--box",
-        type=float,
+        type=cli_values.positive,
         metavar="B",
         help="latent domain [-B, B]^k instead of R^k (what the MILP back ends need)",
     )
@@ -376,7 +420,7 @@ def _random_net(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = cli_values.Parser(
         prog="reluhard",
         description="Compile NP-hard instances into ReLU-network inversion "
         "problems, decide them, and map answers back to checked certificates.",
@@ -439,13 +483,33 @@ def _run(func, args: argparse.Namespace) -> int:
         warnings.simplefilter("always", ClauseCountWarning)  # ours: shown, one line each
         warnings.showwarning = _show_warning
         try:
-            return func(args)
+            _refuse_overwriting(args)
+            code = func(args)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+            return code
         except InputError as e:
             print(str(e), file=sys.stderr)
             return 1
+        except BrokenPipeError:
+            return streams.closed_pipe_exit()
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130
+
+
+#: argument names that name files a command reads and files it writes
+READS = ("input", "network", "solution", "paths", "cert")
+WRITES = ("output", "proof", "report", "out")
+
+
+def _refuse_overwriting(args: argparse.Namespace) -> None:
+    """No output may name an input (:func:`reluhard.atomic.refuse_inputs`)."""
+
+    def named(keys: tuple[str, ...]) -> list[str]:
+        values = [getattr(args, k, None) for k in keys]
+        return [str(p) for v in values for p in (v if isinstance(v, list) else [v]) if p]
+
+    atomic.refuse_inputs(named(WRITES), named(READS))
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -460,7 +524,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def reduce_main(argv: Sequence[str] | None = None) -> int:
     """``reduce INPUT -o OUT.npz [--via NAME] [--param KEY=VALUE]...``"""
-    p = argparse.ArgumentParser(
+    p = cli_values.Parser(
         prog="reduce",
         description="Compile an instance (DIMACS CNF) "
         "into a ReLU-network inversion problem (.npz).",

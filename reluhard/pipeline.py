@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from . import exactness, netfile, reductions, solvers
+from . import exactness, netfile, reductions, solvers, streams
 from .certs import refutation, solution_file
 from .errors import InputError
 from .inversion import InversionProblem, Source, check_latent
@@ -40,11 +40,11 @@ from .status import Status
 
 def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Source:
     """Parse the instance file at ``path`` (plain, gzip, bzip2 or xz) into a :class:`Source`
-    whose ``sha256`` is that of the file's bytes as stored. The kind is the first in
-    :data:`~reluhard.problems.kinds.KINDS` whose ``sniff`` accepts the content; the CNF
-    reader, last, judges anything else and says what is wrong with it."""
-    name = os.fspath(path)
-    raw = read_raw(name)
+    whose ``sha256`` is that of the file's bytes as stored (``-``: standard input). The
+    kind is the first in :data:`~reluhard.problems.kinds.KINDS` whose ``sniff`` accepts the
+    content; the CNF reader, last, judges anything else and says what is wrong with it."""
+    raw = read_raw(path)
+    name = streams.shown(os.fspath(path))  # "<stdin>" for "-"
     data = decompress(raw, name)
     kind = kinds.sniff(data, name)
     instance = kind.parse(data, name, strict_counts=strict_counts)

@@ -212,14 +212,13 @@ def read_proof(path: str | os.PathLike) -> list[str]:
 
 
 def write_proof(path: str | os.PathLike, lines: Iterable[str]) -> None:
-    """Write proof lines, one per line, as a text DRUP file."""
-    try:
-        with open(path, "w") as f:
-            for line in lines:
-                f.write(line)
-                f.write("\n")
-    except OSError as e:
-        raise InputError(os.fspath(path), None, f"cannot write proof: {e.strerror or e}") from None
+    """Write proof lines, one per line, as a text DRUP file (atomically)."""
+    from .. import atomic
+
+    with atomic.replacing(path, "proof") as tmp, open(tmp, "w") as f:
+        for line in lines:
+            f.write(line)
+            f.write("\n")
 
 
 def check_proof(cnf: CNF, proof: Iterable[str], name: str = "<proof>") -> ProofCheck:
