@@ -152,10 +152,12 @@ def parse_proof(
 
     Each line is ``lit ... 0`` (a lemma) or ``d lit ... 0`` (a deletion); ``c`` lines and
     blank lines are skipped. A malformed line raises :class:`InputError` with its number,
-    and so does, with ``nvars``, a literal naming a variable beyond the formula's ``nvars``:
-    the checker keeps literals in machine integers, where a literal like ``2^70`` would wrap
-    around onto a variable of the formula, so none reaches it unchecked.
+    and so does, with ``nvars``, a literal beyond :func:`max_variable`: the checker keeps
+    literals in 32-bit integers, where a literal like ``2^70 + 2`` wraps around onto
+    variable 2 (and a refutation then checks VALID), so none reaches it unchecked.
     """
+    lines = list(lines)
+    limit = None if nvars is None else max_variable(nvars, len(lines))
     lemmas: list[list[int]] = []
     deletions = 0
     for lineno, line in enumerate(lines, 1):
@@ -170,8 +172,8 @@ def parse_proof(
             msg = f"not a DRUP line: unexpected token '{bad[:20]}'"
             raise InputError(name, lineno, msg)
         lits = [int(t) for t in tokens]
-        if nvars is not None:
-            _check_range(lits, nvars, name, lineno)
+        if limit is not None:
+            _check_range(lits, limit, name, lineno)
         if not lits or lits[-1] != 0:
             raise InputError(name, lineno, "a proof line must end with 0")
         if 0 in lits[:-1]:
@@ -183,14 +185,26 @@ def parse_proof(
     return lemmas, deletions
 
 
-def _check_range(lits: list[int], nvars: int, name: str, lineno: int) -> None:
-    far = next((v for v in lits if abs(v) > nvars), None)
+#: the checker's literals are C ints
+CHECKER_MAX_VARIABLE = 2**31 - 1
+
+
+def max_variable(nvars: int, nlines: int) -> int:
+    """The largest variable a proof of ``nlines`` lines may name: the formula's ``nvars``
+    and one fresh variable per line (extended resolution defines one per RAT lemma), within
+    the checker's :data:`CHECKER_MAX_VARIABLE`."""
+    return min(CHECKER_MAX_VARIABLE, nvars + nlines)
+
+
+def _check_range(lits: list[int], limit: int, name: str, lineno: int) -> None:
+    far = next((v for v in lits if abs(v) > limit), None)
     if far is not None:
         shown = str(far) if len(str(far)) <= 24 else f"{str(far)[:20]}..."
         raise InputError(
             name,
             lineno,
-            f"literal {shown} names a variable beyond the formula's {nvars}",
+            f"literal {shown} is out of range: a proof may name variables up to {limit} "
+            "(the formula's and one fresh one per line)",
         )
 
 
