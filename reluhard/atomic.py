@@ -37,7 +37,9 @@ def replacing(path: str | os.PathLike, what: str) -> Iterator[str]:
     the one-line :class:`InputError` naming ``path`` and ``what`` it is."""
     name = os.fspath(path)
     if name == STDIO:
-        raise InputError(name, None, f"a {what} cannot be written to standard output")
+        raise InputError(
+            None, None, f"a {what} cannot be written to standard output (-o -); name a file"
+        )
     folder = os.path.dirname(os.path.abspath(name))
     tmp = None
     try:

@@ -518,8 +518,21 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``reluhard COMMAND ...``"""
-    args = build_parser().parse_args(argv)
-    return _run(args.func, args)
+    return _run_parsed(build_parser(), argv, None)
+
+
+def _run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, func) -> int:
+    """Parse (``--help`` and ``--version`` print and exit here, so a closed pipe is caught
+    here too) and run."""
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:
+            sys.stdout.flush()
+            raise
+    except BrokenPipeError:
+        return streams.closed_pipe_exit()
+    return _run(func or args.func, args)
 
 
 def reduce_main(argv: Sequence[str] | None = None) -> int:
@@ -530,7 +543,7 @@ def reduce_main(argv: Sequence[str] | None = None) -> int:
         "into a ReLU-network inversion problem (.npz).",
     )
     _add_reduce_args(p)
-    return _run(_reduce, p.parse_args(argv))
+    return _run_parsed(p, argv, _reduce)
 
 
 if __name__ == "__main__":
