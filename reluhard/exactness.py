@@ -24,13 +24,28 @@ float MILP's NO a solver claim at any scale, as the solution file says.
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .inversion import InversionProblem
+if TYPE_CHECKING:
+    from .inversion import InversionProblem
 
 #: float64 carries every integer of magnitude below this exactly
 FLOAT_EXACT = 2**53
+
+
+def float64_array(a: object, what: str) -> np.ndarray:
+    """``a`` as a C-contiguous float64 array; ``ValueError`` when ``a`` holds integers that
+    float64 would round (magnitude beyond ``2^53``: a network file's int64 weights are read
+    exactly or not at all)."""
+    arr = np.asarray(a)
+    if arr.dtype.kind in "iu" and arr.size:
+        lo, hi = int(arr.min()), int(arr.max())
+        far = hi if hi > FLOAT_EXACT else lo if lo < -FLOAT_EXACT else None
+        if far is not None:
+            raise ValueError(f"{what} hold the integer {far}, beyond 2^53: float64 would round it")
+    return np.ascontiguousarray(arr, dtype=np.float64)
 
 
 def _max_abs(a: np.ndarray) -> float:

@@ -145,3 +145,26 @@ def test_half_clique_with_a_radius_past_2_53_is_not_decided_in_floats(tmp_path, 
             "solver 'cpsat': |output - target|^2 may reach 3719550787^2, beyond CP-SAT's "
             "64-bit integers"
         )
+
+
+@pytest.mark.parametrize("member", ["W0", "b0", "target"])
+@pytest.mark.parametrize("command", ["info", "invert"])
+def test_int64_network_data_past_2_53_are_refused_not_rounded(tmp_path, capsys, member, command):
+    """A network file may store integral weights as integers; int64 ``2^53 + 1`` read as
+    float64 would silently become ``2^53``."""
+    import json
+
+    problem = _big_network()
+    data, meta = netfile._arrays(problem)
+    data[member] = np.array(data[member], dtype=np.int64)
+    data[member].flat[0] = BIG
+    data["meta"] = np.array(json.dumps(meta, sort_keys=True))
+    path = str(tmp_path / "int.npz")
+    netfile._write_zip(path, data)
+    code, _, err = run_cli(capsys, [command, path])
+    what = {"W0": "weights", "b0": "biases", "target": "target"}[member]
+    assert code == 1
+    assert one_error_line(err) == (
+        f"{path}: inconsistent network file: {what} hold the integer {BIG}, beyond 2^53: "
+        "float64 would round it"
+    )
