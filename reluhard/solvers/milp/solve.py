@@ -65,8 +65,13 @@ def solve(
         )
     if problem.n == 0:
         return _empty_latent(problem, "cpsat" if solver == "auto" else solver, t0)
+    inexact = float_refusal(problem) if lp_tighten else None
+    if inexact:  # LP tightening is float arithmetic too: it could cut off a solution
+        lp_tighten = 0.0
     pre = presolve(problem, lp_tighten=lp_tighten, time_limit=time_limit)
     stats = dict(pre.stats)
+    if inexact:
+        stats["lp_tighten"] = f"skipped: {inexact}"
     two = None if pre.infeasible else pre.two
     if solver == "auto":
         solver = "scip" if CpSat.refusal(problem, two) else "cpsat"
