@@ -9,6 +9,7 @@ import os
 
 import numpy as np
 
+from . import cli_values
 from .errors import InputError
 from .problems import circuit_gen
 from .problems.circuit import describe
@@ -20,15 +21,24 @@ def add_gen_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("kind", choices=circuit_gen.KINDS, help="what to generate")
     p.add_argument(
         "size",
-        type=int,
+        type=cli_values.big_integer,
         metavar="SIZE",
         help="bits per operand (adder, multiplier), the number N (factor: the circuit for "
         "N's bit length), or the number of inputs (random)",
     )
-    p.add_argument("--width2", type=int, metavar="M", help="multiplier: bits of q (default SIZE)")
-    p.add_argument("--gates", type=int, default=40, metavar="G", help="random: gates (40)")
-    p.add_argument("--outputs", type=int, default=4, metavar="O", help="random: outputs (4)")
-    p.add_argument("--seed", type=int, default=0, help="random: seed (0)")
+    p.add_argument(
+        "--width2",
+        type=cli_values.positive_count,
+        metavar="M",
+        help="multiplier: bits of q (default SIZE)",
+    )
+    p.add_argument(
+        "--gates", type=cli_values.count, default=40, metavar="G", help="random: gates (40)"
+    )
+    p.add_argument(
+        "--outputs", type=cli_values.count, default=4, metavar="O", help="random: outputs (4)"
+    )
+    p.add_argument("--seed", type=cli_values.seed, default=0, help="random: seed (0)")
     p.add_argument(
         "-o", "--output", required=True, metavar="FILE", help=".aag, .aig or .bench (.gz/.bz2/.xz)"
     )
@@ -64,8 +74,10 @@ def run_gen(args: argparse.Namespace) -> int:
 
 
 def add_factor_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("N", type=int, help="the number to factor (>= 2)")
-    p.add_argument("--time-limit", type=float, metavar="S", help="give up after S seconds")
+    p.add_argument("N", type=cli_values.big_integer, help="the number to factor (>= 2)")
+    p.add_argument(
+        "--time-limit", type=cli_values.seconds, metavar="S", help="give up after S seconds"
+    )
     p.add_argument("--solver", default="auto", metavar="NAME", help="inversion back end (auto)")
     p.add_argument(
         "--via", default="circuit-sign", choices=("circuit-sign", "circuit-real"),

@@ -9,12 +9,24 @@ Thin by design: parse arguments, call the library, print. Bad input is one line 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
+from . import (
+    __version__,
+    atomic,
+    circuit_commands,
+    cli_values,
+    netfile,
+    pipeline,
+    randomnet,
+    reductions,
+    solvers,
+    streams,
+)
 from .certs import proofs, solution_file
 from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
@@ -22,6 +34,7 @@ from .errors import InputError
 from .inversion import InversionProblem, check_latent
 from .problems.dimacs_cnf import ClauseCountWarning
 from .problems.kinds import KINDS
+from .reductions import rebuild
 from .solvers.recovery import summary_lines
 from .teaching import explain, scaling
 
@@ -147,7 +160,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--time-limit",
         metavar="SECONDS",
-        type=float,
+        type=cli_values.seconds,
         default=None,
         help="give up (s UNKNOWN) after this many seconds",
     )
@@ -163,7 +176,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--lp-tighten",
         metavar="SECONDS",
-        type=float,
+        type=cli_values.seconds,
         default=0.0,
         help="spend up to this long tightening unit bounds by LP (MILP back ends; the same "
         "as --solver-option lp_tighten=SECONDS)",
@@ -214,6 +227,8 @@ def _invert(args: argparse.Namespace) -> int:
     if args.vnn_result:
         raise InputError(None, None, "--vnn-result needs an ONNX network and --vnnlib")
     problem = netfile.read(args.network)
+    if args.certify:  # a proof of the source says nothing of a network not built from it
+        rebuild.require_rebuilt(problem, args.network)
     sha = solution_file.file_sha256(args.network)
     return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
 
@@ -245,8 +260,7 @@ def _invert_vnn(args: argparse.Namespace) -> int:
     if args.vnn_result:
         word = results.word_of(verdict.status, "time limit" in verdict.reason)
         y = check_latent(problem, verdict.latent).output if verdict.latent is not None else None
-        with open(args.vnn_result, "w", encoding="utf-8") as f:
-            f.write(results.text(word, verdict.latent, y))
+        atomic.write_text(args.vnn_result, results.text(word, verdict.latent, y), "result")
         print(f"c wrote {args.vnn_result}: {word}")
     return code
 
@@ -254,8 +268,17 @@ def _invert_vnn(args: argparse.Namespace) -> int:
 def _solve(args: argparse.Namespace) -> int:
     src = pipeline.load_source(args.input, strict_counts=not args.allow_count_mismatch)
     problem = pipeline.reduce_source(src, args.via, dict(args.param))
-    print(f"c {_summary(problem)}")
+    with _answer_lines(args.output):
+        print(f"c {_summary(problem)}")
     return _decide(args, problem, None, args.input, latent_line=False)
+
+
+def _answer_lines(output: str | None):
+    """Where the ``c``/``s``/``v`` lines go: standard error when the solution file itself
+    goes to standard output (``-o -``), else standard output."""
+    if output == streams.STDIO:
+        return contextlib.redirect_stdout(sys.stderr)
+    return contextlib.nullcontext()
 
 
 def _decide(
@@ -280,9 +303,31 @@ def _decide_with(
     options = dict(args.solver_option)
     if args.lp_tighten and "lp_tighten" in solvers.get(args.solver).options:
         options.setdefault("lp_tighten", str(args.lp_tighten))
-    out_dir = os.path.dirname(os.path.abspath(args.output)) if args.output else os.getcwd()
-    stem = os.path.basename(args.output or input_path).split(".")[0]
+    to_file = args.output not in (None, streams.STDIO)
+    out_dir = os.path.dirname(os.path.abspath(args.output)) if to_file else os.getcwd()
+    stem = os.path.basename(args.output if to_file else input_path).split(".")[0]
     path = args.proof or os.path.join(out_dir, stem + ".drup")
+    if args.certify:
+        atomic.refuse_inputs([path, args.output], [input_path])
+    with _answer_lines(args.output):
+        code, decision = _decided(
+            args, problem, network_sha256, path, out_dir, options, latent_line
+        )
+    if decision is not None and args.output == streams.STDIO:  # all of standard output
+        solution_file.write(args.output, decision.to_json(network_sha256))
+    return code, decision
+
+
+def _decided(
+    args: argparse.Namespace,
+    problem: InversionProblem,
+    network_sha256: str | None,
+    path: str,
+    out_dir: str,
+    options: dict,
+    latent_line: bool,
+) -> tuple[int, pipeline.Decision | None]:
+    """:func:`_decide`'s work: the exit code and the decision (None: --certify failed)."""
     try:
         decision = pipeline.decide(
             problem,
@@ -298,7 +343,7 @@ def _decide_with(
         print(f"certify: {e}", file=sys.stderr)
         return 1, None
     verdict, cert, proof = decision.verdict, decision.certificate, decision.proof
-    if args.output:
+    if args.output and args.output != streams.STDIO:
         solution_file.write(args.output, decision.to_json(network_sha256))
     code = _answer(verdict, latent_line)
     if proof is not None:
@@ -344,11 +389,13 @@ def _verify(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .vnn.export import export
 
-    if not (args.onnx or args.vnnlib):
+    if not (args.onnx or args.vnnlib_out):
         raise InputError(None, None, "export: give --onnx OUT.onnx and/or --vnnlib OUT.vnnlib")
     problem = netfile.read(args.network)
     try:
-        done = export(problem, args.onnx, args.vnnlib, (f"from {os.path.basename(args.network)}",))
+        done = export(
+            problem, args.onnx, args.vnnlib_out, (f"from {os.path.basename(args.network)}",)
+        )
     except ImportError as e:
         raise InputError(None, None, f"export needs the onnx extra ({e.name} is missing)") from None
     except InputError as e:
@@ -357,8 +404,8 @@ def _export(args: argparse.Namespace) -> int:
     if args.onnx:
         print(f"c wrote {args.onnx}: {len(done.network.layers)} layers, widths {widths}, "
               f"{done.dtype} weights")  # fmt: skip
-    if args.vnnlib:
-        print(f"c wrote {args.vnnlib}: {problem.query.describe()}")
+    if args.vnnlib_out:
+        print(f"c wrote {args.vnnlib_out}: {problem.query.describe()}")
     return 0
 
 
@@ -432,11 +479,13 @@ def _add_random_net_args(p: argparse.ArgumentParser) -> None:
         metavar="K,N1,...,N",
         help="layer widths, latent first (Lei's Fig. 1 net: 20,100,500)",
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of weights, latent and noise")
+    p.add_argument(
+        "--seed", type=cli_values.seed, default=0, help="seed of weights, latent and noise"
+    )
     p.add_argument("--activation", choices=("relu", "leaky_relu"), default="relu")
     p.add_argument(
         "--slope",
-        type=float,
+        type=cli_values.real,
         default=randomnet.DEFAULT_SLOPE,
         help=f"LeakyReLU slope c in max(a, c a) (default {randomnet.DEFAULT_SLOPE})",
     )
@@ -446,21 +495,21 @@ def _add_random_net_args(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument(
         "--noise-level",
-        type=float,
+        type=cli_values.nonnegative,
         default=0.0,
         metavar="A",
         help="uniform U(-A, A), or Gaussian with standard deviation A",
     )
     p.add_argument(
         "--tolerance",
-        type=float,
+        type=cli_values.nonnegative,
         default=randomnet.DEFAULT_TOL,
         metavar="T",
         help=f"rounding allowance of the stated query (default {randomnet.DEFAULT_TOL:g})",
     )
     p.add_argument(
         "--box",
-        type=float,
+        type=cli_values.positive,
         metavar="B",
         help="latent domain [-B, B]^k instead of R^k (what the MILP back ends need)",
     )
@@ -495,7 +544,7 @@ def _random_net(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = cli_values.Parser(
         prog="reluhard",
         description="Compile NP-hard instances into ReLU-network inversion "
         "problems, decide them, and map answers back to checked certificates.",
@@ -540,7 +589,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("export", help="write a network file as ONNX and its query as VNN-LIB")
     p.add_argument("network", metavar="NET.npz")
     p.add_argument("--onnx", metavar="OUT.onnx", help="the network (Gemm and Relu nodes)")
-    p.add_argument("--vnnlib", metavar="OUT.vnnlib", help="the property: sat = a preimage exists")
+    p.add_argument("--vnnlib", metavar="OUT.vnnlib", dest="vnnlib_out",
+                   help="the property: sat = a preimage exists")  # fmt: skip
     p.set_defaults(func=_export)
     p = sub.add_parser("vnn-bench", help="write a VNN-COMP category with its ground truth")
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="instance files")
@@ -548,8 +598,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
                    help="reduction parameter (repeatable)")  # fmt: skip
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the category folder")
-    p.add_argument("--timeout", type=float, default=60.0, help="instances.csv timeout (s)")
-    p.add_argument("--truth-time-limit", type=float, metavar="S",
+    p.add_argument("--timeout", type=cli_values.positive_seconds, default=60.0,
+                   help="instances.csv timeout (s)")  # fmt: skip
+    p.add_argument("--truth-time-limit", type=cli_values.seconds, metavar="S",
                    help="time limit of reluhard's own decision per instance")  # fmt: skip
     p.set_defaults(func=_vnn_bench)
     p = sub.add_parser("vnn-run", help="run a verifier on a VNN-COMP category (sandboxed)")
@@ -561,8 +612,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="reluhard, marabou, or a command with {onnx} {vnnlib} {result} {timeout}",
     )
     p.add_argument("-o", "--output", required=True, metavar="RESULTS", help="result files folder")
-    p.add_argument("--timeout", type=float, metavar="S", help="cap on each instance's timeout")
-    p.add_argument("--jobs", type=int, default=1, help="parallel workers (default 1)")
+    p.add_argument("--timeout", type=cli_values.positive_seconds, metavar="S",
+                   help="cap on each instance's timeout")  # fmt: skip
+    p.add_argument("--jobs", type=cli_values.positive_count, default=1,
+                   help="parallel workers (default 1)")  # fmt: skip
     p.set_defaults(func=_vnn_run)
     p = sub.add_parser("vnn-check", help="judge a verifier's results on a vnn-bench category")
     p.add_argument("category", metavar="DIR")
@@ -596,13 +649,33 @@ def _run(func, args: argparse.Namespace) -> int:
         warnings.simplefilter("always", ClauseCountWarning)  # ours: shown, one line each
         warnings.showwarning = _show_warning
         try:
-            return func(args)
+            _refuse_overwriting(args)
+            code = func(args)
+            sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+            return code
         except InputError as e:
             print(str(e), file=sys.stderr)
             return 1
+        except BrokenPipeError:
+            return streams.closed_pipe_exit()
         except KeyboardInterrupt:
             print("interrupted", file=sys.stderr)
             return 130
+
+
+#: argument names that name files a command reads and files it writes
+READS = ("input", "network", "solution", "paths", "cert", "vnnlib", "inputs", "category")
+WRITES = ("output", "proof", "report", "out", "onnx", "vnnlib_out", "vnn_result")
+
+
+def _refuse_overwriting(args: argparse.Namespace) -> None:
+    """No output may name an input (:func:`reluhard.atomic.refuse_inputs`)."""
+
+    def named(keys: tuple[str, ...]) -> list[str]:
+        values = [getattr(args, k, None) for k in keys]
+        return [str(p) for v in values for p in (v if isinstance(v, list) else [v]) if p]
+
+    atomic.refuse_inputs(named(WRITES), named(READS))
 
 
 def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
@@ -611,19 +684,32 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``reluhard COMMAND ...``"""
-    args = build_parser().parse_args(argv)
-    return _run(args.func, args)
+    return _run_parsed(build_parser(), argv, None)
+
+
+def _run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, func) -> int:
+    """Parse (``--help`` and ``--version`` print and exit here, so a closed pipe is caught
+    here too) and run."""
+    try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit:
+            sys.stdout.flush()
+            raise
+    except BrokenPipeError:
+        return streams.closed_pipe_exit()
+    return _run(func or args.func, args)
 
 
 def reduce_main(argv: Sequence[str] | None = None) -> int:
     """``reduce INPUT -o OUT.npz [--via NAME] [--param KEY=VALUE]...``"""
-    p = argparse.ArgumentParser(
+    p = cli_values.Parser(
         prog="reduce",
         description="Compile an instance (DIMACS CNF) "
         "into a ReLU-network inversion problem (.npz).",
     )
     _add_reduce_args(p)
-    return _run(_reduce, p.parse_args(argv))
+    return _run_parsed(p, argv, _reduce)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from .exactness import float64_array
 from .network import Network, exact_forward, rational_vector
 from .options import NormP
 
@@ -402,7 +403,7 @@ class InversionProblem:
     )
 
     def __post_init__(self) -> None:
-        t = np.ascontiguousarray(self.target, dtype=np.float64).reshape(-1)
+        t = float64_array(self.target, "target").reshape(-1)
         if t.shape != (self.network.out_dim,):
             raise ValueError(f"target has length {t.size}, network outputs {self.network.out_dim}")
         object.__setattr__(self, "target", t)

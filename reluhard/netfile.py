@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import __version__
+from . import __version__, atomic
 from .errors import InputError
 from .inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from .network import Layer, Network
@@ -116,17 +116,12 @@ def _compressible(data: memoryview, sample: int = 1 << 16) -> bool:
 
 
 def write(problem: InversionProblem, path: str | os.PathLike) -> None:
-    """Write ``problem`` to ``path`` (schema ``reluhard.net/1``), deterministically."""
+    """Write ``problem`` to ``path`` (schema ``reluhard.net/1``), deterministically and
+    atomically (:func:`reluhard.atomic.replacing`)."""
     arrays, meta = _arrays(problem)
     arrays["meta"] = np.array(json.dumps(meta, sort_keys=True, separators=(",", ":")))
-    tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-    try:
+    with atomic.replacing(path, "network file") as tmp:
         _write_zip(tmp, arrays)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
 
 
 def _write_zip(tmp: str, arrays: dict[str, np.ndarray]) -> None:
@@ -257,7 +252,10 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
             }
             if s["kind"] not in KINDS:
                 raise ValueError(f"unknown source kind {s['kind']!r}")
-            instance = KINDS[s["kind"]].from_arrays(src_arrays, s.get("meta", {}))
+            try:
+                instance = KINDS[s["kind"]].from_arrays(src_arrays, s.get("meta", {}))
+            except (ValueError, TypeError) as e:  # checked as strictly as a source file
+                raise ValueError(f"embedded {s['kind']} source: {e}") from None
             source = Source(s["kind"], instance, s.get("sha256", ""), s.get("name", ""))
         problem = InversionProblem(
             Network(tuple(layers)),

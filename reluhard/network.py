@@ -26,6 +26,8 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
+from .exactness import float64_array
+
 ACTIVATIONS = ("relu", "leaky_relu", "identity")
 _INT64_SAFE = 2**62
 _SMALL = 1 << 14  # entries; a smaller sparse layer is multiplied as a dense one
@@ -43,16 +45,17 @@ class Layer:
     def __post_init__(self) -> None:
         W = self.W
         if sp.issparse(W):
+            float64_array(W.data, "weights")  # integer data past 2^53 cannot be held
             if not (
                 isinstance(W, sp.csr_array) and W.dtype == np.float64 and W.has_canonical_format
             ):
                 W = sp.csr_array(W, dtype=np.float64)
                 W.sum_duplicates()
         else:
-            W = np.ascontiguousarray(W, dtype=np.float64)
+            W = float64_array(W, "weights")
             if W.ndim != 2:
                 raise ValueError("W must be 2-dimensional")
-        b = np.ascontiguousarray(self.b, dtype=np.float64).reshape(-1)
+        b = float64_array(self.b, "biases").reshape(-1)
         if b.shape != (W.shape[0],):
             raise ValueError(f"b has shape {b.shape}, W has {W.shape[0]} rows")
         if self.activation not in ACTIVATIONS:

@@ -28,23 +28,24 @@ from typing import Any
 
 import numpy as np
 
-from . import netfile, reductions, solvers
+from . import exactness, netfile, reductions, solvers, streams
 from .certs import refutation, solution_file
 from .errors import InputError
 from .inversion import InversionProblem, Source, check_latent
 from .problems import kinds
 from .problems.textio import decompress, read_raw
+from .reductions import rebuild
 from .solvers.verdict import Verdict
 from .status import Status
 
 
 def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Source:
     """Parse the instance file at ``path`` (plain, gzip, bzip2 or xz) into a :class:`Source`
-    whose ``sha256`` is that of the file's bytes as stored. The kind is the first in
-    :data:`~reluhard.problems.kinds.KINDS` whose ``sniff`` accepts the content; the CNF
-    reader, last, judges anything else and says what is wrong with it."""
-    name = os.fspath(path)
-    raw = read_raw(name)
+    whose ``sha256`` is that of the file's bytes as stored (``-``: standard input). The
+    kind is the first in :data:`~reluhard.problems.kinds.KINDS` whose ``sniff`` accepts the
+    content; the CNF reader, last, judges anything else and says what is wrong with it."""
+    raw = read_raw(path)
+    name = streams.shown(os.fspath(path))  # "<stdin>" for "-"
     data = decompress(raw, name)
     kind = kinds.sniff(data, name)
     instance = kind.parse(data, name, strict_counts=strict_counts)
@@ -63,7 +64,7 @@ def reduce_source(
     given as strings (typed and checked by the reduction)."""
     red = reductions.for_kind(source.kind, via)
     typed = reductions.parse_params(red, params or {})
-    return red.build(source.instance, source=source, **typed)
+    return _exact(red.build(source.instance, source=source, **typed))
 
 
 def reduce_instance(
@@ -71,7 +72,18 @@ def reduce_instance(
 ) -> InversionProblem:
     """Reduce an in-memory instance (the source is embedded with its canonical hash)."""
     red = reductions.for_kind(kind, via)
-    return red.build(instance, source=in_memory_source(kind, instance), **params)
+    return _exact(red.build(instance, source=in_memory_source(kind, instance), **params))
+
+
+def _exact(problem: InversionProblem) -> InversionProblem:
+    """``problem``, checked to hold its source's numbers exactly
+    (:func:`reluhard.exactness.reduction_fault`; else :class:`InputError`)."""
+    fault = exactness.reduction_fault(problem)
+    if fault is not None:
+        name = problem.reduction.name if problem.reduction else "the reduction"
+        where = problem.source.name if problem.source and problem.source.name else None
+        raise InputError(where, None, f"{name}: {fault}")
+    return problem
 
 
 def reduce_file(
@@ -139,6 +151,7 @@ def decide(
     :class:`~reluhard.certs.refutation.CertificationError`)."""
     if prove and "proof" in solvers.get(solver).options:
         options = {"proof": True, **(options or {})}  # the back end logs its own proof
+    problem = rebuild.stated_bounds(problem)
     verdict = solvers.solve(problem, solver, time_limit=time_limit, options=options)
     if verdict.status is Status.UNKNOWN and verdict.point is not None:
         verdict = repair_through_reduction(problem, verdict)

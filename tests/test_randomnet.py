@@ -209,7 +209,10 @@ def test_cli_random_net_options(tmp_path, capsys):
         (["--widths", "5,0,3"], 2),
         (["--widths", "5,7", "--noise", "poisson"], 2),
         (["--widths", "5,7", "--noise", "uniform"], 1),
-        (["--widths", "5,7", "--noise", "gaussian", "--noise-level", "-1"], 1),
+        (
+            ["--widths", "5,7", "--noise", "gaussian", "--noise-level", "-1"],
+            2,
+        ),  # a usage error: cli_values
         (["--widths", "20,100,500", "--tolerance", "0"], 1),
         (["--widths", "5,7", "--activation", "leaky_relu", "--slope", "2"], 1),
     ],

@@ -32,9 +32,10 @@ def read_text(path: str | os.PathLike) -> str:
     """The text of ``path`` (plain or gzip/bzip2/xz); not UTF-8 is an :class:`InputError`
     naming the line."""
     from ..problems.textio import read_bytes
+    from ..streams import shown
 
-    name = os.fspath(path)
-    raw = read_bytes(name)
+    raw = read_bytes(path)
+    name = shown(os.fspath(path))
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as e:

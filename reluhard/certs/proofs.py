@@ -145,12 +145,19 @@ def _full_model(model: Sequence[int] | None, nvars: int) -> list[int]:
     return [values.get(i, -i) for i in range(1, nvars + 1)]
 
 
-def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[int]], int]:
+def parse_proof(
+    lines: Iterable[str], name: str = "<proof>", nvars: int | None = None
+) -> tuple[list[list[int]], int]:
     """The lemmas added by a text DRUP/DRAT proof, and the number of deletions.
 
     Each line is ``lit ... 0`` (a lemma) or ``d lit ... 0`` (a deletion); ``c`` lines and
-    blank lines are skipped. A malformed line raises :class:`InputError` with its number.
+    blank lines are skipped. A malformed line raises :class:`InputError` with its number,
+    and so does, with ``nvars``, a literal beyond :func:`max_variable`: the checker keeps
+    literals in 32-bit integers, where a literal like ``2^70 + 2`` wraps around onto
+    variable 2 (and a refutation then checks VALID), so none reaches it unchecked.
     """
+    lines = list(lines)
+    limit = None if nvars is None else max_variable(nvars, len(lines))
     lemmas: list[list[int]] = []
     deletions = 0
     for lineno, line in enumerate(lines, 1):
@@ -165,6 +172,8 @@ def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[
             msg = f"not a DRUP line: unexpected token '{bad[:20]}'"
             raise InputError(name, lineno, msg)
         lits = [int(t) for t in tokens]
+        if limit is not None:
+            _check_range(lits, limit, name, lineno)
         if not lits or lits[-1] != 0:
             raise InputError(name, lineno, "a proof line must end with 0")
         if 0 in lits[:-1]:
@@ -174,6 +183,29 @@ def parse_proof(lines: Iterable[str], name: str = "<proof>") -> tuple[list[list[
         else:
             lemmas.append(lits[:-1])
     return lemmas, deletions
+
+
+#: the checker's literals are C ints
+CHECKER_MAX_VARIABLE = 2**31 - 1
+
+
+def max_variable(nvars: int, nlines: int) -> int:
+    """The largest variable a proof of ``nlines`` lines may name: the formula's ``nvars``
+    and one fresh variable per line (extended resolution defines one per RAT lemma), within
+    the checker's :data:`CHECKER_MAX_VARIABLE`."""
+    return min(CHECKER_MAX_VARIABLE, nvars + nlines)
+
+
+def _check_range(lits: list[int], limit: int, name: str, lineno: int) -> None:
+    far = next((v for v in lits if abs(v) > limit), None)
+    if far is not None:
+        shown = str(far) if len(str(far)) <= 24 else f"{str(far)[:20]}..."
+        raise InputError(
+            name,
+            lineno,
+            f"literal {shown} is out of range: a proof may name variables up to {limit} "
+            "(the formula's and one fresh one per line)",
+        )
 
 
 def read_proof(path: str | os.PathLike) -> list[str]:
@@ -194,20 +226,19 @@ def read_proof(path: str | os.PathLike) -> list[str]:
 
 
 def write_proof(path: str | os.PathLike, lines: Iterable[str]) -> None:
-    """Write proof lines, one per line, as a text DRUP file."""
-    try:
-        with open(path, "w") as f:
-            for line in lines:
-                f.write(line)
-                f.write("\n")
-    except OSError as e:
-        raise InputError(os.fspath(path), None, f"cannot write proof: {e.strerror or e}") from None
+    """Write proof lines, one per line, as a text DRUP file (atomically)."""
+    from .. import atomic
+
+    with atomic.replacing(path, "proof") as tmp, open(tmp, "w") as f:
+        for line in lines:
+            f.write(line)
+            f.write("\n")
 
 
 def check_proof(cnf: CNF, proof: Iterable[str], name: str = "<proof>") -> ProofCheck:
     """Check a text DRUP/DRAT proof (lines) of the unsatisfiability of ``cnf`` with the
     verified checker. Never VALID unless the checker said so."""
-    lemmas, deletions = parse_proof(proof, name)
+    lemmas, deletions = parse_proof(proof, name, cnf.nvars)
     if checker_version() is None:
         return ProofCheck(
             UNCHECKED,

@@ -58,6 +58,7 @@ import json
 import os
 from typing import Any
 
+from .. import atomic
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..solvers.verdict import Verdict
@@ -98,15 +99,10 @@ def to_json(
 
 
 def write(path: str | os.PathLike, data: dict) -> None:
-    """Write the solution object ``data`` to ``path`` (one clear error if it cannot)."""
-    try:
-        with open(path, "w") as f:
-            json.dump(data, f, indent=1, default=str)
-            f.write("\n")
-    except OSError as e:
-        raise InputError(
-            os.fspath(path), None, f"cannot write solution: {e.strerror or e}"
-        ) from None
+    """Write the solution object ``data`` to ``path`` atomically, ``-`` for standard output
+    (one clear error if it cannot)."""
+    text = json.dumps(data, indent=1, default=str) + "\n"
+    atomic.write_text(path, text, "solution", allow_stdout=True)
 
 
 def read_solution(path: str | os.PathLike) -> tuple[dict, list[str]]:

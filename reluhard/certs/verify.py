@@ -19,6 +19,10 @@ Nothing a solution file says about itself is trusted: its ``checks`` and a proof
   reduction), or the network's own CNF, re-encoded here from the network file (by the
   exactness of that encoding). Only ``VALID`` verifies.
 - **UNKNOWN** has nothing to verify, and is rejected.
+- **The network is its source's reduction.** Where the network embeds a source, it is
+  rebuilt from it with the recorded reduction and parameters and compared bit for bit
+  (:mod:`reluhard.reductions.rebuild`); a network whose source or layers were changed is
+  rejected before any of the above.
 
 >>> from reluhard.pipeline import reduce_instance
 >>> from reluhard.problems.cnf import CNF
@@ -43,6 +47,7 @@ from .. import reductions
 from ..errors import InputError
 from ..inversion import InversionProblem, check_latent
 from ..problems.kinds import KINDS
+from ..reductions.rebuild import mismatch
 from ..status import Status
 from . import refutation
 from .solution_file import SAT, UNKNOWN, UNSAT, file_sha256, read_solution
@@ -85,6 +90,8 @@ def verify(
     if not isinstance(doc, dict):
         return _reject(v, "the solution is not a JSON object")
     if not _identity(problem, doc, network_sha256, network_name, v):
+        return _reject(v)
+    if not _rebuilds(problem, network_name, v):
         return _reject(v)
     answer = _answer(doc, v)
     if answer is None:
@@ -145,6 +152,22 @@ def _identity(
         v.reasons.append(f"the solution is for reduction {claimed}, {net_name} was built by {ours}")
         ok = False
     return ok
+
+
+def _rebuilds(problem: InversionProblem, net_name: str, v: Verification) -> bool:
+    """A network with an embedded source must be exactly its reduction
+    (:func:`reluhard.reductions.rebuild.mismatch`): else no certificate or proof about the
+    source says anything about it."""
+    why = mismatch(problem)
+    if why is not None:
+        v.reasons.append(f"{net_name} is not the reduction of its embedded source: {why}")
+        return False
+    if problem.source is not None and problem.reduction is not None:
+        v.checks.append(
+            f"the network is exactly what {problem.reduction.name} builds from the embedded "
+            "source (rebuilt and compared bit for bit)"
+        )
+    return True
 
 
 def _answer(doc: dict, v: Verification) -> str | None:

@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from .. import cli_values
 from ..errors import InputError
 from ..machine import machine_info
 from ..progress import Progress
@@ -40,16 +41,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         "(default: sat-sign,sat-real, and circuit-sign,circuit-real when circuits are "
         "checked; 'none' for none)",
     )
-    p.add_argument("--fuzz", metavar="N", type=int, default=0, help="also N random CNFs")
-    p.add_argument("--seed", metavar="S", type=int, default=0, help="seed for --fuzz")
     p.add_argument(
-        "--fuzz-vars", metavar="V", type=int, default=30, help="at most V variables per fuzz CNF"
+        "--fuzz", metavar="N", type=cli_values.count, default=0, help="also N random CNFs"
     )
-    p.add_argument("--jobs", metavar="J", type=int, default=1, help="worker processes")
+    p.add_argument("--seed", metavar="S", type=cli_values.seed, default=0, help="seed for --fuzz")
+    p.add_argument(
+        "--fuzz-vars",
+        metavar="V",
+        type=cli_values.positive_count,
+        default=30,
+        help="at most V variables per fuzz CNF",
+    )
+    p.add_argument(
+        "--jobs", metavar="J", type=cli_values.positive_count, default=1, help="worker processes"
+    )
     p.add_argument(
         "--time-limit",
         metavar="S",
-        type=float,
+        type=cli_values.positive_seconds,
         default=60.0,
         help="seconds per run before it counts as TIMEOUT (default 60)",
     )
@@ -59,7 +68,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--shrink-budget",
         metavar="N",
-        type=int,
+        type=cli_values.count,
         default=1000,
         help="at most N test runs to minimise one failure (default 1000)",
     )

@@ -16,8 +16,8 @@ import os
 import statistics
 from collections.abc import Sequence
 
+from .. import atomic
 from ..certs import proofs
-from ..errors import InputError
 from ..tables import format_table
 from . import runners
 from .run import Options, Result, proof_plan
@@ -152,9 +152,4 @@ def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: fl
 
 
 def write(path: str | os.PathLike, data: dict) -> None:
-    try:
-        with open(path, "w") as f:
-            json.dump(data, f, indent=1)
-            f.write("\n")
-    except OSError as e:
-        raise InputError(os.fspath(path), None, f"cannot write report: {e.strerror or e}") from None
+    atomic.write_text(path, json.dumps(data, indent=1) + "\n", "report", allow_stdout=True)

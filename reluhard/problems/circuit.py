@@ -48,6 +48,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from .intarrays import int_array, meta_count
+
 AND, XOR, MAJ = 0, 1, 2
 OP_NAMES = ("AND", "XOR", "MAJ")
 
@@ -69,10 +71,10 @@ class Circuit:
     target: np.ndarray | None = None
 
     def __post_init__(self) -> None:
-        ops = np.ascontiguousarray(self.ops, dtype=np.int8).reshape(-1)
-        fan = np.ascontiguousarray(self.fanins, dtype=np.int64).reshape(-1)
-        offs = np.ascontiguousarray(self.offsets, dtype=np.int64).reshape(-1)
-        outs = np.ascontiguousarray(self.outputs, dtype=np.int64).reshape(-1)
+        ops = int_array(self.ops, "ops", np.int8).reshape(-1)
+        fan = int_array(self.fanins, "fanins", np.int64).reshape(-1)
+        offs = int_array(self.offsets, "offsets", np.int64).reshape(-1)
+        outs = int_array(self.outputs, "outputs", np.int64).reshape(-1)
         for name, arr in (("ops", ops), ("fanins", fan), ("offsets", offs), ("outputs", outs)):
             object.__setattr__(self, name, arr)
         i_names = tuple(self.input_names) or ("",) * self.ninputs
@@ -334,8 +336,15 @@ def to_arrays(circuit: Circuit) -> tuple[dict[str, np.ndarray], dict]:
 def from_arrays(arrays, meta: dict) -> Circuit:
     """Inverse of :func:`to_arrays`; ``ValueError`` if the arrays do not form a circuit."""
     target = arrays.get("target")
+    if target is not None:
+        target = int_array(target, "target", np.int8)
+        if np.any((target != 0) & (target != 1)):
+            raise ValueError("target must hold 0s and 1s")
+    names = [meta.get("input_names", []), meta.get("output_names", [])]
+    if not all(isinstance(ns, list) and all(isinstance(x, str) for x in ns) for ns in names):
+        raise ValueError("input_names and output_names must be lists of strings")
     return Circuit(
-        int(meta["ninputs"]),
+        meta_count(meta["ninputs"], "ninputs"),
         arrays["ops"],
         arrays["fanins"],
         arrays["offsets"],

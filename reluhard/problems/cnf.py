@@ -26,6 +26,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .intarrays import int_array, meta_count
+
 REFERENCE_SOLVER = "cadical195"
 
 
@@ -38,8 +40,8 @@ class CNF:
     offsets: np.ndarray
 
     def __post_init__(self) -> None:
-        lits = np.ascontiguousarray(self.literals, dtype=np.int32)
-        offs = np.ascontiguousarray(self.offsets, dtype=np.int64)
+        lits = int_array(self.literals, "literals", np.int32)
+        offs = int_array(self.offsets, "offsets", np.int64)
         if self.nvars < 0:
             raise ValueError("nvars must be >= 0")
         if offs.ndim != 1 or offs.size == 0 or offs[0] != 0 or offs[-1] != lits.size:
@@ -234,4 +236,4 @@ def to_arrays(cnf: CNF) -> tuple[dict[str, np.ndarray], dict]:
 
 def from_arrays(arrays: Mapping[str, np.ndarray], meta: dict) -> CNF:
     """Inverse of :func:`to_arrays`; ``ValueError`` if the arrays do not form a CNF."""
-    return CNF(int(meta["nvars"]), arrays["literals"], arrays["offsets"])
+    return CNF(meta_count(meta["nvars"], "nvars"), arrays["literals"], arrays["offsets"])

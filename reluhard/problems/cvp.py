@@ -45,6 +45,7 @@ from fractions import Fraction
 import numpy as np
 
 from ..options import NormP
+from .intarrays import int_array
 
 __all__ = [
     "CVP",
@@ -91,20 +92,7 @@ def norm_value(p: object) -> NormP:
 def _int64_array(a: object, name: str) -> np.ndarray:
     """A fresh read-only int64 copy of ``a``; ``ValueError`` unless its entries are integers
     that fit (floats are refused, even integral ones)."""
-    arr = np.asarray(a)
-    if arr.dtype.kind == "O":  # Python ints too big for int64, or mixed objects
-        flat = arr.ravel().tolist()
-        if not all(
-            isinstance(x, numbers.Integral) and INT64_MIN <= int(x) <= INT64_MAX for x in flat
-        ):
-            raise ValueError(f"{name} must hold integers that fit in int64")
-        arr = np.array([int(x) for x in flat], dtype=np.int64).reshape(arr.shape)
-    elif arr.dtype.kind == "u":
-        if arr.size and int(arr.max()) > INT64_MAX:
-            raise ValueError(f"{name} must hold integers that fit in int64")
-    elif arr.dtype.kind not in "ib":
-        raise ValueError(f"{name} must hold integers, got dtype {arr.dtype}")
-    out = np.array(arr, dtype=np.int64, copy=True, order="C")
+    out = np.array(int_array(a, name, np.int64), copy=True, order="C")
     out.flags.writeable = False
     return out
 

@@ -61,6 +61,7 @@ import networkx as nx
 import numpy as np
 
 from ..errors import InputError
+from .intarrays import int_array, meta_count
 from .textio import count
 
 __all__ = [
@@ -400,12 +401,10 @@ def to_arrays(G: nx.Graph) -> tuple[dict[str, np.ndarray], dict]:
 
 def from_arrays(arrays: Mapping[str, np.ndarray], meta: dict) -> nx.Graph:
     """Inverse of :func:`to_arrays`; ``ValueError`` if the arrays do not form a graph."""
-    n, m = int(meta["nnodes"]), int(meta["nedges"])
-    edges = np.asarray(arrays["edges"])
-    ew = np.asarray(arrays["edge_weights"])
-    nw = np.asarray(arrays["node_weights"])
-    if not all(np.issubdtype(a.dtype, np.integer) for a in (edges, ew, nw)):
-        raise ValueError("graph arrays must be integer")
+    n, m = meta_count(meta["nnodes"], "nnodes"), meta_count(meta["nedges"], "nedges")
+    edges = int_array(arrays["edges"], "edges", np.int64)
+    ew = int_array(arrays["edge_weights"], "edge_weights", np.int64)
+    nw = int_array(arrays["node_weights"], "node_weights", np.int64)
     if edges.shape != (m, 2) or ew.shape != (m,) or nw.shape != (n,):
         raise ValueError(
             f"graph arrays have shapes {edges.shape}, {ew.shape}, {nw.shape}; "

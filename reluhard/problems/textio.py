@@ -26,8 +26,13 @@ _MAGIC: tuple[tuple[bytes, Callable[[bytes], bytes], str], ...] = (
 
 
 def read_raw(path: str | os.PathLike) -> bytes:
-    """The file's bytes as stored (compressed or not); :class:`InputError` if unreadable."""
+    """The file's bytes as stored (compressed or not), standard input for ``-``;
+    :class:`InputError` if unreadable."""
+    from .. import streams
+
     name = os.fspath(path)
+    if name == streams.STDIO:
+        return streams.read_stdin()
     try:
         with open(name, "rb") as f:
             return f.read()
@@ -63,18 +68,20 @@ _COMPRESSORS: dict[str, Callable[[bytes], bytes]] = {
 
 
 def write_data(data: bytes, fp_or_path: str | os.PathLike | IO[str] | IO[bytes]) -> None:
-    """Write ``data`` (UTF-8 text) to an open text or binary file, or to a path, compressed
-    when the path ends in ``.gz``, ``.bz2`` or ``.xz``."""
+    """Write ``data`` (UTF-8 text) to an open text or binary file, or to a path (atomically;
+    ``-`` is standard output), compressed when the path ends in ``.gz``, ``.bz2`` or
+    ``.xz``."""
     if hasattr(fp_or_path, "write"):
         if isinstance(fp_or_path, io.TextIOBase):
             fp_or_path.write(data.decode("utf-8"))
         else:  # any other file object takes bytes
             cast("IO[bytes]", fp_or_path).write(data)
         return
+    from .. import atomic
+
     name = os.fspath(fp_or_path)
     compress = _COMPRESSORS.get(os.path.splitext(name)[1].lower())
-    with open(name, "wb") as f:
-        f.write(compress(data) if compress else data)
+    atomic.write_bytes(name, compress(data) if compress else data, "file", allow_stdout=True)
 
 
 def show_token(token: bytes, limit: int = 40) -> str:

@@ -48,6 +48,7 @@ class Reduction(Protocol):
     certificate: str
     params: Mapping[str, Param]
     doc: str
+    states_bounds: bool
 
     def build(
         self, instance: Any, *, source: Source | None = None, **params: Any
@@ -78,6 +79,8 @@ class Construction:
     fault: Callable[..., str | None]
     params: Mapping[str, Param] = field(default_factory=dict)
     doc: str = ""
+    #: ``build`` gives ``unit_bounds`` (see :class:`~reluhard.inversion.InversionProblem`)
+    states_bounds: bool = False
 
     @classmethod
     def of_module(cls, ns: Mapping[str, Any], **maps: Any) -> Construction:
@@ -103,4 +106,5 @@ class Construction:
             fault=pick("fault"),
             params=maps.get("params", ns.get("PARAMS", {})),
             doc=ns.get("__doc__") or "",
+            states_bounds=maps.get("states_bounds", False),
         )

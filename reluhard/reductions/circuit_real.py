@@ -82,4 +82,5 @@ REDUCTION = Construction.of_module(
     decode=circuit_query.decode,
     fault=circuit_query.fault,
     params=circuit_query.PARAMS,
+    states_bounds=True,
 )

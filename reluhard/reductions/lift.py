@@ -141,6 +141,7 @@ class Lifted:
     summary: str
     theorem: str
     doc: str = ""
+    states_bounds: bool = False
 
     @property
     def source_kind(self) -> str:

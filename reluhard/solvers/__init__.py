@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
+from ..exactness import float_refusal, float_unknown_reason
 from ..inversion import InversionProblem
 from ..options import parse_values
 from . import recovery
@@ -80,14 +81,18 @@ def solve(
 ) -> Verdict:
     """Decide ``problem`` with back end ``solver`` and its ``options`` (typed values, or
     strings that :func:`parse_options` converts). A back end that cannot take the problem
-    raises :class:`InputError` with its refusal. On a problem with a planted latent, a
-    latent found is reported with its residuals and latent error, whichever back end found
-    it."""
+    raises :class:`InputError` with its refusal; a float back end on data beyond ``2^53``
+    answers UNKNOWN with the reason (:mod:`reluhard.exactness`). On a problem with a planted
+    latent, a latent found is reported with its residuals and latent error, whichever back
+    end found it."""
     backend = get(solver)
     kwargs = parse_options(solver, options or {})
     refusal = backend.refusal(problem)
     if refusal:
         raise InputError(None, None, refusal)
+    inexact = float_refusal(problem) if backend.float_arithmetic else None
+    if inexact:
+        return Verdict(UNKNOWN, solver, reason=float_unknown_reason(solver, inexact))
     verdict = backend.solve(problem, time_limit=time_limit, **kwargs)
     if (
         problem.planted is not None

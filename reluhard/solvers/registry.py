@@ -24,7 +24,7 @@ from ..errors import InputError
 from ..inversion import InversionProblem
 from ..options import Param
 from . import brute, gd, layerwise, milp, sat
-from .milp.adapters import CpSat
+from .milp.adapters import ADAPTERS, CpSat
 from .verdict import Verdict
 
 AUTO = "auto"
@@ -39,13 +39,17 @@ class Backend:
     """One inversion back end: ``solve(problem, *, time_limit, **options) -> Verdict``;
     ``options`` the ``--solver-option`` keys it takes; ``refusal(problem)`` the one-line
     reason it cannot take ``problem``, or None (a cheap structural check: a back end may
-    still refuse in ``solve`` for reasons only its presolve finds)."""
+    still refuse in ``solve`` for reasons only its presolve finds). ``float_arithmetic``:
+    the back end computes in float64, so :func:`reluhard.solvers.solve` answers UNKNOWN
+    where :func:`reluhard.exactness.float_refusal` finds data beyond ``2^53`` (``auto``
+    makes that choice itself, :func:`.milp.solve`)."""
 
     name: str
     summary: str
     solve: Callable[..., Verdict]
     refusal: Callable[[InversionProblem], str | None]
     options: Mapping[str, Param] = field(default_factory=dict)
+    float_arithmetic: bool = False
 
 
 def _discrete_only(name: str) -> Callable[[InversionProblem], str | None]:
@@ -115,6 +119,7 @@ def _milp(name: str) -> Backend:
         partial(milp.solve, solver=name),
         _milp_refusal(name),
         milp.OPTIONS,
+        float_arithmetic=not ADAPTERS[name].integral,
     )
 
 
@@ -154,11 +159,17 @@ BACKENDS: dict[str, Backend] = {
                 partial(layerwise.solve, method=m),
                 _no_spec(m, _real_only(m, "inverts")),
                 layerwise.OPTIONS.get(m, {}),
+                float_arithmetic=True,
             )
             for m in layerwise.METHODS
         ),
         Backend(
-            "gd", gd.SUMMARY, gd.solve, _no_spec("gd", _real_only("gd", "searches")), gd.OPTIONS
+            "gd",
+            gd.SUMMARY,
+            gd.solve,
+            _no_spec("gd", _real_only("gd", "searches")),
+            gd.OPTIONS,
+            float_arithmetic=True,
         ),
     )
 }

@@ -13,6 +13,7 @@ import io
 import numpy as np
 import scipy.sparse as sp
 
+from .. import atomic
 from ..errors import InputError
 from .analysis import Context
 from .blocks import (
@@ -236,8 +237,7 @@ def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]: 
     fig.savefig(buf, format="png")
     png = buf.getvalue()
     if path is not None:
-        with open(path, "wb") as f:
-            f.write(png)
+        atomic.write_bytes(path, png, "network diagram")
     return png, fs * dpi / 72
 
 

@@ -42,6 +42,7 @@ import argparse
 import os
 import shutil
 
+from .. import atomic, cli_values
 from ..certs.modelfile import read_certificate
 from ..errors import InputError
 from ..inversion import InversionProblem, Source
@@ -98,8 +99,7 @@ def explain(
                 document(ctx, HTML, figure), f"reluhard explain: {ctx.name} via {ctx.red}"
             )
             html_path = os.path.join(out, "explain.html")
-            with open(html_path, "w", encoding="utf-8") as f:
-                f.write(page)
+            atomic.write_text(html_path, page, "explanation")
         except OSError as e:
             raise InputError(out, None, f"cannot write explanation: {e.strerror or e}") from None
         text += f"\nwrote {html_path}\nwrote {png_path}\n"
@@ -123,8 +123,7 @@ def _explain_blocks(source, problem, cert, out_dir, width) -> str:
                 build(source, problem, cert, HTML),
                 f"reluhard explain: {source.name or source.kind} via {problem.reduction.name}",
             )
-            with open(html_path, "w", encoding="utf-8") as f:
-                f.write(page)
+            atomic.write_text(html_path, page, "explanation")
         except OSError as e:
             raise InputError(out, None, f"cannot write explanation: {e.strerror or e}") from None
         text += f"\nwrote {html_path}\n"
@@ -161,7 +160,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--width",
         metavar="COLS",
-        type=int,
+        type=cli_values.positive_count,
         default=None,
         help="text width (default: the terminal's, at most 160)",
     )

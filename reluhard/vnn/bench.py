@@ -15,10 +15,11 @@ limit is listed as ``unknown``.
 from __future__ import annotations
 
 import csv
+import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import pipeline
+from .. import atomic, pipeline
 from ..certs import solution_file
 from ..errors import InputError
 from ..inversion import check_latent
@@ -76,7 +77,7 @@ def build_one(
         if done.network is not problem.network:  # the l_1 head: the exported outputs
             y = tuple(exact_output(done.network, v.latent))
         cex = f"certificates/{name}.counterexample"
-        (out / cex).write_text(results.text("sat", v.latent, y), encoding="utf-8")
+        atomic.write_text(out / cex, results.text("sat", v.latent, y), "counterexample")
         solution_file.write(out / "certificates" / f"{name}.json", decision.to_json())
         how = "; ".join(decision.checks)
         return Row(name, onnx_rel, vnn_rel, "violated", cex, how)
@@ -130,14 +131,11 @@ def build(
         rows.append(row)
         if progress:
             progress(row)
-    with open(out / "instances.csv", "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerows([r.onnx, r.vnnlib, f"{timeout:g}"] for r in rows)
-    with open(out / "expected.csv", "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(EXPECTED_HEADER)
-        w.writerows([r.onnx, r.vnnlib, r.expected, r.backing, r.how] for r in rows)
-    (out / "README.md").write_text(readme(rows, inputs, via, timeout), encoding="utf-8")
+    instances = [[r.onnx, r.vnnlib, f"{timeout:g}"] for r in rows]
+    atomic.write_text(out / "instances.csv", _csv(instances), "instances.csv")
+    expected = [EXPECTED_HEADER] + [[r.onnx, r.vnnlib, r.expected, r.backing, r.how] for r in rows]
+    atomic.write_text(out / "expected.csv", _csv(expected), "expected.csv")
+    atomic.write_text(out / "README.md", readme(rows, inputs, via, timeout), "README.md")
     return rows
 
 
@@ -152,3 +150,9 @@ def read_expected(category: str) -> list[dict]:
     if rows and set(EXPECTED_HEADER) - set(rows[0]):
         raise InputError(str(path), 1, f"expected the columns {', '.join(EXPECTED_HEADER)}")
     return rows
+
+
+def _csv(rows: list) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()

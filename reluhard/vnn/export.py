@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.sparse as sp
 
+from .. import atomic
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..network import Layer, Network
@@ -133,6 +134,5 @@ def export(
 
         dtype = np.dtype(save(net, onnx_path)).name
     if vnnlib_path:
-        with open(vnnlib_path, "w", encoding="utf-8") as f:
-            f.write(text)
+        atomic.write_text(vnnlib_path, text, "property")
     return Exported(net, dtype, onnx_path, vnnlib_path)

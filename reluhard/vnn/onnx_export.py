@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import atomic
 from ..errors import InputError
 from ..network import Network
 
@@ -105,8 +106,7 @@ def to_onnx(net: Network, name: str = "reluhard"):
 
 def save(net: Network, path: str, name: str = "reluhard") -> type:
     """Write ``net`` to ``path`` as ONNX; returns the weights' dtype."""
-    import onnx
 
     model = to_onnx(net, name)
-    onnx.save(model, path)
+    atomic.write_bytes(path, model.SerializeToString(), "ONNX model")
     return np.float32 if model.graph.input[0].type.tensor_type.elem_type == 1 else np.float64

@@ -30,6 +30,7 @@ from ...fds import redirected
 from ...inversion import InversionProblem
 
 INF = math.inf
+TABLE_MAX = 1 << 16  # CP-SAT's |d|^p: an element table up to here, products beyond
 STATUSES = ("optimal", "feasible", "infeasible", "invalid", "unknown")
 
 
@@ -106,7 +107,10 @@ class CpSat:
         :func:`.presolve.two_valued_latents`, or ``None`` when not computed (infeasible
         bounds)."""
         if not integral_network(problem):
-            return "solver 'cpsat' needs integer weights, biases and target (use scip or highs)"
+            return (
+                "solver 'cpsat' needs integer weights, biases and target below 2^40 "
+                "(use scip or highs)"
+            )
         spec = problem.query.spec
         if spec is not None and any(
             c.denominator != 1 for conj in spec.disjuncts for a in conj for _, _, c in a.terms
@@ -158,16 +162,30 @@ class CpSat:
         self._row([y], [1.0], 0, 0, enforce=d.Not())
         self._row(vs, cs, -INF, -const, enforce=d.Not())
 
-    def abs_power(self, d, lo: int, hi: int, table: list[int]):
-        """A variable equal to ``table[|d|]`` for the integer variable ``d`` in ``[lo, hi]``
-        (an element constraint: ``|d|^p`` exactly)."""
+    def abs_power(self, d, lo: int, hi: int, p: int):
+        """A variable equal to ``|d|^p`` for the integer variable ``d`` in ``[lo, hi]``: an
+        element constraint on the table of powers up to :data:`TABLE_MAX`, beyond that a
+        chain of products (never a table of ``|d|``'s whole range in memory)."""
         top = max(-lo, hi)
+        if top**p >= 2**62:
+            raise InputError(
+                None, None, f"solver 'cpsat': |output - target|^{p} may reach {top}^{p}, "
+                "beyond CP-SAT's 64-bit integers"
+            )  # fmt: skip
         a = d
         if lo < 0:
             a = self.var(0, top)
             self.m.AddAbsEquality(a, d)
-        pw = self.var(0, table[top])
-        self.m.AddElement(a, table[: top + 1], pw)
+        if top <= TABLE_MAX:
+            table = [v**p for v in range(top + 1)]
+            pw = self.var(0, table[top])
+            self.m.AddElement(a, table, pw)
+            return pw
+        pw = a
+        for k in range(2, p + 1):
+            nxt = self.var(0, top**k)
+            self.m.AddMultiplicationEquality(nxt, [pw, a])
+            pw = nxt
         return pw
 
     def maximize(self, v) -> None:

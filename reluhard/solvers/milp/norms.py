@@ -100,7 +100,6 @@ def _add_p_norm(problem: InversionProblem, enc: Encoding, bounds: Bounds, strict
             b.row([], [], 1, 0)  # infeasible
             return
         reach = math.floor(Fraction(cap) ** Fraction(1, p)) + 1 if cap else 1
-        table = [v**p for v in range(reach + 1)]
     else:
         cap = float(dp) * (1 + 1e-9) + 1e-12 if p > 1 else float(dp)
     vs_all: list = []
@@ -134,7 +133,7 @@ def _add_p_norm(problem: InversionProblem, enc: Encoding, bounds: Bounds, strict
             d = b.var(lo, hi)
             b.row(vs + [d], cs + [-1.0], xi - const, xi - const)
             assert isinstance(b, CpSat)  # the one integral back end
-            vs_all.append(b.abs_power(d, lo, hi, table))
+            vs_all.append(b.abs_power(d, lo, hi, p))
         else:
             e, term = outer_term(enc, vs, cs, const, xi, dmax[k], q)
             if p > 1:

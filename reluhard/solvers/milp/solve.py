@@ -20,8 +20,10 @@ import time
 import numpy as np
 
 from ...errors import InputError
+from ...exactness import float_refusal, float_unknown_reason
 from ...inversion import InversionProblem, check_latent
 from ...options import Param, count, nonnegative
+from .. import brute
 from ..recovery import repair
 from ..verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, Verdict
 from .adapters import ADAPTERS, CpSat
@@ -31,6 +33,7 @@ from .presolve import Presolve, presolve
 
 BACKENDS = tuple(ADAPTERS)
 DEFAULT = "auto"  # cpsat where it applies (fastest on the SATLIB sets), else scip
+AUTO_BRUTE_N = 24  # auto enumerates at most 2^24 latents where float64 cannot decide
 WORKERS = 1  # CP-SAT's search workers: one, for reproducible runs and timings
 
 
@@ -62,11 +65,19 @@ def solve(
         )
     if problem.n == 0:
         return _empty_latent(problem, "cpsat" if solver == "auto" else solver, t0)
+    inexact = float_refusal(problem) if lp_tighten else None
+    if inexact:  # LP tightening is float arithmetic too: it could cut off a solution
+        lp_tighten = 0.0
     pre = presolve(problem, lp_tighten=lp_tighten, time_limit=time_limit)
     stats = dict(pre.stats)
+    if inexact:
+        stats["lp_tighten"] = f"skipped: {inexact}"
     two = None if pre.infeasible else pre.two
     if solver == "auto":
         solver = "scip" if CpSat.refusal(problem, two) else "cpsat"
+        inexact = float_refusal(problem) if solver == "scip" else None
+        if inexact:
+            return _exact_instead(problem, inexact, t0, time_limit)
     adapter = ADAPTERS[solver]
     refusal = adapter.refusal(problem, two)
     if refusal:
@@ -99,6 +110,18 @@ def _bound_reach(pre: Presolve) -> float:
         if finite.size:
             reach = max(reach, float(finite.max()))
     return reach
+
+
+def _exact_instead(
+    problem: InversionProblem, inexact: str, t0: float, time_limit: float | None
+) -> Verdict:
+    """``auto`` where CP-SAT does not apply and float64 cannot hold the data
+    (:func:`reluhard.exactness.float_refusal`): ``brute`` on a two-valued latent of at most
+    :data:`AUTO_BRUTE_N` coordinates, else UNKNOWN with the reason."""
+    if problem.domain.is_discrete and problem.n <= AUTO_BRUTE_N:
+        return brute.solve(problem, time_limit=time_limit)
+    why = float_unknown_reason("scip", inexact) + f", or brute on at most {AUTO_BRUTE_N} latents"
+    return _verdict(UNKNOWN, "auto", why, t0, {})
 
 
 def _verdict(status, solver: str, reason: str, t0: float, stats: dict, **kw) -> Verdict:

@@ -4,12 +4,11 @@
 from __future__ import annotations
 
 import argparse
-import math
 import sys
 import time
 from pathlib import Path
 
-from ... import reductions
+from ... import cli_values, reductions
 from ...errors import InputError
 from ...machine import machine_info
 from ...progress import Progress
@@ -28,53 +27,33 @@ DEFAULT_STEP = 2
 DEFAULT_OUT = "scaling-out"
 
 
-def _positive_int(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {v}")
-    return v
-
-
-def _positive_float(text: str) -> float:
-    try:
-        v = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-    if not (v > 0 and math.isfinite(v)):
-        raise argparse.ArgumentTypeError(f"expected a positive number, got {text}")
-    return v
-
-
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The options of ``reluhard scaling``."""
     parser.add_argument(
         "--via", metavar="NAME", default=DEFAULT_VIA, help=f"reduction (default {DEFAULT_VIA})"
     )
     parser.add_argument(
-        "--n-min", metavar="A", type=_positive_int, default=DEFAULT_N_MIN,
+        "--n-min", metavar="A", type=cli_values.positive_count, default=DEFAULT_N_MIN,
         help=f"smallest number of variables (default {DEFAULT_N_MIN})",
     )  # fmt: skip
     parser.add_argument(
-        "--n-max", metavar="B", type=_positive_int, default=DEFAULT_N_MAX,
+        "--n-max", metavar="B", type=cli_values.positive_count, default=DEFAULT_N_MAX,
         help=f"largest number of variables (default {DEFAULT_N_MAX})",
     )  # fmt: skip
     parser.add_argument(
-        "--step", metavar="S", type=_positive_int, default=DEFAULT_STEP,
+        "--step", metavar="S", type=cli_values.positive_count, default=DEFAULT_STEP,
         help=f"step in n (default {DEFAULT_STEP})",
     )  # fmt: skip
     parser.add_argument(
-        "--ratio", metavar="R", type=_positive_float, default=DEFAULT_RATIO,
+        "--ratio", metavar="R", type=cli_values.positive, default=DEFAULT_RATIO,
         help=f"clauses per variable, m = round(R n) (default {DEFAULT_RATIO:g})",
     )  # fmt: skip
     parser.add_argument(
-        "--k", metavar="K", type=_positive_int, default=DEFAULT_K,
+        "--k", metavar="K", type=cli_values.positive_count, default=DEFAULT_K,
         help=f"literals per clause (default {DEFAULT_K})",
     )  # fmt: skip
     parser.add_argument(
-        "--per-n", metavar="K", type=_positive_int, default=DEFAULT_PER_N,
+        "--per-n", metavar="K", type=cli_values.positive_count, default=DEFAULT_PER_N,
         help=f"random formulas per n (default {DEFAULT_PER_N})",
     )  # fmt: skip
     parser.add_argument(
@@ -83,11 +62,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         f"{DEFAULT_SOLVERS})",
     )  # fmt: skip
     parser.add_argument(
-        "--time-limit", metavar="S", type=_positive_float, default=DEFAULT_TIME_LIMIT,
+        "--time-limit", metavar="S", type=cli_values.positive_seconds, default=DEFAULT_TIME_LIMIT,
         help=f"seconds per MILP solve (default {DEFAULT_TIME_LIMIT:g})",
     )  # fmt: skip
     parser.add_argument(
-        "--seed", metavar="S", type=int, default=DEFAULT_SEED,
+        "--seed", metavar="S", type=cli_values.seed, default=DEFAULT_SEED,
         help=f"random seed (default {DEFAULT_SEED})",
     )  # fmt: skip
     parser.add_argument(

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ... import atomic
 from .fit import TIME_FLOOR, fits, medians
 from .report import caption
 from .rows import BRUTE, CADICAL_METHOD, DEFAULT_CLOCK, SAT, UNKNOWN, UNSAT, method_label
@@ -96,6 +97,7 @@ def plot(path: Path, rows: Sequence[dict], params: dict, time_limit: float) -> b
         frameon=False,
     )
     fig.text(0.04, 0.02, caption(rows, params, time_limit), fontsize=9.5, wrap=True, va="bottom")
-    fig.savefig(path, dpi=110)
+    with atomic.replacing(path, "plot") as tmp:
+        fig.savefig(tmp, dpi=110, format=str(path).rsplit(".", 1)[-1])
     plt.close(fig)
     return True

@@ -9,6 +9,7 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
+from ... import atomic
 from .fit import TIME_FLOOR, Fit, fits, medians
 from .instances import DEFAULT_K
 from .rows import BRUTE, CSV_FIELDS, DEFAULT_CLOCK, method_label, problems
@@ -99,7 +100,7 @@ def table(rows: Sequence[dict], time_limit: float, clock: str = DEFAULT_CLOCK) -
 
 def write_csv(path: Path, rows: Sequence[dict]) -> None:
     """``scaling.csv``: the fields of :data:`.rows.CSV_FIELDS`, times to 6 digits."""
-    with open(path, "w", newline="") as f:
+    with atomic.replacing(path, "table") as tmp, open(tmp, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=CSV_FIELDS, extrasaction="ignore")
         w.writeheader()
         for r in rows:
@@ -147,4 +148,4 @@ def write_json(
         "wrong_answers": problems(rows),
         "rows": rows,
     }
-    path.write_text(json.dumps(report, indent=2, default=str) + "\n")
+    atomic.write_text(path, json.dumps(report, indent=2, default=str) + "\n", "report")
