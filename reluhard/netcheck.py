@@ -63,10 +63,10 @@ def member_fault(zf: zipfile.ZipFile) -> str | None:
             return "holds pickled (object) arrays, which reluhard never writes and refuses to load"
         if name != "meta" and (dtype.kind not in _KINDS_OK or dtype.itemsize > 8):
             return f"array '{name}' has dtype {dtype}, not a real or integer number type"
-        count = math.prod(int(s) for s in shape)
-        if count * dtype.itemsize > info.file_size:
+        nbytes = math.prod(int(s) for s in shape) * dtype.itemsize
+        if nbytes > info.file_size:
             return (
-                f"array '{name}' declares shape {tuple(shape)} ({limits.shown(count * dtype.itemsize)}) "
+                f"array '{name}' declares shape {tuple(shape)} ({limits.shown(nbytes)}) "
                 f"but stores {limits.shown(info.file_size)}"
             )
     budget = limits.current().max_size
