@@ -14,7 +14,16 @@ import sys
 import warnings
 from collections.abc import Sequence
 
-from . import __version__, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
+from . import (
+    __version__,
+    circuit_commands,
+    limits,
+    netfile,
+    pipeline,
+    randomnet,
+    reductions,
+    solvers,
+)
 from .certs import proofs, solution_file
 from .certs.refutation import CertificationError
 from .crosscheck import command as crosscheck
@@ -427,7 +436,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=circuit_commands.run_factor)
     p = sub.add_parser("list", help="list reductions and solvers")
     p.set_defaults(func=_list)
+    for p in sub.choices.values():
+        _add_budget_args(p)
     return parser
+
+
+def _add_budget_args(p: argparse.ArgumentParser) -> None:
+    """The resource budgets of :mod:`reluhard.limits`, on every command."""
+    g = p.add_argument_group("resource budgets (docs/safety.md)")
+    g.add_argument(
+        "--max-size",
+        metavar="BYTES",
+        type=limits.amount,
+        help="refuse to build an instance or network estimated above this much memory "
+        f"(default {limits.shown(limits.DEFAULT_MAX_SIZE)}; env RELUHARD_MAX_SIZE)",
+    )
+    g.add_argument(
+        "--max-input",
+        metavar="BYTES",
+        type=limits.amount,
+        help="refuse an input file holding (after decompression) more than this "
+        f"(default {limits.shown(limits.DEFAULT_MAX_INPUT)}; env RELUHARD_MAX_INPUT)",
+    )
+    g.add_argument(
+        "--max-digits",
+        metavar="N",
+        type=limits.amount,
+        help="refuse a number with more digits than this "
+        f"(default {limits.DEFAULT_MAX_DIGITS}; env RELUHARD_MAX_DIGITS)",
+    )
 
 
 def _run(func, args: argparse.Namespace) -> int:
@@ -436,7 +473,12 @@ def _run(func, args: argparse.Namespace) -> int:
         warnings.simplefilter("always", ClauseCountWarning)  # ours: shown, one line each
         warnings.showwarning = _show_warning
         try:
-            return func(args)
+            with limits.using(
+                max_size=getattr(args, "max_size", None),
+                max_input=getattr(args, "max_input", None),
+                max_digits=getattr(args, "max_digits", None),
+            ):
+                return func(args)
         except InputError as e:
             print(str(e), file=sys.stderr)
             return 1
@@ -463,6 +505,7 @@ def reduce_main(argv: Sequence[str] | None = None) -> int:
         "into a ReLU-network inversion problem (.npz).",
     )
     _add_reduce_args(p)
+    _add_budget_args(p)
     return _run(_reduce, p.parse_args(argv))
 
 

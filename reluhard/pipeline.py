@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from . import netfile, reductions, solvers
+from . import limits, netfile, reductions, solvers
 from .certs import refutation, solution_file
 from .errors import InputError
 from .inversion import InversionProblem, Source, check_latent
@@ -60,9 +60,14 @@ def reduce_source(
     source: Source, via: str | None = None, params: dict[str, str] | None = None
 ) -> InversionProblem:
     """Apply reduction ``via`` (default: the one for the source's kind) with ``params``
-    given as strings (typed and checked by the reduction)."""
+    given as strings (typed and checked by the reduction). A construction whose
+    :meth:`~reluhard.reductions.base.Construction.estimate` is over the ``max_size`` budget
+    (:mod:`reluhard.limits`) is refused before it allocates."""
     red = reductions.for_kind(source.kind, via)
     typed = reductions.parse_params(red, params or {})
+    limits.check_size(
+        f"the {red.name} network", red.estimate(source.instance, **typed), source.name or None
+    )
     return red.build(source.instance, source=source, **typed)
 
 
