@@ -127,10 +127,7 @@ def read_solution(path: str | os.PathLike) -> tuple[dict, list[str]]:
 
 
 def _read_json(name: str, text: str) -> dict:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(name, e.lineno, f"invalid JSON: {e.msg}") from None
+    doc = modelfile.load_json(name, text)
     if not isinstance(doc, dict):
         raise InputError(name, 1, "not a solution file: the JSON is not an object")
     schema = doc.get("schema")

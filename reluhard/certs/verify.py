@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .. import reductions
+from .. import limits, reductions
 from ..errors import InputError
 from ..inversion import InversionProblem, check_latent
 from ..problems.kinds import KINDS
@@ -147,15 +147,21 @@ def _identity(
     return ok
 
 
+def _brief(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, cut to ``limit`` characters for a one-line reason."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _answer(doc: dict, v: Verification) -> str | None:
     """SATISFIABLE / UNSATISFIABLE / UNKNOWN from ``answer`` and ``status`` (which must agree)."""
     answer, status = doc.get("answer"), doc.get("status")
-    if answer is not None and answer not in (SAT, UNSAT, UNKNOWN):
-        v.reasons.append(f"unknown answer {answer!r} (expected {SAT}, {UNSAT} or {UNKNOWN})")
+    if answer is not None and (not isinstance(answer, str) or answer not in (SAT, UNSAT, UNKNOWN)):
+        v.reasons.append(f"unknown answer {_brief(answer)} (expected {SAT}, {UNSAT} or {UNKNOWN})")
         return None
-    if status is not None and status not in STATUS_ANSWER:
+    if status is not None and (not isinstance(status, str) or status not in STATUS_ANSWER):
         known = ", ".join(STATUS_ANSWER)
-        v.reasons.append(f"unknown status {status!r} (expected {known})")
+        v.reasons.append(f"unknown status {_brief(status)} (expected {known})")
         return None
     if answer is not None and status is not None and STATUS_ANSWER[status] != answer:
         v.reasons.append(f"the status {status} and the answer {answer} disagree")
@@ -200,7 +206,9 @@ def _parse_latent(latent: Any) -> tuple[list[Fraction] | None, str]:
             shown = repr(x) if not isinstance(x, str) else repr(x[:40])
             return None, f'latent[{i}] = {shown} is not an exact rational (like "1" or "-3/4")'
         try:
-            out.append(Fraction(x.strip()))
+            out.append(limits.fraction(x))
+        except ValueError as e:
+            return None, f"latent[{i}] = {e}"
         except ZeroDivisionError:
             return None, f"latent[{i}] = {x!r} divides by zero"
     return out, ""
