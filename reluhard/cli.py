@@ -290,7 +290,7 @@ def _shown(path: str) -> str:
 def _verify(args: argparse.Namespace) -> int:
     from .certs.verify import verify_files
 
-    result = verify_files(args.network, args.solution)
+    result = verify_files(args.network, args.solution, args.time_limit)
     if not result.ok:
         for reason in result.reasons:
             print(f"REJECTED: {reason}")
@@ -415,6 +415,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("network", metavar="NET.npz")
     p.add_argument(
         "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
+    )
+    p.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        type=float,
+        default=60.0,
+        help="stop a proof check after this many seconds (REJECTED: cannot verify; default 60)",
     )
     p.set_defaults(func=_verify)
     p = sub.add_parser("explain", help="walk through a reduction on a small instance")

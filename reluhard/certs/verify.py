@@ -77,10 +77,13 @@ def verify(
     network_sha256: str | None = None,
     base_dir: str | os.PathLike | None = None,
     network_name: str = "the network",
+    *,
+    time_limit: float | None = None,
 ) -> Verification:
     """Verify the parsed solution ``doc`` against ``problem``. ``network_sha256`` is that of
     the network file (when read from one), ``base_dir`` the directory a relative proof
-    path is taken from (the solution file's), ``network_name`` how messages call it."""
+    path is taken from (the solution file's), ``network_name`` how messages call it,
+    ``time_limit`` the seconds a proof check may take (None: no limit)."""
     v = Verification(False)
     if not isinstance(doc, dict):
         return _reject(v, "the solution is not a JSON object")
@@ -94,7 +97,7 @@ def verify(
     if answer == SAT:
         _verify_sat(problem, doc, v)
     else:
-        _verify_unsat(problem, doc, base_dir, network_name, v)
+        _verify_unsat(problem, doc, base_dir, network_name, v, time_limit)
     v.ok = not v.reasons
     return v
 
@@ -289,7 +292,12 @@ def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) ->
 
 
 def _verify_unsat(  # noqa: C901
-    problem: InversionProblem, doc: dict, base_dir, net_name: str, v: Verification
+    problem: InversionProblem,
+    doc: dict,
+    base_dir,
+    net_name: str,
+    v: Verification,
+    time_limit: float | None = None,
 ) -> None:
     from . import proofs
 
@@ -348,7 +356,7 @@ def _verify_unsat(  # noqa: C901
             f"the proof file {path} is the one the solution names (sha256 {short(sha)})"
         )
     try:
-        result = proofs.check_proof(cnf, proofs.read_proof(path), path)
+        result = proofs.check_proof_file(cnf, path, time_limit)
     except InputError as e:
         v.reasons.append(f"cannot verify: {e}")
         return
@@ -387,9 +395,18 @@ def _same_cnf(cnf, proof: dict, noun: str, v: Verification) -> bool:
     return True
 
 
-def verify_files(network_path: str | os.PathLike, solution_path: str | os.PathLike) -> Verification:
-    """``reluhard verify NET.npz SOLUTION``: read both files and :func:`verify`. Bad files
-    raise :class:`InputError` naming the file (and line)."""
+#: the seconds ``reluhard verify`` gives a proof check unless told otherwise
+DEFAULT_TIME_LIMIT = 60.0
+
+
+def verify_files(
+    network_path: str | os.PathLike,
+    solution_path: str | os.PathLike,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+) -> Verification:
+    """``reluhard verify NET.npz SOLUTION``: read both files and :func:`verify` (a proof
+    check stopped after ``time_limit`` seconds). Bad files raise :class:`InputError` naming
+    the file (and line)."""
     from .. import netfile
 
     net = os.fspath(network_path)
@@ -401,6 +418,7 @@ def verify_files(network_path: str | os.PathLike, solution_path: str | os.PathLi
         file_sha256(net),
         os.path.dirname(os.fspath(solution_path)),
         net,
+        time_limit=time_limit,
     )
     v.checks[:0] = read
     return v
