@@ -160,12 +160,16 @@ def digits_fault(text: str) -> str | None:
     return None
 
 
+class DigitsError(ValueError):
+    """A number over the ``max_digits`` budget (its message says so, for the user)."""
+
+
 def fraction(text: str) -> Fraction:
     """``Fraction(text)``, refused (``ValueError``) when ``text`` is over the digits budget
     (:func:`digits_fault`), so that a short hostile token never becomes a huge rational."""
     why = digits_fault(text)
     if why:
-        raise ValueError(f"{_shown_token(text)} {why}")
+        raise DigitsError(f"{_shown_token(text)} {why}")
     return Fraction(str(text).strip())
 
 
@@ -173,7 +177,7 @@ def integer(text: str) -> int:
     """``int(text)`` for a decimal integer, refused (``ValueError``) over the digits budget."""
     why = digits_fault(text)
     if why:
-        raise ValueError(f"{_shown_token(text)} {why}")
+        raise DigitsError(f"{_shown_token(text)} {why}")
     return int(text)
 
 

@@ -38,6 +38,8 @@ def parse_values(spec: dict[str, Param], raw: dict[str, str], owner: str, flag: 
             )
         try:
             out[key] = spec[key].type(value)
+        except limits.DigitsError as e:
+            raise InputError(None, None, f"parameter {key}: {e}") from None
         except (TypeError, ValueError):
             raise InputError(
                 None, None, f"parameter {key}={value!r} is not a valid {spec[key].type.__name__}"

@@ -41,7 +41,7 @@ def open_input(path: str | os.PathLike, what: str = "file") -> IO[bytes]:
         if not stat.S_ISREG(mode):
             kind = _special_kind(mode)
             raise InputError(
-                name, None, f"not a regular {what} ({kind}); reluhard reads only files"
+                name, None, f"not a regular file ({kind}); reluhard reads only regular files"
             )
         return open(name, "rb")
     except OSError as e:
@@ -58,7 +58,7 @@ def _special_kind(mode: int) -> str:
     ):
         if test(mode):
             return kind
-    return "not a regular file"
+    return "a special file"
 
 
 def read_raw(path: str | os.PathLike, what: str = "file") -> bytes:
