@@ -36,6 +36,8 @@ def one_error_line(err: str) -> str:
 #: the address space a hostile-input run may take (RLIMIT_AS): well under what the box
 #: has, so a run that would allocate by a declared size fails here instead of swapping
 BOUNDED_AS = 3 << 29  # 1.5 GiB
+#: the peak RSS a refusal may take: the interpreter, numpy, scipy, networkx, OR-Tools
+REFUSAL_RSS = 400 << 20
 
 
 @dataclass

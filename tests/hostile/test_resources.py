@@ -7,11 +7,8 @@ from __future__ import annotations
 import pytest
 
 from reluhard.reductions import REGISTRY
-from tests.helpers.cli import BOUNDED_AS, run_bounded
+from tests.helpers.cli import BOUNDED_AS, REFUSAL_RSS, run_bounded
 from tests.helpers.instances import EXAMPLE
-
-#: the peak RSS a refusal may take: the interpreter, numpy, scipy, networkx, OR-Tools
-MAX_RSS = 400 << 20
 
 HINT = "(raise it with --max-size or RELUHARD_MAX_SIZE)"
 
@@ -77,7 +74,7 @@ def test_declared_size_is_refused_before_it_allocates(tmp_path, name, content, a
     run = run_bounded([args[0], name, *args[1:]], tmp_path, timeout=60)
     assert "Traceback" not in run.err
     assert (run.code, run.err.splitlines()) == (1, [message])
-    assert run.peak_rss < MAX_RSS, f"peak RSS {run.peak_rss >> 20} MiB"
+    assert run.peak_rss < REFUSAL_RSS, f"peak RSS {run.peak_rss >> 20} MiB"
     assert run.seconds < 30
     assert not (tmp_path / "out.npz").exists()
 
