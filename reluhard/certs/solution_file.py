@@ -69,8 +69,14 @@ SAT, UNSAT, UNKNOWN = ANSWERS
 
 
 def file_sha256(path: str | os.PathLike) -> str:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    """The sha256 of a (regular) file's bytes, read a chunk at a time."""
+    from ..problems.textio import open_input
+
+    digest = hashlib.sha256()
+    with open_input(path) as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def to_json(

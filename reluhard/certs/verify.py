@@ -341,8 +341,8 @@ def _verify_unsat(  # noqa: C901
         path = os.path.join(os.fspath(base_dir), path)
     try:
         sha = file_sha256(path)
-    except OSError as e:
-        v.reasons.append(f"cannot verify: the proof file {path} cannot be read ({e.strerror})")
+    except InputError as e:
+        v.reasons.append(f"cannot verify: the proof file {e}")
         return
     claimed = proof.get("sha256")
     if claimed is not None and str(claimed).lower() != sha:
