@@ -103,7 +103,8 @@ def using(**budgets: int | None) -> Iterator[Budgets]:
 
 def shown(nbytes: int) -> str:
     """``1.5 GiB``, ``300 MiB``, ``12 KiB``, ``100 bytes``."""
-    for unit, size in (("TiB", 1 << 40), ("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10)):
+    units = (("EiB", 1 << 60), ("PiB", 1 << 50), ("TiB", 1 << 40), ("GiB", 1 << 30))
+    for unit, size in (*units, ("MiB", 1 << 20), ("KiB", 1 << 10)):
         if nbytes >= size:
             value = nbytes / size
             return f"{value:.3g} {unit}" if value < 1e4 else f"{value:.3e} {unit}"
