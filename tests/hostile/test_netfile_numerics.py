@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the case table keeps one case a line)
 """Odd numerics and ill-typed meta in network files (issue 21): NaN, infinities, 1e308,
 subnormals, integers past 2^53, complex, string, datetime, structured and object dtypes,
 broken CSR structure, and meta fields of the wrong type or size. The reader validates them
