@@ -157,6 +157,9 @@ def model_fault(cnf: CNF, model: Sequence[int] | np.ndarray) -> str | None:
     'clause 1 (1 -2 0) is not satisfied: variable 2 has no value'
     """
     n = cnf.nvars
+    huge = next((x for x in np.ravel(np.asarray(model, dtype=object)) if abs(int(x)) > n), None)
+    if huge is not None and abs(int(huge)) >= 2**63:  # beyond int64: say so before numpy
+        return f"literal {int(huge)} is outside 1..{n} (the CNF has {n} variables)"
     lits = np.asarray(model, dtype=np.int64).ravel()
     lits = lits[lits != 0]
     out = lits[np.abs(lits) > n]
