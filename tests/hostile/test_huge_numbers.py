@@ -149,7 +149,11 @@ RAW_CASES = [
         '{"answer": "SATISFIABLE", "latent": [' + "1" * 5000 + "]}",
         f": JSON number '{'1' * 40}...' has 5000 digits {DIGITS}",
     ),
-    ("json-nested-100001", '{"answer": ' + "[" * 100000 + "]" * 100000 + "}", ": JSON nested 100001 deep (at most 64)"),
+    (
+        "json-nested-100001",
+        '{"answer": ' + "[" * 100000 + "]" * 100000 + "}",
+        ": JSON nested 100001 deep (at most 64)",
+    ),
     (
         "model-past-int64",
         "v 1 -2 36893488147419103232 0\n",
