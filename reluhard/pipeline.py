@@ -141,7 +141,8 @@ def decide(
     certificate that fails is a bug in a reduction and raises ``AssertionError``, never a
     YES. With ``prove``, a NOT_INVERTIBLE is backed by a DRUP proof written to
     ``proof_path`` and checked VALID (else
-    :class:`~reluhard.certs.refutation.CertificationError`)."""
+    :class:`~reluhard.certs.refutation.CertificationError`); ``time_limit`` bounds the
+    back end and, separately, the proof check."""
     if prove and "proof" in solvers.get(solver).options:
         options = {"proof": True, **(options or {})}  # the back end logs its own proof
     verdict = solvers.solve(problem, solver, time_limit=time_limit, options=options)
@@ -163,7 +164,9 @@ def decide(
         if proof_path is None:
             raise ValueError("prove=True needs a proof_path")
         try:
-            decision.proof = refutation.certify(problem, verdict, proof_path, solution_dir)
+            decision.proof = refutation.certify(
+                problem, verdict, proof_path, solution_dir, time_limit=time_limit
+            )
         except refutation.CertificationError as e:
             e.solver = verdict.solver
             raise

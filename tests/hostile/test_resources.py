@@ -9,6 +9,7 @@ import pytest
 from reluhard.reductions import REGISTRY
 from tests.helpers.cli import BOUNDED_AS, REFUSAL_RSS, run_bounded
 from tests.helpers.instances import EXAMPLE
+from tests.helpers.tiers import FULL
 
 HINT = "(raise it with --max-size or RELUHARD_MAX_SIZE)"
 
@@ -66,8 +67,14 @@ CASES = [
 ]
 
 
+#: the default tier runs one case of each class (a child process each, about 2 s)
+DEFAULT = (0, 2, 4)
+
+
 @pytest.mark.parametrize(
-    ("name", "content", "args", "message"), CASES, ids=[f"{c[0]}-{c[2][0]}" for c in CASES]
+    ("name", "content", "args", "message"),
+    CASES if FULL else [CASES[i] for i in DEFAULT],
+    ids=[f"{c[0]}-{c[2][0]}" for c in (CASES if FULL else [CASES[i] for i in DEFAULT])],
 )
 def test_declared_size_is_refused_before_it_allocates(tmp_path, name, content, args, message):
     (tmp_path / name).write_bytes(content)
@@ -79,6 +86,7 @@ def test_declared_size_is_refused_before_it_allocates(tmp_path, name, content, a
     assert not (tmp_path / "out.npz").exists()
 
 
+@pytest.mark.skipif(not FULL, reason="--full tier")
 def test_environment_variable_sets_the_budget(tmp_path):
     (tmp_path / "small.cnf").write_bytes(EXAMPLE.read_bytes())
     run = run_bounded(
@@ -93,6 +101,7 @@ def test_environment_variable_sets_the_budget(tmp_path):
     )
 
 
+@pytest.mark.skipif(not FULL, reason="--full tier")
 def test_a_raised_budget_lets_a_refused_instance_through(tmp_path):
     """The refusal is the budget's, not the instance's: raising it builds the network."""
     (tmp_path / "w.col").write_bytes(b"p edge 4 1\ne 1 2 20000\n")
@@ -104,6 +113,7 @@ def test_a_raised_budget_lets_a_refused_instance_through(tmp_path):
     assert (tmp_path / "out.npz").exists()
 
 
+@pytest.mark.skipif(not FULL, reason="--full tier")
 def test_bounded_address_space_is_enough_for_ordinary_work(tmp_path):
     """The RSS bound is not what makes the refusals pass: a normal run fits it easily."""
     run = run_bounded(["solve", EXAMPLE], tmp_path)
