@@ -47,6 +47,7 @@ import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
 from .. import limits
 from ..errors import InputError
@@ -248,6 +249,8 @@ def check_proof_file(
     start = time.perf_counter()
     worker.start()
     send.close()
+    kind: str
+    value: Any
     try:
         kind, value = recv.recv() if recv.poll(time_limit) else ("timeout", None)
     except EOFError:
@@ -257,9 +260,10 @@ def check_proof_file(
         worker.join()
         recv.close()
     if kind == "ok":
-        return value
+        return cast(ProofCheck, value)
     if kind == "error":
-        raise InputError(*value)
+        where, line, message = value
+        raise InputError(where, line, message)
     elapsed = time.perf_counter() - start
     if kind == "timeout":
         why = (
