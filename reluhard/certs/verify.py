@@ -342,7 +342,8 @@ def _verify_unsat(  # noqa: C901
     try:
         sha = file_sha256(path)
     except InputError as e:
-        v.reasons.append(f"cannot verify: the proof file {e}")
+        why = e.message.removeprefix("cannot read file: ")
+        v.reasons.append(f"cannot verify: the proof file {path} cannot be read ({why})")
         return
     claimed = proof.get("sha256")
     if claimed is not None and str(claimed).lower() != sha:

@@ -77,7 +77,10 @@ def test_a_proof_path_that_is_a_fifo_is_refused(unsat_files):
     run = run_bounded(["verify", "net.npz", "sol.json"], unsat_files, timeout=30)
     assert (run.code, run.out.splitlines(), run.err) == (
         1,
-        [f"REJECTED: cannot verify: the proof file sol.drup: {REFUSAL.format('a FIFO')}"],
+        [
+            "REJECTED: cannot verify: the proof file sol.drup cannot be read "
+            f"({REFUSAL.format('a FIFO')})"
+        ],
         "",
     )
 
@@ -89,8 +92,8 @@ def test_a_proof_path_that_is_a_device_is_refused(capsys, unsat_files):
     assert (code, out.splitlines(), err) == (
         1,
         [
-            "REJECTED: cannot verify: the proof file /dev/zero: "
-            + REFUSAL.format("a character device")
+            "REJECTED: cannot verify: the proof file /dev/zero cannot be read "
+            f"({REFUSAL.format('a character device')})"
         ],
         "",
     )
