@@ -17,7 +17,7 @@ Each has a default, an environment variable (``RELUHARD_MAX_SIZE``, ``RELUHARD_M
 
 >>> with using(max_digits=5):
 ...     fraction("12345"), digits_fault("1e9")[:40]
-(Fraction(12345, 1), 'has 10 digits (more than the budget of 5;')
+(Fraction(12345, 1), 'has 10 digits (more than the budget of 5')
 """
 
 from __future__ import annotations
