@@ -20,6 +20,7 @@ from . import (
     atomic,
     circuit_commands,
     cli_values,
+    limits,
     netfile,
     pipeline,
     randomnet,
@@ -375,7 +376,7 @@ def _shown(path: str) -> str:
 def _verify(args: argparse.Namespace) -> int:
     from .certs.verify import verify_files
 
-    result = verify_files(args.network, args.solution, args.vnnlib)
+    result = verify_files(args.network, args.solution, args.vnnlib, args.time_limit)
     if not result.ok:
         for reason in result.reasons:
             print(f"REJECTED: {reason}")
@@ -585,6 +586,13 @@ def build_parser() -> argparse.ArgumentParser:
         "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
     )
     p.add_argument("--vnnlib", metavar="PROP.vnnlib", help="NET is an ONNX network: its property")
+    p.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        type=cli_values.seconds,
+        default=60.0,
+        help="stop a proof check after this many seconds (REJECTED: cannot verify; default 60)",
+    )
     p.set_defaults(func=_verify)
     p = sub.add_parser("export", help="write a network file as ONNX and its query as VNN-LIB")
     p.add_argument("network", metavar="NET.npz")
@@ -640,7 +648,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=circuit_commands.run_factor)
     p = sub.add_parser("list", help="list reductions and solvers")
     p.set_defaults(func=_list)
+    for p in sub.choices.values():
+        _add_budget_args(p)
     return parser
+
+
+def _add_budget_args(p: argparse.ArgumentParser) -> None:
+    """The resource budgets of :mod:`reluhard.limits`, on every command."""
+    g = p.add_argument_group("resource budgets (docs/safety.md)")
+    g.add_argument(
+        "--max-size",
+        metavar="BYTES",
+        type=limits.amount,
+        help="refuse to build an instance or network estimated above this much memory "
+        f"(default {limits.shown(limits.DEFAULT_MAX_SIZE)}; env RELUHARD_MAX_SIZE)",
+    )
+    g.add_argument(
+        "--max-input",
+        metavar="BYTES",
+        type=limits.amount,
+        help="refuse an input file holding (after decompression) more than this "
+        f"(default {limits.shown(limits.DEFAULT_MAX_INPUT)}; env RELUHARD_MAX_INPUT)",
+    )
+    g.add_argument(
+        "--max-digits",
+        metavar="N",
+        type=limits.amount,
+        help="refuse a number with more digits than this "
+        f"(default {limits.DEFAULT_MAX_DIGITS}; env RELUHARD_MAX_DIGITS)",
+    )
 
 
 def _run(func, args: argparse.Namespace) -> int:
@@ -650,7 +686,12 @@ def _run(func, args: argparse.Namespace) -> int:
         warnings.showwarning = _show_warning
         try:
             _refuse_overwriting(args)
-            code = func(args)
+            with limits.using(
+                max_size=getattr(args, "max_size", None),
+                max_input=getattr(args, "max_input", None),
+                max_digits=getattr(args, "max_digits", None),
+            ):
+                code = func(args)
             sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
             return code
         except InputError as e:
@@ -709,6 +750,7 @@ def reduce_main(argv: Sequence[str] | None = None) -> int:
         "into a ReLU-network inversion problem (.npz).",
     )
     _add_reduce_args(p)
+    _add_budget_args(p)
     return _run_parsed(p, argv, _reduce)
 
 

@@ -20,3 +20,11 @@ class InputError(ValueError):
     def __str__(self) -> str:
         where = [str(p) for p in (self.path, self.line) if p is not None]
         return ":".join([*where, " " + self.message]) if where else self.message
+
+
+class TimeLimitError(InputError):
+    """A command ran out of its ``--time-limit`` before it had an answer it can stand by:
+    one line, exit 1, like bad input (the limit is the user's to raise)."""
+
+    def __init__(self, message: str):
+        super().__init__(None, None, message)

@@ -36,11 +36,12 @@ from typing import Any
 import numpy as np
 import scipy.sparse as sp
 
-from . import __version__, atomic
+from . import __version__, atomic, netcheck
 from .errors import InputError
 from .inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from .network import Layer, Network
 from .problems.kinds import KINDS
+from .problems.textio import open_input
 
 SCHEMA = "reluhard.net/1"
 SCHEMA_PREFIX = "reluhard.net/"
@@ -150,7 +151,7 @@ def read_meta(path: str | os.PathLike) -> tuple[dict, dict[str, np.ndarray]]:
         raise InputError(
             name, None, "not a reluhard network file ('meta' is not reluhard JSON)"
         ) from None
-    why = _schema_fault(schema) or _meta_shape_fault(meta)
+    why = _schema_fault(schema) or _meta_shape_fault(meta) or netcheck.meta_fault(meta)
     if why:
         raise InputError(name, None, why)
     return meta, arrays
@@ -162,11 +163,11 @@ def _read_archive(name: str) -> dict[str, np.ndarray]:
     def bad(msg: str) -> InputError:
         return InputError(name, None, msg)
 
-    try:
-        with open(name, "rb") as f:
+    with open_input(name, "network file") as f:
+        try:
             head = f.read(4)
-    except OSError as e:
-        raise bad(f"cannot read file: {e.strerror or e}") from None
+        except OSError as e:
+            raise bad(f"cannot read file: {e.strerror or e}") from None
     if head != b"PK\x03\x04":
         if head.startswith(b"\x93NUM"):
             raise bad("a single .npy array, not a reluhard network file (.npz)")
@@ -175,6 +176,9 @@ def _read_archive(name: str) -> dict[str, np.ndarray]:
         with open(name, "rb") as fh, np.load(fh, allow_pickle=False) as npz:
             if "meta" not in npz.files:
                 raise bad("not a reluhard network file (no 'meta' entry)")
+            why = netcheck.member_fault(npz.zip)
+            if why:
+                raise bad(why)
             return {k: npz[k] for k in npz.files}
     except InputError:
         raise
@@ -220,6 +224,11 @@ def _meta_shape_fault(meta: dict) -> str | None:
     return None
 
 
+def _refuse(name: str, why: str | None) -> None:
+    if why:
+        raise InputError(name, None, why)
+
+
 def read(path: str | os.PathLike) -> InversionProblem:
     """Read a network file written by :func:`write` (or any valid ``reluhard.net/1``)."""
     return read_with_meta(path)[0]
@@ -233,17 +242,21 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
         layers = []
         for i, entry in enumerate(meta["layers"]):
             if entry["format"] == "csr":
-                shape = tuple(int(s) for s in arrays[f"W{i}.shape"])
-                W = sp.csr_array(
-                    (arrays[f"W{i}.data"], arrays[f"W{i}.indices"], arrays[f"W{i}.indptr"]),
-                    shape=shape,
-                )
+                parts = [arrays[f"W{i}.{k}"] for k in ("data", "indices", "indptr", "shape")]
+                _refuse(name, netcheck.csr_fault(str(i), *parts))
+                _refuse(name, netcheck.values_fault(f"W{i}.data", parts[0]))
+                W = sp.csr_array(tuple(parts[:3]), shape=tuple(int(s) for s in parts[3]))
                 W.check_format(full_check=True)
             else:
                 W = arrays[f"W{i}"]
+                _refuse(name, netcheck.values_fault(f"W{i}", W))
+            _refuse(name, netcheck.values_fault(f"b{i}", arrays[f"b{i}"]))
             if list(W.shape) != list(entry["shape"]):
                 raise ValueError(f"layer {i}: W has shape {W.shape}, meta says {entry['shape']}")
             layers.append(Layer(W, arrays[f"b{i}"], entry["activation"], entry.get("slope", 0.0)))
+        for key in ("target", "planted"):
+            if key in arrays:
+                _refuse(name, netcheck.values_fault(key, arrays[key]))
         source = None
         if "source" in meta:
             s = meta["source"]
@@ -266,6 +279,8 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
             source,
             arrays.get("planted"),
         )
+    except InputError:
+        raise
     except (KeyError, ValueError, TypeError, IndexError, AttributeError) as e:
         what = f"missing entry {e}" if isinstance(e, KeyError) else str(e)
         raise InputError(name, None, f"inconsistent network file: {what}") from None

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Literal
 
+from . import limits
 from .errors import InputError
 
 #: A norm ``p``: a positive integer or ``"inf"`` (``p == "inf"`` narrows it to ``int``).
@@ -37,6 +38,8 @@ def parse_values(spec: dict[str, Param], raw: dict[str, str], owner: str, flag: 
             )
         try:
             out[key] = spec[key].type(value)
+        except limits.DigitsError as e:
+            raise InputError(None, None, f"parameter {key}: {e}") from None
         except (TypeError, ValueError):
             raise InputError(
                 None, None, f"parameter {key}={value!r} is not a valid {spec[key].type.__name__}"
@@ -70,15 +73,22 @@ norm.__name__ = f"norm (an integer 1..{MAX_P} or inf)"
 
 def rational(text: str) -> Fraction:
     """A rational number: ``3``, ``-7/2`` or ``0.25``."""
-    return Fraction(str(text).strip())
+    return limits.fraction(text)
 
 
 rational.__name__ = "rational number"
 
 
+def _short(text: str) -> str:
+    """``text`` if it is short enough to be a number, else ``ValueError``."""
+    if len(str(text)) > 100:
+        raise ValueError("too long to be a number")
+    return str(text)
+
+
 def positive(text: str) -> float:
     """A finite number ``> 0``."""
-    v = float(text)
+    v = float(_short(text))
     if not (math.isfinite(v) and v > 0):
         raise ValueError(f"must be a finite number > 0, got {text!r}")
     return v
@@ -89,7 +99,7 @@ positive.__name__ = "positive number"
 
 def nonnegative(text: str) -> float:
     """A finite number ``>= 0``."""
-    v = float(text)
+    v = float(_short(text))
     if not (math.isfinite(v) and v >= 0):
         raise ValueError(f"must be a finite number >= 0, got {text!r}")
     return v
@@ -100,7 +110,7 @@ nonnegative.__name__ = "non-negative number"
 
 def count(text: str) -> int:
     """An integer ``>= 0``."""
-    v = int(text)
+    v = limits.integer(text)
     if v < 0:
         raise ValueError(f"must be >= 0, got {v}")
     return v

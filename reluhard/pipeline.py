@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from . import exactness, netfile, reductions, solvers, streams
+from . import exactness, limits, netfile, reductions, solvers, streams
 from .certs import refutation, solution_file
 from .errors import InputError
 from .inversion import InversionProblem, Source, check_latent
@@ -61,9 +61,14 @@ def reduce_source(
     source: Source, via: str | None = None, params: dict[str, str] | None = None
 ) -> InversionProblem:
     """Apply reduction ``via`` (default: the one for the source's kind) with ``params``
-    given as strings (typed and checked by the reduction)."""
+    given as strings (typed and checked by the reduction). A construction whose
+    :meth:`~reluhard.reductions.base.Construction.estimate` is over the ``max_size`` budget
+    (:mod:`reluhard.limits`) is refused before it allocates."""
     red = reductions.for_kind(source.kind, via)
     typed = reductions.parse_params(red, params or {})
+    limits.check_size(
+        f"the {red.name} network", red.estimate(source.instance, **typed), source.name or None
+    )
     return _exact(red.build(source.instance, source=source, **typed))
 
 
@@ -148,7 +153,8 @@ def decide(
     certificate that fails is a bug in a reduction and raises ``AssertionError``, never a
     YES. With ``prove``, a NOT_INVERTIBLE is backed by a DRUP proof written to
     ``proof_path`` and checked VALID (else
-    :class:`~reluhard.certs.refutation.CertificationError`)."""
+    :class:`~reluhard.certs.refutation.CertificationError`); ``time_limit`` bounds the
+    back end and, separately, the proof check."""
     if prove and "proof" in solvers.get(solver).options:
         options = {"proof": True, **(options or {})}  # the back end logs its own proof
     problem = rebuild.stated_bounds(problem)
@@ -171,7 +177,9 @@ def decide(
         if proof_path is None:
             raise ValueError("prove=True needs a proof_path")
         try:
-            decision.proof = refutation.certify(problem, verdict, proof_path, solution_dir)
+            decision.proof = refutation.certify(
+                problem, verdict, proof_path, solution_dir, time_limit=time_limit
+            )
         except refutation.CertificationError as e:
             e.solver = verdict.solver
             raise

@@ -27,11 +27,6 @@ def shown(name: str) -> str:
     return STDIN_NAME if name == STDIO else name
 
 
-def read_stdin() -> bytes:
-    """All of standard input, as bytes."""
-    return sys.stdin.buffer.read()
-
-
 def closed_pipe_exit() -> int:
     """Standard output to ``/dev/null``; the exit status for a closed pipe."""
     try:

@@ -73,7 +73,7 @@ def assert_same_problem(got: InversionProblem, want: InversionProblem) -> None:
 
 
 def dense_problem() -> InversionProblem:
-    W1 = np.array([[1.0, -2.5, 0.1], [0.3, -0.0, 4.0], [5e-324, 1e300, -7.0], [0.0, 1.0, 2.0]])
+    W1 = np.array([[1.0, -2.5, 0.1], [0.3, -0.0, 4.0], [2.0**-1000, 1e29, -7.0], [0.0, 1.0, 2.0]])
     W2 = np.array([[1.0, -1.0, 0.5, 1 / 3]])
     net = Network(
         (

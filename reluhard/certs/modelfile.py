@@ -10,7 +10,11 @@ from __future__ import annotations
 import json
 import os
 import re
+from typing import Any
 
+import numpy as np
+
+from .. import limits
 from ..errors import InputError
 
 _INT = re.compile(r"^[+-]?\d+$")
@@ -89,6 +93,10 @@ def parse_model(name: str, text: str, nvars: int | None = None) -> list[int]:
                 )
             if tok.lstrip("+") == "-0" or re.fullmatch(r"-0+", tok):
                 raise InputError(name, lineno, "'-0' is not a literal")
+            if len(tok.lstrip("+-")) > 10:  # over MAX_LITERAL; int() of a huge token is slow
+                raise InputError(
+                    name, lineno, f"literal {_short(tok)} is beyond the largest DIMACS variable"
+                )
             v = int(tok)
             if v == 0:
                 ended = lineno
@@ -100,7 +108,14 @@ def parse_model(name: str, text: str, nvars: int | None = None) -> list[int]:
     return lits
 
 
+#: the largest DIMACS variable (and so literal magnitude) anywhere in reluhard
+MAX_LITERAL = 2**31 - 1
+
+
 def _add_literal(name, lineno, v: int, nvars, seen: dict) -> None:
+    if abs(v) > MAX_LITERAL:
+        shown = str(v) if v.bit_length() < 200 else f"of {v.bit_length()} bits"
+        raise InputError(name, lineno, f"literal {shown} is beyond the largest DIMACS variable")
     if nvars is not None and abs(v) > nvars:
         raise InputError(name, lineno, f"literal {v} exceeds the formula's {nvars} variables")
     prev = seen.get(abs(v))
@@ -110,11 +125,44 @@ def _add_literal(name, lineno, v: int, nvars, seen: dict) -> None:
     seen[abs(v)] = (v, lineno)
 
 
-def _read_json_cert(name: str, text: str, nvars: int | None) -> list[int]:
+def _short(tok: str, limit: int = 30) -> str:
+    return tok if len(tok) <= limit else f"{tok[:limit]}... ({len(tok)} characters)"
+
+
+#: the deepest nesting a solution or certificate JSON may have (reluhard writes depth 4)
+MAX_JSON_DEPTH = 64
+
+
+def load_json(name: str, text: str) -> Any:
+    """The JSON value of ``text``, with every way it can be hostile as one
+    :class:`InputError`: invalid JSON, nesting deeper than :data:`MAX_JSON_DEPTH` (refused
+    before parsing, so never a ``RecursionError``), integers over the digits budget of
+    :mod:`reluhard.limits`."""
+    depth = _depth(text)
+    if depth > MAX_JSON_DEPTH:
+        raise InputError(name, None, f"JSON nested {depth} deep (at most {MAX_JSON_DEPTH})")
     try:
-        data = json.loads(text)
+        return json.loads(text, parse_int=_bounded_int)
     except json.JSONDecodeError as e:
         raise InputError(name, e.lineno, f"invalid JSON: {e.msg}") from None
+    except ValueError as e:
+        raise InputError(name, None, f"JSON number {e}") from None
+
+
+def _depth(text: str) -> int:
+    """The deepest bracket nesting of JSON ``text`` (brackets in strings skipped)."""
+    opens = np.frombuffer(re.sub(r'"(?:[^"\\]|\\.)*"', '""', text).encode(), dtype=np.uint8)
+    step = (opens == ord("[")).astype(np.int64) + (opens == ord("{"))
+    step -= (opens == ord("]")).astype(np.int64) + (opens == ord("}"))
+    return int(np.cumsum(step).max(initial=0))
+
+
+def _bounded_int(text: str) -> int:
+    return limits.integer(text)
+
+
+def _read_json_cert(name: str, text: str, nvars: int | None) -> list[int]:
+    data = load_json(name, text)
     line = None
     for i, s in enumerate(text.splitlines(), 1):
         if '"certificate"' in s:

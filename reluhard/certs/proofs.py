@@ -41,12 +41,15 @@ Known-broken proof output (found by ``reluhard crosscheck``; see docs/crosscheck
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, cast
 
+from .. import limits
 from ..errors import InputError
 from ..problems.cnf import CNF
 
@@ -255,6 +258,60 @@ def check_proof(cnf: CNF, proof: Iterable[str], name: str = "<proof>") -> ProofC
         return ProofCheck(VALID, "", len(lemmas), deletions, elapsed)
     detail = drup.check_proof(cnf.clauses(), lemmas, verbose=True) if len(lemmas) < 5000 else None
     return ProofCheck(INVALID, _failure(detail, len(lemmas)), len(lemmas), deletions, elapsed)
+
+
+def check_proof_file(
+    cnf: CNF, path: str | os.PathLike, time_limit: float | None = None
+) -> ProofCheck:
+    """:func:`read_proof` and :func:`check_proof` of the proof at ``path``; with
+    ``time_limit``, both run in a worker process that is killed when the time is up
+    (UNCHECKED, saying so). A worker because the checker is native code that a signal
+    cannot stop, and a proof of 20,000 lemmas can keep it busy for minutes."""
+    name = os.fspath(path)
+    if time_limit is None or checker_version() is None:  # no checker: UNCHECKED, quickly
+        return check_proof(cnf, read_proof(name), name)
+    import multiprocessing as mp
+
+    ctx = mp.get_context("forkserver")
+    recv, send = ctx.Pipe(duplex=False)
+    worker = ctx.Process(
+        target=_check_file_worker, args=(cnf, name, send, limits.current()), daemon=True
+    )
+    start = time.perf_counter()
+    worker.start()
+    send.close()
+    kind: str
+    value: Any
+    try:
+        kind, value = recv.recv() if recv.poll(time_limit) else ("timeout", None)
+    except EOFError:
+        kind, value = "crash", None
+    finally:
+        worker.kill()
+        worker.join()
+        recv.close()
+    if kind == "ok":
+        return cast(ProofCheck, value)
+    if kind == "error":
+        where, line, message = value
+        raise InputError(where, line, message)
+    elapsed = time.perf_counter() - start
+    if kind == "timeout":
+        why = (
+            f"the proof check did not finish within the time limit of {time_limit:g} s "
+            "(raise it with --time-limit)"
+        )
+    else:
+        why = f"the proof checker's worker died (exit code {worker.exitcode})"
+    return ProofCheck(UNCHECKED, why, time=elapsed)
+
+
+def _check_file_worker(cnf: CNF, name: str, send, budgets: limits.Budgets) -> None:
+    with limits.using(**dataclasses.asdict(budgets)):
+        try:
+            send.send(("ok", check_proof(cnf, read_proof(name), name)))
+        except InputError as e:
+            send.send(("error", (e.path, e.line, e.message)))
 
 
 def _failure(result, nlemmas: int) -> str:

@@ -96,18 +96,20 @@ def certify(
     verdict,
     proof_path: str | os.PathLike,
     solution_dir: str | os.PathLike | None = None,
+    time_limit: float | None = None,
 ) -> dict[str, Any]:
     """The solution file's ``proof`` entry for a NOT_INVERTIBLE ``verdict``: the proof the
     back end logged (``verdict.proof``), written and checked against its subject's CNF; or,
-    when it logged none, a proof of the source (:func:`prove_unsat`)."""
+    when it logged none, a proof of the source (:func:`prove_unsat`). ``time_limit``
+    bounds the check (:func:`~reluhard.certs.proofs.check_proof_file`)."""
     log = verdict.proof
     if log is None:
-        return prove_unsat(problem, proof_path, solution_dir)
+        return prove_unsat(problem, proof_path, solution_dir, time_limit=time_limit)
     cnf = SUBJECTS[log.of].cnf(problem)
     if cnf is None:
         raise CertificationError(f"{SUBJECTS[log.of].noun} cannot be rebuilt for this problem")
     proofs.write_proof(proof_path, log.lines)
-    result = proofs.check_proof(cnf, log.lines)
+    result = proofs.check_proof_file(cnf, proof_path, time_limit)
     if not result.valid:
         raise CertificationError(
             f"the proof in {os.fspath(proof_path)} is {result.status}: {result.reason}"
@@ -135,6 +137,8 @@ def prove_unsat(
     proof_path: str | os.PathLike,
     solution_dir: str | os.PathLike | None = None,
     solver: str | None = None,
+    *,
+    time_limit: float | None = None,
 ) -> dict[str, Any]:
     """Certify a NOT_INVERTIBLE answer: a proof-logging SAT solver refutes the CNF of the
     embedded source, the DRUP proof is written to ``proof_path`` and checked by the
@@ -159,7 +163,7 @@ def prove_unsat(
         raise CertificationError(f"{solver} says SAT with a model that fails: a solver bug")
     assert lines is not None  # and a proof with UNSAT
     proofs.write_proof(proof_path, lines)
-    result = proofs.check_proof(cnf, lines)
+    result = proofs.check_proof_file(cnf, proof_path, time_limit)
     if not result.valid:
         raise CertificationError(
             f"the proof in {os.fspath(proof_path)} is {result.status}: {result.reason}"

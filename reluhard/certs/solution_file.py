@@ -70,8 +70,14 @@ SAT, UNSAT, UNKNOWN = ANSWERS
 
 
 def file_sha256(path: str | os.PathLike) -> str:
-    with open(path, "rb") as f:
-        return hashlib.sha256(f.read()).hexdigest()
+    """The sha256 of a (regular) file's bytes, read a chunk at a time."""
+    from ..problems.textio import open_input
+
+    digest = hashlib.sha256()
+    with open_input(path) as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def to_json(
@@ -123,10 +129,7 @@ def read_solution(path: str | os.PathLike) -> tuple[dict, list[str]]:
 
 
 def _read_json(name: str, text: str) -> dict:
-    try:
-        doc = json.loads(text)
-    except json.JSONDecodeError as e:
-        raise InputError(name, e.lineno, f"invalid JSON: {e.msg}") from None
+    doc = modelfile.load_json(name, text)
     if not isinstance(doc, dict):
         raise InputError(name, 1, "not a solution file: the JSON is not an object")
     schema = doc.get("schema")

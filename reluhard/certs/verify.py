@@ -43,7 +43,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .. import reductions
+from .. import limits, reductions
 from ..errors import InputError
 from ..inversion import InversionProblem, check_latent
 from ..problems.kinds import KINDS
@@ -82,10 +82,13 @@ def verify(
     network_sha256: str | None = None,
     base_dir: str | os.PathLike | None = None,
     network_name: str = "the network",
+    *,
+    time_limit: float | None = None,
 ) -> Verification:
     """Verify the parsed solution ``doc`` against ``problem``. ``network_sha256`` is that of
     the network file (when read from one), ``base_dir`` the directory a relative proof
-    path is taken from (the solution file's), ``network_name`` how messages call it."""
+    path is taken from (the solution file's), ``network_name`` how messages call it,
+    ``time_limit`` the seconds a proof check may take (None: no limit)."""
     v = Verification(False)
     if not isinstance(doc, dict):
         return _reject(v, "the solution is not a JSON object")
@@ -101,7 +104,7 @@ def verify(
     if answer == SAT:
         _verify_sat(problem, doc, v)
     else:
-        _verify_unsat(problem, doc, base_dir, network_name, v)
+        _verify_unsat(problem, doc, base_dir, network_name, v, time_limit)
     v.ok = not v.reasons
     return v
 
@@ -170,15 +173,21 @@ def _rebuilds(problem: InversionProblem, net_name: str, v: Verification) -> bool
     return True
 
 
+def _brief(value: Any, limit: int = 40) -> str:
+    """``repr(value)``, cut to ``limit`` characters for a one-line reason."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def _answer(doc: dict, v: Verification) -> str | None:
     """SATISFIABLE / UNSATISFIABLE / UNKNOWN from ``answer`` and ``status`` (which must agree)."""
     answer, status = doc.get("answer"), doc.get("status")
-    if answer is not None and answer not in (SAT, UNSAT, UNKNOWN):
-        v.reasons.append(f"unknown answer {answer!r} (expected {SAT}, {UNSAT} or {UNKNOWN})")
+    if answer is not None and (not isinstance(answer, str) or answer not in (SAT, UNSAT, UNKNOWN)):
+        v.reasons.append(f"unknown answer {_brief(answer)} (expected {SAT}, {UNSAT} or {UNKNOWN})")
         return None
-    if status is not None and status not in STATUS_ANSWER:
+    if status is not None and (not isinstance(status, str) or status not in STATUS_ANSWER):
         known = ", ".join(STATUS_ANSWER)
-        v.reasons.append(f"unknown status {status!r} (expected {known})")
+        v.reasons.append(f"unknown status {_brief(status)} (expected {known})")
         return None
     if answer is not None and status is not None and STATUS_ANSWER[status] != answer:
         v.reasons.append(f"the status {status} and the answer {answer} disagree")
@@ -223,7 +232,9 @@ def _parse_latent(latent: Any) -> tuple[list[Fraction] | None, str]:
             shown = repr(x) if not isinstance(x, str) else repr(x[:40])
             return None, f'latent[{i}] = {shown} is not an exact rational (like "1" or "-3/4")'
         try:
-            out.append(Fraction(x.strip()))
+            out.append(limits.fraction(x))
+        except ValueError as e:
+            return None, f"latent[{i}] = {e}"
         except ZeroDivisionError:
             return None, f"latent[{i}] = {x!r} divides by zero"
     return out, ""
@@ -304,7 +315,12 @@ def _check_certificate(problem: InversionProblem, cert: Any, v: Verification) ->
 
 
 def _verify_unsat(  # noqa: C901
-    problem: InversionProblem, doc: dict, base_dir, net_name: str, v: Verification
+    problem: InversionProblem,
+    doc: dict,
+    base_dir,
+    net_name: str,
+    v: Verification,
+    time_limit: float | None = None,
 ) -> None:
     from . import proofs
 
@@ -348,8 +364,9 @@ def _verify_unsat(  # noqa: C901
         path = os.path.join(os.fspath(base_dir), path)
     try:
         sha = file_sha256(path)
-    except OSError as e:
-        v.reasons.append(f"cannot verify: the proof file {path} cannot be read ({e.strerror})")
+    except InputError as e:
+        why = e.message.removeprefix("cannot read file: ")
+        v.reasons.append(f"cannot verify: the proof file {path} cannot be read ({why})")
         return
     claimed = proof.get("sha256")
     if claimed is not None and str(claimed).lower() != sha:
@@ -363,7 +380,7 @@ def _verify_unsat(  # noqa: C901
             f"the proof file {path} is the one the solution names (sha256 {short(sha)})"
         )
     try:
-        result = proofs.check_proof(cnf, proofs.read_proof(path), path)
+        result = proofs.check_proof_file(cnf, path, time_limit)
     except InputError as e:
         v.reasons.append(f"cannot verify: {e}")
         return
@@ -402,14 +419,20 @@ def _same_cnf(cnf, proof: dict, noun: str, v: Verification) -> bool:
     return True
 
 
+#: the seconds ``reluhard verify`` gives a proof check unless told otherwise
+DEFAULT_TIME_LIMIT = 60.0
+
+
 def verify_files(
     network_path: str | os.PathLike,
     solution_path: str | os.PathLike,
     vnnlib: str | os.PathLike | None = None,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
 ) -> Verification:
     """``reluhard verify NET.npz SOLUTION`` (or ``MODEL.onnx --vnnlib PROP SOLUTION``: the
-    spec problem of :func:`reluhard.vnn.spec.load`): read the files and :func:`verify`. Bad
-    files raise :class:`InputError` naming the file (and line)."""
+    spec problem of :func:`reluhard.vnn.spec.load`): read the files and :func:`verify` (a
+    proof check stopped after ``time_limit`` seconds). Bad files raise :class:`InputError`
+    naming the file (and line)."""
     from .. import netfile
 
     net = os.fspath(network_path)
@@ -426,6 +449,7 @@ def verify_files(
         file_sha256(net),
         os.path.dirname(os.fspath(solution_path)),
         net,
+        time_limit=time_limit,
     )
     v.checks[:0] = read
     return v

@@ -21,11 +21,14 @@ True
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
+from ..errors import TimeLimitError
 from .intarrays import int_array, meta_count
 
 REFERENCE_SOLVER = "cadical195"
@@ -155,6 +158,9 @@ def model_fault(cnf: CNF, model: Sequence[int] | np.ndarray) -> str | None:
     'clause 1 (1 -2 0) is not satisfied: variable 2 has no value'
     """
     n = cnf.nvars
+    huge = next((x for x in np.ravel(np.asarray(model, dtype=object)) if abs(int(x)) > n), None)
+    if huge is not None and abs(int(huge)) >= 2**63:  # beyond int64: say so before numpy
+        return f"literal {int(huge)} is outside 1..{n} (the CNF has {n} variables)"
     lits = np.asarray(model, dtype=np.int64).ravel()
     lits = lits[lits != 0]
     out = lits[np.abs(lits) > n]
@@ -188,19 +194,45 @@ def describe(cnf: CNF) -> str:
     return f"{cnf.nvars} variables, {cnf.nclauses} clauses"
 
 
-def solve(cnf: CNF, solver: str = REFERENCE_SOLVER) -> list[int] | None:
+#: conflicts between two looks at the clock when a time limit is set (CaDiCaL in python-sat
+#: cannot be interrupted from another thread, but it stops at a conflict budget)
+CONFLICTS_PER_CHECK = 2000
+
+
+def solve_within(s: Any, seconds: float | None) -> bool | None:
+    """``s.solve()`` of a python-sat solver ``s``, or None when ``seconds`` run out first."""
+    if seconds is None:
+        return bool(s.solve())
+    end = time.perf_counter() + seconds
+    while time.perf_counter() < end:
+        s.conf_budget(CONFLICTS_PER_CHECK)
+        answer = s.solve_limited()
+        if answer is not None:
+            return bool(answer)
+    return None
+
+
+def solve(
+    cnf: CNF, solver: str = REFERENCE_SOLVER, time_limit: float | None = None
+) -> list[int] | None:
     """Reference decision by a python-sat solver (CaDiCaL 1.9.5 by default).
 
     Returns a complete DIMACS model (one signed literal per variable) or ``None`` when the
-    formula is unsatisfiable. An empty clause is handled here (python-sat solvers differ
-    in how they take one).
+    formula is unsatisfiable; :class:`~reluhard.errors.TimeLimitError` when ``time_limit``
+    seconds run out first. An empty clause is handled here (python-sat solvers differ in
+    how they take one).
     """
     from pysat.solvers import Solver
 
     if np.any(cnf.widths == 0):
         return None
     with Solver(name=solver, bootstrap_with=cnf.clauses()) as s:
-        if not s.solve():
+        answer = solve_within(s, time_limit)
+        if answer is None:
+            raise TimeLimitError(
+                f"{solver} found no answer within the time limit of {time_limit:g} s"
+            )
+        if not answer:
             return None
         found = {abs(x): x for x in (s.get_model() or [])}
     return [found.get(v, -v) for v in range(1, cnf.nvars + 1)]

@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from .. import limits
 from ..errors import InputError
 from ..options import NormP
 from .cvp import COEFFICIENT_SETS, CVP, INT64_MAX, INT64_MIN, MAX_NORM
@@ -59,6 +60,8 @@ def _entry(token: str, path: str, line: int) -> int:
                 path, line, f"entry '{_show(token)}' has a '+' sign (write {token[1:]})"
             )
         raise InputError(path, line, f"entry '{_show(token)}' is not an integer")
+    if len(token) > 20:  # an int64 has at most 19 digits; int() of a huge token is slow
+        raise InputError(path, line, f"entry '{_show(token)}' does not fit in 64 bits")
     value = int(token)
     if not INT64_MIN <= value <= INT64_MAX:
         raise InputError(path, line, f"entry '{_show(token)}' does not fit in 64 bits")
@@ -175,6 +178,9 @@ def _number(token: str, what: str, path: str, line: int) -> Fraction:
             line,
             f"{what} must be a non-negative integer, fraction a/b or decimal, got '{_show(token)}'",
         )
+    why = limits.digits_fault(token)
+    if why:
+        raise InputError(path, line, f"{what} '{_show(token)}' {why}")
     if m["den"] is not None:
         if int(m["den"]) == 0:
             raise InputError(path, line, f"{what} '{_show(token)}' has a zero denominator")

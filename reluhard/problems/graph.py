@@ -83,6 +83,8 @@ __all__ = [
     "weight_table",
 ]
 
+#: estimated bytes of a networkx vertex or edge (its dicts), for the size budget
+GRAPH_BYTES = 400
 MAX_WEIGHT = 2**63 - 1  # weights are stored as int64 in network files
 WEIGHT_MODES = ("auto", "edge", "unit", "node-sum")
 

@@ -77,8 +77,9 @@ from typing import IO
 
 import networkx as nx
 
+from .. import limits
 from ..errors import InputError
-from .graph import MAX_WEIGHT, edge_key, validate_graph
+from .graph import GRAPH_BYTES, MAX_WEIGHT, edge_key, validate_graph
 from .textio import comment_lines, count, read_bytes, show_token, write_data
 
 __all__ = [
@@ -199,6 +200,11 @@ class _Builder:
 
     def graph(self) -> nx.Graph:
         n = self.top if self.n is None else self.n
+        limits.check_size(
+            f"the graph ({n} vertices, {_count(len(self.edges), 'edge')})",
+            GRAPH_BYTES * (n + len(self.edges)),
+            self.path,
+        )
         G = nx.Graph()
         G.add_nodes_from(range(1, n + 1))
         if self.nodes:

@@ -13,42 +13,119 @@ import gzip
 import io
 import lzma
 import os
+import stat
+import sys
+import zlib
 from collections.abc import Callable, Sequence
-from typing import IO, cast
+from typing import IO, Any, cast
 
+from .. import limits
 from ..errors import InputError
 
-_MAGIC: tuple[tuple[bytes, Callable[[bytes], bytes], str], ...] = (
-    (b"\x1f\x8b", gzip.decompress, "gzip"),
-    (b"BZh", bz2.decompress, "bzip2"),
-    (b"\xfd7zXZ\x00", lzma.decompress, "xz"),
+_MAGIC: tuple[tuple[bytes, Callable[[], Any], str], ...] = (
+    (b"\x1f\x8b", lambda: zlib.decompressobj(16 + zlib.MAX_WBITS), "gzip"),
+    (b"BZh", bz2.BZ2Decompressor, "bzip2"),
+    (b"\xfd7zXZ\x00", lzma.LZMADecompressor, "xz"),
 )
 
+_CHUNK = 1 << 20
 
-def read_raw(path: str | os.PathLike) -> bytes:
-    """The file's bytes as stored (compressed or not), standard input for ``-``;
-    :class:`InputError` if unreadable."""
+
+def open_input(path: str | os.PathLike, what: str = "file") -> IO[bytes]:
+    """``path`` opened for reading bytes, refused (:class:`InputError`) unless it is a
+    regular file: a FIFO would block forever and ``/dev/zero`` or ``/dev/urandom`` never
+    end, so they are refused by type before they are opened (the one place every input,
+    solution file and proof is opened). ``-`` is standard input."""
     from .. import streams
 
     name = os.fspath(path)
     if name == streams.STDIO:
-        return streams.read_stdin()
+        return sys.stdin.buffer
     try:
-        with open(name, "rb") as f:
-            return f.read()
+        mode = os.stat(name).st_mode
+        if not stat.S_ISREG(mode):
+            kind = _special_kind(mode)
+            raise InputError(
+                name, None, f"not a regular file ({kind}); reluhard reads only regular files"
+            )
+        return open(name, "rb")
     except OSError as e:
-        raise InputError(name, None, f"cannot read file: {e.strerror or e}") from None
+        raise InputError(name, None, f"cannot read {what}: {e.strerror or e}") from None
+
+
+def _special_kind(mode: int) -> str:
+    for test, kind in (
+        (stat.S_ISDIR, "a directory"),
+        (stat.S_ISFIFO, "a FIFO"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    ):
+        if test(mode):
+            return kind
+    return "a special file"
+
+
+def read_raw(path: str | os.PathLike, what: str = "file") -> bytes:
+    """The file's bytes as stored (compressed or not); :class:`InputError` if it is not a
+    regular file, cannot be read, or holds more than the ``max_input`` budget
+    (:mod:`reluhard.limits`)."""
+    name = os.fspath(path)
+    cap = limits.current().max_input
+    f = open_input(name, what)
+    try:
+        data = f.read(cap + 1)
+    except OSError as e:
+        raise InputError(name, None, f"cannot read {what}: {e.strerror or e}") from None
+    finally:
+        if f is not sys.stdin.buffer:
+            f.close()
+    if len(data) > cap:
+        raise InputError(name, None, limits.input_fault("holds"))
+    return data
 
 
 def decompress(raw: bytes, name: str) -> bytes:
-    """``raw`` decompressed if it starts with a gzip, bzip2 or xz magic number, else as is."""
-    for magic, unpack, kind in _MAGIC:
+    """``raw`` decompressed if it starts with a gzip, bzip2 or xz magic number, else as is.
+
+    Streamed a chunk at a time and stopped at the ``max_input`` budget, so a small bomb
+    (1 MB of gzip that inflates to 1 GiB) is refused before it fills memory. Concatenated
+    streams (``cat a.gz b.gz``) are read whole, as gzip(1) does."""
+    for magic, unpacker, kind in _MAGIC:
         if raw.startswith(magic):
             try:
-                return unpack(raw)
-            except (OSError, EOFError, lzma.LZMAError, ValueError) as e:
+                return _inflate(raw, magic, unpacker, name)
+            except InputError:
+                raise
+            except (OSError, EOFError, lzma.LZMAError, ValueError, zlib.error) as e:
                 raise InputError(name, None, f"corrupt or truncated {kind} data ({e})") from None
     return raw
+
+
+def _inflate(raw: bytes, magic: bytes, unpacker: Callable[[], Any], name: str) -> bytes:
+    cap = limits.current().max_input
+    out: list[bytes] = []
+    total = 0
+    rest = raw
+    while rest:
+        d = unpacker()
+        tail = hasattr(d, "unconsumed_tail")  # zlib keeps unread input there
+        data = rest
+        while not d.eof:
+            piece = d.decompress(data, _CHUNK)
+            data = d.unconsumed_tail if tail else b""
+            total += len(piece)
+            if total > cap:
+                raise InputError(name, None, limits.input_fault("decompresses to"))
+            out.append(piece)
+            if not piece and not data and (tail or d.needs_input):
+                raise EOFError("the compressed stream ends early")
+        rest = d.unused_data
+        if not rest.startswith(magic):
+            if rest.strip(b"\x00"):
+                raise ValueError("trailing data after the compressed stream")
+            break
+    return b"".join(out)
 
 
 def read_bytes(path: str | os.PathLike) -> bytes:

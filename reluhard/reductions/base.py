@@ -35,6 +35,19 @@ import numpy as np
 from ..inversion import InversionProblem, Source
 from ..options import Param
 
+#: estimated bytes of one stored nonzero weight and one unit while a network is built (the
+#: CSR arrays, their COO and concatenated intermediates, the bias and the unit's rows)
+BYTES_PER_NONZERO = 48
+BYTES_PER_UNIT = 64
+#: a row held in Python lists while it is built
+ROW_BYTES = 250
+
+
+def network_bytes(nonzeros: int, units: int) -> int:
+    """The memory estimate of building a network with that many nonzero weights and units
+    (a helper of the reductions' ``size`` functions)."""
+    return BYTES_PER_NONZERO * int(nonzeros) + BYTES_PER_UNIT * int(units)
+
 
 @runtime_checkable
 class Reduction(Protocol):
@@ -60,6 +73,8 @@ class Reduction(Protocol):
 
     def fault(self, instance: Any, certificate: Any, **params: Any) -> str | None: ...
 
+    def estimate(self, instance: Any, **params: Any) -> int: ...
+
 
 @dataclass(frozen=True)
 class Construction:
@@ -81,6 +96,14 @@ class Construction:
     doc: str = ""
     #: ``build`` gives ``unit_bounds`` (see :class:`~reluhard.inversion.InversionProblem`)
     states_bounds: bool = False
+    size: Callable[..., int] | None = None
+
+    def estimate(self, instance: Any, **params: Any) -> int:
+        """An upper estimate, in bytes, of the memory :meth:`build` takes on ``instance``,
+        computed without building anything (the module's ``size`` function), so that
+        :func:`reluhard.pipeline.reduce_source` can refuse a construction over the budget
+        of :mod:`reluhard.limits` before it allocates."""
+        return 0 if self.size is None else int(self.size(instance, **params))
 
     @classmethod
     def of_module(cls, ns: Mapping[str, Any], **maps: Any) -> Construction:
@@ -107,4 +130,5 @@ class Construction:
             params=maps.get("params", ns.get("PARAMS", {})),
             doc=ns.get("__doc__") or "",
             states_bounds=maps.get("states_bounds", False),
+            size=maps.get("size", ns.get("size")),
         )

@@ -133,15 +133,12 @@ def _apply(lb: _LayerBuilder, g: Gadget, ins: list[Form], var: int) -> Form:
     return float(g.const), out
 
 
-def compile_circuit(circuit: Circuit, mode: str = "sign") -> Compiled:
-    """The layers of the module docstring for ``circuit`` (outputs in order; in ``real``
-    mode one more output, ``sum |v_i|``, last)."""
-    if mode not in ("sign", "real"):
-        raise ValueError(f"unknown mode {mode!r}")
+def _schedule(circuit: Circuit, real: bool) -> tuple[int, dict[int, list[int]], np.ndarray]:
+    """The number of circuit layers, the gates of each level, and per wire the last level
+    that reads it (outputs: one past the top)."""
     n = circuit.ninputs
     levels = circuit.levels()
     depth = circuit.depth()
-    real = mode == "real"
     top = max(depth, 1) if real else depth
     last_use = np.zeros(circuit.maxvar + 1, dtype=np.int64)
     by_level: dict[int, list[int]] = {}
@@ -151,6 +148,33 @@ def compile_circuit(circuit: Circuit, mode: str = "sign") -> Compiled:
         for x in fan:
             last_use[x >> 1] = max(last_use[x >> 1], levels[v])
     last_use[circuit.outputs >> 1] = top + 1
+    return top, by_level, last_use
+
+
+#: estimated bytes per unit while a circuit is compiled (its affine form and role, in Python)
+UNIT_BYTES = 600
+
+
+def compiled_size(circuit: Circuit, mode: str = "sign") -> int:
+    """The memory estimate of :func:`compile_circuit` (see
+    :meth:`~reluhard.reductions.base.Construction.estimate`): a few units per gate and one
+    pass-through unit per wire per layer it crosses, computed from the levels alone."""
+    real = mode == "real"
+    top, _, last_use = _schedule(circuit, real)
+    levels = circuit.levels()
+    span = np.maximum(last_use - levels - 1, 0)
+    units = 4 * circuit.ngates + int(span.sum()) + 4 * circuit.ninputs + top + len(circuit.outputs)
+    return UNIT_BYTES * units
+
+
+def compile_circuit(circuit: Circuit, mode: str = "sign") -> Compiled:
+    """The layers of the module docstring for ``circuit`` (outputs in order; in ``real``
+    mode one more output, ``sum |v_i|``, last)."""
+    if mode not in ("sign", "real"):
+        raise ValueError(f"unknown mode {mode!r}")
+    n = circuit.ninputs
+    real = mode == "real"
+    top, by_level, last_use = _schedule(circuit, real)
     compiled = Compiled([])
     if real:
         eye = sp.identity(n, format="csr", dtype=np.float64)

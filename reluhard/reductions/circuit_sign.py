@@ -29,7 +29,7 @@ from ..network import Network
 from ..problems.circuit import Circuit
 from . import circuit_query
 from .base import Construction
-from .circuit_layers import compile_circuit
+from .circuit_layers import compile_circuit, compiled_size
 
 NAME = "circuit-sign"
 SOURCE_KIND = "circuit"
@@ -62,6 +62,11 @@ def build(circuit: Circuit, *, source: Source | None = None, outputs: str | None
         circuit_query.planted_of(circuit, planted),
         tuple(compiled.bounds),
     )
+
+
+def size(circuit: Circuit, **params: str | None) -> int:
+    """The memory estimate of :func:`build` (see :meth:`Construction.estimate`)."""
+    return compiled_size(circuit, "sign")
 
 
 REDUCTION = Construction.of_module(

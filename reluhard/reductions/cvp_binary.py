@@ -41,7 +41,7 @@ from ..options import MAX_P, NormP
 from ..problems import cvp as cvp_mod
 from ..problems.cvp import CVP
 from .absval import plus_minus_layer
-from .base import Construction
+from .base import Construction, network_bytes
 from .lift import ceil_root
 
 NAME = "cvp-binary"
@@ -144,6 +144,13 @@ def fault(cvp: CVP, y, **params) -> str | None:
 
 def check(cvp: CVP, y, **params) -> bool:
     return fault(cvp, y) is None
+
+
+def size(cvp: CVP) -> int:
+    """The memory estimate of :func:`build` (see :meth:`Construction.estimate`): the
+    ``±`` copies of a dense ``(d + n) x 2n`` matrix."""
+    rows, cols = cvp.d + cvp.n, 2 * cvp.n
+    return network_bytes(2 * rows * cols + rows, 2 * rows + cols)
 
 
 REDUCTION = Construction.of_module(globals())

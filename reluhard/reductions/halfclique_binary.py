@@ -58,7 +58,7 @@ from ..network import Network
 from ..options import NormP, Param, norm, rational
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
-from .base import Construction
+from .base import ROW_BYTES, Construction, network_bytes
 from .lift import ceil_root
 
 NAME = "halfclique-binary"
@@ -188,6 +188,22 @@ def fault(G: nx.Graph, clique, *, M, k=None, weights: str = "auto", **params) ->
 
 def check(G: nx.Graph, clique, **params) -> bool:
     return fault(G, clique, **params) is None
+
+
+def size(
+    G: nx.Graph, *, M: Fraction = Fraction(0), k: int | None = None, p: NormP = 2,
+    weights: str = "auto",
+) -> int:  # fmt: skip
+    """The memory estimate of :func:`build` (see :meth:`Construction.estimate`): an edge
+    of weight ``w`` becomes ``w`` unit rows and every non-edge one row, each held first in
+    Python lists (:data:`ROW_BYTES`), so a weight of 1e9 is refused here, not built."""
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    try:
+        total = sum(int(x) for x in graph_mod.edge_weights(G, weights).values())
+    except ValueError:
+        total = m  # build reports the bad weights parameter
+    rows = total + n * (n - 1) // 2 - m + 1
+    return ROW_BYTES * rows + network_bytes(4 * rows + 2 * n, 2 * rows)
 
 
 REDUCTION = Construction.of_module(globals())

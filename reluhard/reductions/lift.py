@@ -182,3 +182,8 @@ class Lifted:
 
     def fault(self, instance: Any, certificate: Any, **params: Any) -> str | None:
         return self.base.fault(instance, certificate, **params)
+
+    def estimate(self, instance: Any, **params: Any) -> int:
+        """The binary construction's estimate, tripled: the lift adds O(n) layers on its
+        latent and copies its network once."""
+        return 3 * self.base.estimate(instance, **params)

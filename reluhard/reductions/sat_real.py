@@ -41,7 +41,7 @@ from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, model_fault
 from . import sat_sign
-from .base import Construction
+from .base import Construction, network_bytes
 from .sat_sign import _sum_layer
 
 NAME = "sat-real"
@@ -106,6 +106,13 @@ def decode(cnf: CNF, z: Sequence[float] | np.ndarray, **params) -> list[int]:
 def fault(cnf: CNF, model, **params) -> str | None:
     """Why ``model`` is not a model of ``cnf`` (the source check), or None."""
     return model_fault(cnf, model)
+
+
+def size(cnf: CNF) -> int:
+    """The memory estimate of :func:`build` (see :meth:`Construction.estimate`): the clause
+    rows and the clamp layers' six nonzeros and five units per variable."""
+    n, m = cnf.nvars, cnf.nclauses
+    return network_bytes(len(cnf.literals) + 2 * m + 6 * n, 5 * n + 2 * m + 2)
 
 
 REDUCTION = Construction.of_module(globals())

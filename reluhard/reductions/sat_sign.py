@@ -40,7 +40,7 @@ import scipy.sparse as sp
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, assignment_values, model_fault
-from .base import Construction
+from .base import Construction, network_bytes
 
 NAME = "sat-sign"
 SOURCE_KIND = "cnf"
@@ -132,6 +132,12 @@ def decode(cnf: CNF, z: Sequence[float] | np.ndarray, **params) -> list[int]:
 def fault(cnf: CNF, model, **params) -> str | None:
     """Why ``model`` is not a model of ``cnf`` (the source check), or None."""
     return model_fault(cnf, model)
+
+
+def size(cnf: CNF) -> int:
+    """The memory estimate of :func:`build` (see :meth:`Construction.estimate`): one
+    nonzero per literal, a unit per clause."""
+    return network_bytes(len(cnf.literals) + 2 * cnf.nclauses, cnf.nvars + 2 * cnf.nclauses + 1)
 
 
 REDUCTION = Construction.of_module(globals())

@@ -43,7 +43,7 @@ from ..network import Network
 from ..options import NormP, Param, norm
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
-from .base import Construction
+from .base import Construction, network_bytes
 from .lift import ceil_root
 
 NAME = "vertexcover-binary"
@@ -130,6 +130,13 @@ def fault(G: nx.Graph, cover, *, q: int, **params) -> str | None:
 
 def check(G: nx.Graph, cover, *, q: int, **params) -> bool:
     return fault(G, cover, q=q) is None
+
+
+def size(G: nx.Graph, *, q: int = 0, p: NormP = 2) -> int:
+    """The memory estimate of :func:`build` (see :meth:`Construction.estimate`): two
+    nonzeros per edge and one per vertex, in the ``±`` copies."""
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    return network_bytes(4 * m + 2 * n, 2 * m + n + 2) + graph_mod.GRAPH_BYTES * (n + m)
 
 
 REDUCTION = Construction.of_module(globals())

@@ -9,6 +9,7 @@ flipped, else a simple assignment that falsifies some clause.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -16,7 +17,7 @@ from fractions import Fraction
 import numpy as np
 
 from .. import reductions
-from ..errors import InputError
+from ..errors import InputError, TimeLimitError
 from ..inversion import InversionProblem, LatentCheck, Source, check_latent
 from ..network import exact_output
 from ..problems import cnf as cnf_mod
@@ -55,6 +56,7 @@ class Context:
     non_certificate: Pass | None = None
     notes5: list[Para] = field(default_factory=list)
     solver_note: str = ""  # how the certificate was found, or why there is none
+    time_limit: float = 60.0  # seconds to find a certificate when none is given
 
 
 def summarised(ctx: Context, lim: Limits) -> bool:
@@ -146,8 +148,9 @@ def _find_model(ctx: Context) -> tuple[list[int] | None, str]:
     from ..pipeline import decide
 
     verdict = None
+    start = time.perf_counter()
     try:
-        decision = decide(ctx.problem, "auto", time_limit=60)
+        decision = decide(ctx.problem, "auto", time_limit=ctx.time_limit)
         verdict = decision.verdict
     except InputError:
         decision = None
@@ -157,7 +160,14 @@ def _find_model(ctx: Context) -> tuple[list[int] | None, str]:
             f"found by inverting the network (reluhard.pipeline.decide, back end "
             f"{verdict.solver}), decoded with {ctx.red}.decode and checked against the CNF"
         )
-    model = cnf_mod.solve(ctx.cnf)
+    left = max(ctx.time_limit - (time.perf_counter() - start), 0.1)
+    try:
+        model = cnf_mod.solve(ctx.cnf, time_limit=left)
+    except TimeLimitError:
+        raise TimeLimitError(
+            f"explain: no certificate found within {ctx.time_limit:g} s; give one with --cert "
+            "or raise --time-limit"
+        ) from None
     if model is None:
         by = (
             f"the inversion back end {verdict.solver} reports {verdict.status}, " if verdict else ""
@@ -195,7 +205,9 @@ def _non_certificate(cnf: CNF, model: list[int] | None) -> tuple[list[int] | Non
     return None, ""
 
 
-def analyse(source: Source, problem: InversionProblem, cert, cert_name) -> Context:
+def analyse(
+    source: Source, problem: InversionProblem, cert, cert_name, time_limit: float = 60.0
+) -> Context:
     if source.kind != "cnf":
         raise InputError(None, None, f"explain takes a CNF instance, not a '{source.kind}' one")
     cnf = source.instance
@@ -205,6 +217,7 @@ def analyse(source: Source, problem: InversionProblem, cert, cert_name) -> Conte
     ctx = Context(
         source, problem, cnf, red, source.name or "(in memory)", long, short, distinct, special
     )
+    ctx.time_limit = time_limit
     given = None
     if cert is not None:
         try:

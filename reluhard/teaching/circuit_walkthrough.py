@@ -15,6 +15,7 @@ import itertools
 import numpy as np
 
 from .. import pipeline, reductions
+from ..errors import TimeLimitError
 from ..inversion import InversionProblem, Source, check_latent
 from ..network import forward
 from ..problems.circuit import OP_NAMES, Circuit, literals_of, preimage_fault
@@ -149,7 +150,7 @@ def _step_layers(problem: InversionProblem, c: Circuit, mode: str) -> list[Block
 
 
 def _step_example(problem: InversionProblem, c: Circuit, params: dict,
-                  cert: list[int] | None) -> list[Block]:  # fmt: skip
+                  cert: list[int] | None, time_limit: float) -> list[Block]:  # fmt: skip
     out: list[Block] = [Heading("Step 4. Target, domain, and a worked example")]
     target = target_of(c, **params)
     out.append(
@@ -161,7 +162,12 @@ def _step_example(problem: InversionProblem, c: Circuit, params: dict,
         )
     )
     if cert is None:
-        d = pipeline.decide(problem, "auto", time_limit=30)
+        d = pipeline.decide(problem, "auto", time_limit=time_limit)
+        if d.status is Status.UNKNOWN:
+            raise TimeLimitError(
+                f"explain: no answer within {time_limit:g} s ({d.verdict.reason}); give a "
+                "certificate with --cert or raise --time-limit"
+            )
         cert = d.certificate if d.status is Status.INVERTIBLE else None
         if cert is None:
             out.append(Para(f"No preimage ({d.status.answer}): the target is unreachable.",
@@ -187,7 +193,7 @@ def _step_example(problem: InversionProblem, c: Circuit, params: dict,
 
 
 def document(source: Source, problem: InversionProblem, cert: list[int] | None,
-             lim: Limits) -> list[Block]:  # fmt: skip
+             lim: Limits, time_limit: float = 30.0) -> list[Block]:  # fmt: skip
     """The explanation of a circuit reduction's ``problem`` as a list of blocks."""
     c = source.instance
     params = reductions.params_of(problem)
@@ -197,5 +203,5 @@ def document(source: Source, problem: InversionProblem, cert: list[int] | None,
         _step_circuit(c, name, lim)
         + _step_gadgets(c, lim)
         + _step_layers(problem, c, mode)
-        + _step_example(problem, c, params, cert)
+        + _step_example(problem, c, params, cert, time_limit)
     )

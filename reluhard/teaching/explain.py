@@ -58,6 +58,9 @@ from .walkthrough import document
 
 __all__ = ["explain", "add_arguments", "run", "read_certificate"]
 
+#: seconds ``explain`` spends finding a certificate when none is given
+DEFAULT_TIME_LIMIT = 60.0
+
 
 def _param(text: str) -> tuple[str, str]:
     key, sep, value = text.partition("=")
@@ -74,6 +77,7 @@ def explain(
     width: int = 100,
     *,
     cert_name: str | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
 ) -> str:
     """The step-by-step explanation of ``problem`` (built from ``source``) as terminal text.
 
@@ -81,13 +85,14 @@ def explain(
     certificate is found by an inversion back end. With ``out_dir`` (created if needed) also
     writes ``explain.html`` and ``network.png`` there (matplotlib missing: an
     :class:`InputError` before anything is computed or written). ``cert_name`` names where
-    ``cert`` came from in messages.
+    ``cert`` came from in messages; ``time_limit`` bounds the search for a certificate
+    (:class:`~reluhard.errors.TimeLimitError` when it runs out).
     """
     if out_dir is not None:
         require_matplotlib()
     if source.kind in OTHER_KINDS:
-        return _explain_blocks(source, problem, cert, out_dir, width)
-    ctx = analyse(source, problem, cert, cert_name)
+        return _explain_blocks(source, problem, cert, out_dir, width, time_limit)
+    ctx = analyse(source, problem, cert, cert_name, time_limit)
     text = render_text(document(ctx, TEXT, None), width)
     if out_dir is not None:
         out = os.fspath(out_dir)
@@ -111,16 +116,16 @@ def explain(
 OTHER_KINDS = {"circuit": circuit_walkthrough.document}
 
 
-def _explain_blocks(source, problem, cert, out_dir, width) -> str:
+def _explain_blocks(source, problem, cert, out_dir, width, time_limit) -> str:
     build = OTHER_KINDS[source.kind]
-    text = render_text(build(source, problem, cert, TEXT), width)
+    text = render_text(build(source, problem, cert, TEXT, time_limit), width)
     if out_dir is not None:
         out = os.fspath(out_dir)
         html_path = os.path.join(out, "explain.html")
         try:
             os.makedirs(out, exist_ok=True)
             page = render_html(
-                build(source, problem, cert, HTML),
+                build(source, problem, cert, HTML, time_limit),
                 f"reluhard explain: {source.name or source.kind} via {problem.reduction.name}",
             )
             atomic.write_text(html_path, page, "explanation")
@@ -158,6 +163,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="also write DIR/explain.html and DIR/network.png (needs matplotlib: the bench extra)",
     )
     parser.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        type=float,
+        default=DEFAULT_TIME_LIMIT,
+        help=f"give up finding a certificate after this long (default {DEFAULT_TIME_LIMIT:g})",
+    )
+    parser.add_argument(
         "--width",
         metavar="COLS",
         type=cli_values.positive_count,
@@ -181,6 +193,14 @@ def run(args: argparse.Namespace) -> int:
     width = getattr(args, "width", None)
     if not width:
         width = min(160, shutil.get_terminal_size((100, 24)).columns)
-    text = explain(src, problem, cert, getattr(args, "out", None), width, cert_name=cert_path)
+    text = explain(
+        src,
+        problem,
+        cert,
+        getattr(args, "out", None),
+        width,
+        cert_name=cert_path,
+        time_limit=getattr(args, "time_limit", DEFAULT_TIME_LIMIT),
+    )
     print(text, end="")
     return 0

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 from ...inversion import InversionProblem, check_latent
 from ...options import Param, boolean
+from ...problems.cnf import solve_within
 from ..milp.presolve import presolve
 from ..verdict import INVERTIBLE, NOT_INVERTIBLE, UNKNOWN, ProofLog, Verdict
 from .encode import ENCODING, encode
@@ -52,8 +53,13 @@ def solve(
     cnf = enc.cnf
     with Solver(name=SOLVER, with_proof=proof, bootstrap_with=cnf.clauses()) as s:
         t1 = time.perf_counter()
-        sat = bool(s.solve())
+        left = None if time_limit is None else time_limit - (t1 - t0)
+        answer = solve_within(s, left)
         stats["sat_time"] = time.perf_counter() - t1
+        if answer is None:
+            reason = f"time limit {time_limit:g} s reached"
+            return Verdict(UNKNOWN, NAME, reason=reason, time=time.perf_counter() - t0, stats=stats)
+        sat = answer
         stats.update({k: int(v) for k, v in (s.accum_stats() or {}).items()})
         if sat:
             z = enc.latent(s.get_model() or [])
