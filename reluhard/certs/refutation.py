@@ -122,7 +122,7 @@ def certify(
 def _entry(proof_path, solution_dir, solver: str, result) -> dict[str, Any]:
     base = os.fspath(solution_dir) if solution_dir is not None else os.getcwd()
     return {
-        "format": "drup",
+        "format": result.format,
         "path": os.path.relpath(os.path.abspath(proof_path), os.path.abspath(base)),
         "sha256": file_sha256(proof_path),
         "solver": solver,
