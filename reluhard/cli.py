@@ -13,17 +13,36 @@ import os
 import sys
 import warnings
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from . import __version__, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
-from .certs import proofs, solution_file
-from .certs.refutation import CertificationError
-from .crosscheck import command as crosscheck
+from . import __version__
 from .errors import InputError
-from .inversion import InversionProblem
-from .problems.dimacs_cnf import ClauseCountWarning
-from .problems.kinds import KINDS
-from .solvers.recovery import summary_lines
-from .teaching import explain, scaling
+from .lazy import lazy_module
+
+if TYPE_CHECKING:
+    from . import circuit_commands, netfile, pipeline, randomnet, reductions, solvers
+    from .certs import proofs, refutation, solution_file
+    from .crosscheck import command as crosscheck
+    from .inversion import InversionProblem
+    from .problems import dimacs_cnf, kinds
+    from .solvers import recovery
+    from .teaching import explain, scaling
+else:  # loaded on first use: `--help` and a CNF `reduce` load only what they run
+    circuit_commands = lazy_module("reluhard.circuit_commands")
+    netfile = lazy_module("reluhard.netfile")
+    pipeline = lazy_module("reluhard.pipeline")
+    randomnet = lazy_module("reluhard.randomnet")
+    reductions = lazy_module("reluhard.reductions")
+    solvers = lazy_module("reluhard.solvers")
+    proofs = lazy_module("reluhard.certs.proofs")
+    refutation = lazy_module("reluhard.certs.refutation")
+    solution_file = lazy_module("reluhard.certs.solution_file")
+    crosscheck = lazy_module("reluhard.crosscheck.command")
+    dimacs_cnf = lazy_module("reluhard.problems.dimacs_cnf")
+    kinds = lazy_module("reluhard.problems.kinds")
+    recovery = lazy_module("reluhard.solvers.recovery")
+    explain = lazy_module("reluhard.teaching.explain")
+    scaling = lazy_module("reluhard.teaching.scaling")
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -76,7 +95,7 @@ def _summary(problem: InversionProblem) -> str:
     net, src = problem.network, problem.source
     what = ""
     if src is not None:
-        what = f"{src.name or src.kind} ({KINDS[src.kind].describe(src.instance)}) "
+        what = f"{src.name or src.kind} ({kinds.KINDS[src.kind].describe(src.instance)}) "
     nnz = sum(layer.nnz for layer in net.layers)
     widths = "-".join(map(str, net.widths))
     return (
@@ -98,8 +117,8 @@ def _info(args: argparse.Namespace) -> int:
     src = problem.source
     if src is not None:
         detail = ""
-        if src.kind in KINDS:
-            detail = KINDS[src.kind].describe(src.instance)
+        if src.kind in kinds.KINDS:
+            detail = kinds.KINDS[src.kind].describe(src.instance)
         print(f"source     {src.kind} {src.name or '(in memory)'}: {detail}")
         print(f"sha256     {src.sha256}")
     print(f"latent     n = {problem.n}, domain {problem.domain.describe()}")
@@ -187,7 +206,7 @@ def _answer(verdict: solvers.Verdict, latent_line: bool) -> int:
         f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
         + (f" ({verdict.reason})" if verdict.reason else "")
     )
-    for text in summary_lines(verdict):
+    for text in recovery.summary_lines(verdict):
         print(f"c {text}")
     print(line)
     if latent_line and verdict.latent is not None:
@@ -245,7 +264,7 @@ def _decide(
             proof_path=path,
             solution_dir=out_dir,
         )
-    except CertificationError as e:
+    except refutation.CertificationError as e:
         print(f"c solver {e.solver or args.solver}: {solvers.NOT_INVERTIBLE}; --certify failed")
         print(f"certify: {e}", file=sys.stderr)
         return 1
@@ -263,7 +282,7 @@ def _decide(
     elif args.certify and cert is not None:
         print("c certified: the model satisfies every clause; the latent was checked exactly")
     if cert is not None and problem.source is not None and not latent_line:
-        kind = KINDS[problem.source.kind]
+        kind = kinds.KINDS[problem.source.kind]
         red = reductions.of(problem)
         if kind.announce_certificate and red is not None:
             print(f"c certificate: {red.certificate}")
@@ -372,7 +391,98 @@ def _random_net(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _commands() -> list[tuple[str, str, object]]:
+    """The subcommands: name, help line, and what adds its arguments and handler."""
+
+    def args_of(add, func):
+        def build(p: argparse.ArgumentParser) -> None:
+            add(p)
+            p.set_defaults(func=func)
+
+        return build
+
+    def network_arg(p: argparse.ArgumentParser) -> None:
+        p.add_argument("network", metavar="NET.npz")
+
+    def invert_args(p: argparse.ArgumentParser) -> None:
+        network_arg(p)
+        _add_solver_args(p)
+        p.add_argument("--print-latent", action="store_true", help="print the latent on v lines")
+
+    def solve_args(p: argparse.ArgumentParser) -> None:
+        _add_source_args(p)
+        _add_solver_args(p)
+
+    def verify_args(p: argparse.ArgumentParser) -> None:
+        network_arg(p)
+        p.add_argument(
+            "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
+        )
+
+    def module(name: str, add: str, run: str):
+        def build(p: argparse.ArgumentParser) -> None:
+            m = globals()[name]
+            getattr(m, add)(p)
+            p.set_defaults(func=getattr(m, run))
+
+        return build
+
+    return [
+        ("reduce", "compile an instance into a network file", args_of(_add_reduce_args, _reduce)),
+        (
+            "random-net",
+            "a random generative network and a planted (noisy) target",
+            args_of(_add_random_net_args, _random_net),
+        ),
+        ("info", "describe a network file", args_of(network_arg, _info)),
+        (
+            "invert",
+            "decide a network file: is some latent a preimage?",
+            args_of(invert_args, _invert),
+        ),
+        (
+            "solve",
+            "reduce, invert, decode and check: a SAT solver's answer",
+            args_of(solve_args, _solve),
+        ),
+        (
+            "verify",
+            "check a solution (latent, model or UNSAT proof) against a network file",
+            args_of(verify_args, _verify),
+        ),
+        (
+            "explain",
+            "walk through a reduction on a small instance",
+            module("explain", "add_arguments", "run"),
+        ),
+        (
+            "scaling",
+            "measure the 2^n wall: brute force vs MILP vs CaDiCaL",
+            module("scaling", "add_arguments", "run"),
+        ),
+        (
+            "crosscheck",
+            "run CNFs through every SAT solver and network route, check all",
+            module("crosscheck", "add_arguments", "run"),
+        ),
+        (
+            "circuit-gen",
+            "generate a circuit: adder, multiplier, factor, random",
+            module("circuit_commands", "add_gen_arguments", "run_gen"),
+        ),
+        (
+            "factor",
+            "factor N by inverting its multiplier network",
+            module("circuit_commands", "add_factor_arguments", "run_factor"),
+        ),
+        ("list", "list reductions and solvers", args_of(lambda p: None, _list)),
+    ]
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command``, only that subcommand gets its arguments (the others
+    keep their names and help lines), so that ``--help`` or ``reduce`` does not load the
+    modules that define the other subcommands' options."""
     parser = argparse.ArgumentParser(
         prog="reluhard",
         description="Compile NP-hard instances into ReLU-network inversion "
@@ -380,60 +490,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"reluhard {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("reduce", help="compile an instance into a network file")
-    _add_reduce_args(p)
-    p.set_defaults(func=_reduce)
-    p = sub.add_parser(
-        "random-net", help="a random generative network and a planted (noisy) target"
-    )
-    _add_random_net_args(p)
-    p.set_defaults(func=_random_net)
-    p = sub.add_parser("info", help="describe a network file")
-    p.add_argument("network", metavar="NET.npz")
-    p.set_defaults(func=_info)
-    p = sub.add_parser("invert", help="decide a network file: is some latent a preimage?")
-    p.add_argument("network", metavar="NET.npz")
-    _add_solver_args(p)
-    p.add_argument("--print-latent", action="store_true", help="print the latent on v lines")
-    p.set_defaults(func=_invert)
-    p = sub.add_parser("solve", help="reduce, invert, decode and check: a SAT solver's answer")
-    _add_source_args(p)
-    _add_solver_args(p)
-    p.set_defaults(func=_solve)
-    p = sub.add_parser(
-        "verify", help="check a solution (latent, model or UNSAT proof) against a network file"
-    )
-    p.add_argument("network", metavar="NET.npz")
-    p.add_argument(
-        "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
-    )
-    p.set_defaults(func=_verify)
-    p = sub.add_parser("explain", help="walk through a reduction on a small instance")
-    explain.add_arguments(p)
-    p.set_defaults(func=explain.run)
-    p = sub.add_parser("scaling", help="measure the 2^n wall: brute force vs MILP vs CaDiCaL")
-    scaling.add_arguments(p)
-    p.set_defaults(func=scaling.run)
-    p = sub.add_parser(
-        "crosscheck", help="run CNFs through every SAT solver and network route, check all"
-    )
-    crosscheck.add_arguments(p)
-    p.set_defaults(func=crosscheck.run)
-    p = sub.add_parser("circuit-gen", help="generate a circuit: adder, multiplier, factor, random")
-    circuit_commands.add_gen_arguments(p)
-    p.set_defaults(func=circuit_commands.run_gen)
-    p = sub.add_parser("factor", help="factor N by inverting its multiplier network")
-    circuit_commands.add_factor_arguments(p)
-    p.set_defaults(func=circuit_commands.run_factor)
-    p = sub.add_parser("list", help="list reductions and solvers")
-    p.set_defaults(func=_list)
+    for name, text, build in _commands():
+        p = sub.add_parser(name, help=text)
+        if command is None or command == name:
+            build(p)  # type: ignore[operator]
     return parser
+
+
+def _command(argv: Sequence[str]) -> str:
+    """The subcommand ``argv`` names (its first word not an option), or "" for none."""
+    return next((a for a in argv if not a.startswith("-")), "")
 
 
 def _run(func, args: argparse.Namespace) -> int:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        warnings.simplefilter("always", ClauseCountWarning)  # ours: shown, one line each
+        warnings.simplefilter("always", dimacs_cnf.ClauseCountWarning)  # ours: shown, one line each
         warnings.showwarning = _show_warning
         try:
             return func(args)
@@ -451,7 +523,8 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``reluhard COMMAND ...``"""
-    args = build_parser().parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(_command(words)).parse_args(words)
     return _run(args.func, args)
 
 

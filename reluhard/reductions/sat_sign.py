@@ -64,20 +64,27 @@ def clause_layer(cnf: CNF) -> tuple[sp.csr_array, np.ndarray]:
     repeat[ptr[1:-1][(ptr[1:-1] > 0) & (ptr[1:-1] < idx.size)] - 1] = False  # across rows
     if not np.any(repeat):
         return W, b
-    # some clause names a variable twice: drop repeated literals, blank out tautologies
-    rows = np.repeat(np.arange(m), cnf.widths)
-    order = np.lexsort((lits, np.abs(lits), rows))
-    sl, sr = lits[order], rows[order]
+    # some clause names a variable twice: drop repeated literals, blank out tautologies;
+    # only those clauses are sorted, so one such clause does not cost a sort of them all
+    bad = np.zeros(m, dtype=bool)
+    bad[np.searchsorted(ptr, np.flatnonzero(repeat), side="right") - 1] = True
+    pos = np.flatnonzero(np.repeat(bad, cnf.widths))
+    rows = np.repeat(np.flatnonzero(bad), cnf.widths[bad])
+    sub = lits[pos]
+    order = np.lexsort((sub, np.abs(sub), rows))
+    sl, sr, sp_ = sub[order], rows[order], pos[order]
     same_var = (sr[1:] == sr[:-1]) & (np.abs(sl[1:]) == np.abs(sl[:-1]))
     taut = np.zeros(m, dtype=bool)
     taut[sr[1:][same_var & (sl[1:] != sl[:-1])]] = True
-    keep = np.ones(sl.size, dtype=bool)
-    keep[1:] &= ~(same_var & (sl[1:] == sl[:-1]))
-    keep &= ~taut[sr]
-    widths = np.bincount(sr[keep], minlength=m)
+    drop = np.zeros(sl.size, dtype=bool)
+    drop[1:] = same_var & (sl[1:] == sl[:-1])
+    drop |= taut[sr]
+    keep = np.ones(lits.size, dtype=bool)
+    keep[sp_[drop]] = False
+    widths = cnf.widths - np.bincount(sr[drop], minlength=m)
     new_offsets = np.concatenate([[0], np.cumsum(widths)])
     b = np.where(taut, -1.0, 1.0 - widths)
-    return _signed_incidence(sl[keep], new_offsets, n), b
+    return _signed_incidence(lits[keep], new_offsets, n), b
 
 
 def _signed_incidence(lits: np.ndarray, offsets: np.ndarray, n: int) -> sp.csr_array:
