@@ -14,9 +14,9 @@ under every configuration, the configurations alternating per instance:
 * ``cvp-binary`` on seeded random (0,1)-CVP instances (n = 10, 12; p = 1, 2).
 
 First, the negation-pair search (:func:`reluhard.solvers.milp.presolve.negation_pairs`)
-with and without its vectorised filter on the first layer of a 200,000-clause CNF's
-``sat-sign`` network (no pair can exist) and ``sat-real`` network (every unit has its pair):
-CPU time and whether both find the same pairs.
+with and without its vectorised filter on every layer of a 200,000-clause CNF's
+``sat-sign`` network (no pair can exist) and ``sat-real`` network (pairs exist): CPU time
+and whether both find the same pairs.
 
 Configurations: ``before`` (rows as linear constraints, CP-SAT defaults), ``bool_or``
 (clause rows as ``AddBoolOr``), and ``bool_or`` with each of ``--variants`` CP-SAT parameter
@@ -144,18 +144,20 @@ def pair_search(quick: bool) -> list[dict]:
     out = []
     for via in ("sat-sign", "sat-real"):
         layers = reduce_source(Source("cnf", cnf, "", "r"), via).network.layers
-        W, b, nxt = csr_rows(layers[0].W), layers[0].b, layers[1].W
-        times, found = {}, {}
-        for how in ("search all rows", "filtered"):
-            c0 = time.process_time()
-            found[how] = negation_pairs(W, b, nxt, search_all=how == "search all rows")
-            times[how] = time.process_time() - c0
+        times = {"search all rows": 0.0, "filtered": 0.0}
+        found: dict[str, list] = {how: [] for how in times}
+        for i in range(len(layers) - 1):
+            W, b, nxt = csr_rows(layers[i].W), layers[i].b, layers[i + 1].W
+            for how in times:
+                c0 = time.process_time()
+                found[how].append(negation_pairs(W, b, nxt, search_all=how != "filtered"))
+                times[how] += time.process_time() - c0
         same = found["filtered"] == found["search all rows"]
         out.append(
             {
                 "network": via,
-                "rows": W.shape[0],
-                "pairs": len(found["filtered"]),
+                "rows": sum(layer.W.shape[0] for layer in layers[:-1]),
+                "pairs": sum(map(len, found["filtered"])),
                 "same": same,
                 **times,
             }

@@ -64,27 +64,30 @@ def clause_layer(cnf: CNF) -> tuple[sp.csr_array, np.ndarray]:
     repeat[ptr[1:-1][(ptr[1:-1] > 0) & (ptr[1:-1] < idx.size)] - 1] = False  # across rows
     if not np.any(repeat):
         return W, b
-    # some clause names a variable twice: drop repeated literals, blank out tautologies;
-    # only those clauses are sorted, so one such clause does not cost a sort of them all
-    bad = np.zeros(m, dtype=bool)
-    bad[np.searchsorted(ptr, np.flatnonzero(repeat), side="right") - 1] = True
-    pos = np.flatnonzero(np.repeat(bad, cnf.widths))
-    rows = np.repeat(np.flatnonzero(bad), cnf.widths[bad])
-    sub = lits[pos]
-    order = np.lexsort((sub, np.abs(sub), rows))
-    sl, sr, sp_ = sub[order], rows[order], pos[order]
-    same_var = (sr[1:] == sr[:-1]) & (np.abs(sl[1:]) == np.abs(sl[:-1]))
+    # some clause names a variable twice: in W's rows (sorted by variable) a repeated
+    # literal is an entry equal to the one before, a tautology one of the other sign.
+    # Dropping entries keeps the rows sorted, so only the affected clauses cost anything.
+    at = np.flatnonzero(repeat)  # entry at + 1 repeats the variable of entry at
+    rows = np.searchsorted(ptr, at, side="right") - 1
     taut = np.zeros(m, dtype=bool)
-    taut[sr[1:][same_var & (sl[1:] != sl[:-1])]] = True
-    drop = np.zeros(sl.size, dtype=bool)
-    drop[1:] = same_var & (sl[1:] == sl[:-1])
-    drop |= taut[sr]
-    keep = np.ones(lits.size, dtype=bool)
-    keep[sp_[drop]] = False
-    widths = cnf.widths - np.bincount(sr[drop], minlength=m)
-    new_offsets = np.concatenate([[0], np.cumsum(widths)])
+    taut[rows[W.data[at] != W.data[at + 1]]] = True
+    bad = np.flatnonzero(taut)
+    drop = np.union1d(at[W.data[at] == W.data[at + 1]] + 1, _ranges(ptr[bad], ptr[bad + 1]))
+    widths = cnf.widths - np.bincount(np.searchsorted(ptr, drop, side="right") - 1, minlength=m)
     b = np.where(taut, -1.0, 1.0 - widths)
-    return _signed_incidence(lits[keep], new_offsets, n), b
+    new_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(ptr.dtype)
+    W = sp.csr_array((np.delete(W.data, drop), np.delete(idx, drop), new_ptr), shape=W.shape)
+    W.has_canonical_format = True  # sorted rows, and no variable twice in one any more
+    return W, b
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The concatenated ``arange(start, stop)`` for each pair."""
+    lengths = stops - starts
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1]) - np.repeat(ends - lengths - starts, lengths)
 
 
 def _signed_incidence(lits: np.ndarray, offsets: np.ndarray, n: int) -> sp.csr_array:
