@@ -50,7 +50,6 @@ from itertools import combinations
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
@@ -64,8 +63,10 @@ from .lift import ceil_root
 
 if TYPE_CHECKING:
     import networkx as nx
+    import scipy.sparse as sp
 else:
     nx = lazy_module("networkx")
+    sp = lazy_module("scipy.sparse")
 
 NAME = "halfclique-binary"
 SOURCE_KIND = "graph"

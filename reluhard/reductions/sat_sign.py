@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
+from ..csr import CSR, sort_rows
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, assignment_values, model_fault
@@ -51,34 +51,31 @@ CERTIFICATE = "a model of the CNF (DIMACS literals)"
 PARAMS: dict = {}
 
 
-def clause_layer(cnf: CNF) -> tuple[sp.csr_array, np.ndarray]:
-    """The clause units' weights (CSR, ``m x n``) and biases, as in the module docstring:
-    on ``z in {-1,1}^n`` unit ``j`` has pre-activation ``1 - 2 * (true literals of clause
-    j)``, or ``-1`` for a tautology."""
+def clause_layer(cnf: CNF) -> tuple[CSR, np.ndarray]:
+    """The clause units' weights (canonical CSR, ``m x n``) and biases, as in the module
+    docstring: on ``z in {-1,1}^n`` unit ``j`` has pre-activation ``1 - 2 * (true literals
+    of clause j)``, or ``-1`` for a tautology."""
     n, m = cnf.nvars, cnf.nclauses
-    lits, offsets = cnf.literals, cnf.offsets
-    W = _signed_incidence(lits, offsets, n)
+    ptr = cnf.offsets
+    idx, data = _signed_incidence(cnf.literals, ptr)
     b = 1.0 - cnf.widths.astype(np.float64)
-    idx, ptr = W.indices, W.indptr
     repeat = idx[1:] == idx[:-1]
     repeat[ptr[1:-1][(ptr[1:-1] > 0) & (ptr[1:-1] < idx.size)] - 1] = False  # across rows
     if not np.any(repeat):
-        return W, b
-    # some clause names a variable twice: in W's rows (sorted by variable) a repeated
+        return CSR(data, idx, ptr, (m, n)), b
+    # some clause names a variable twice: in the rows (sorted by variable) a repeated
     # literal is an entry equal to the one before, a tautology one of the other sign.
     # Dropping entries keeps the rows sorted, so only the affected clauses cost anything.
     at = np.flatnonzero(repeat)  # entry at + 1 repeats the variable of entry at
     rows = np.searchsorted(ptr, at, side="right") - 1
     taut = np.zeros(m, dtype=bool)
-    taut[rows[W.data[at] != W.data[at + 1]]] = True
+    taut[rows[data[at] != data[at + 1]]] = True
     bad = np.flatnonzero(taut)
-    drop = np.union1d(at[W.data[at] == W.data[at + 1]] + 1, _ranges(ptr[bad], ptr[bad + 1]))
+    drop = np.union1d(at[data[at] == data[at + 1]] + 1, _ranges(ptr[bad], ptr[bad + 1]))
     widths = cnf.widths - np.bincount(np.searchsorted(ptr, drop, side="right") - 1, minlength=m)
     b = np.where(taut, -1.0, 1.0 - widths)
     new_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(ptr.dtype)
-    W = sp.csr_array((np.delete(W.data, drop), np.delete(idx, drop), new_ptr), shape=W.shape)
-    W.has_canonical_format = True  # sorted rows, and no variable twice in one any more
-    return W, b
+    return CSR(np.delete(data, drop), np.delete(idx, drop), new_ptr, (m, n)), b
 
 
 def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
@@ -90,15 +87,12 @@ def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     return np.arange(ends[-1]) - np.repeat(ends - lengths - starts, lengths)
 
 
-def _signed_incidence(lits: np.ndarray, offsets: np.ndarray, n: int) -> sp.csr_array:
-    """CSR with ``-1`` at (clause, variable) for a positive literal, ``+1`` for a negative
-    one; column indices sorted within rows, repeated entries not merged."""
-    W = sp.csr_array(
-        (-np.sign(lits).astype(np.float64), (np.abs(lits) - 1).astype(np.int32), offsets),
-        shape=(offsets.size - 1, n),
-    )
-    W.sort_indices()
-    return W
+def _signed_incidence(lits: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CSR column indices and values (``-1`` for a positive literal's variable, ``+1`` for a
+    negative one's) of the clauses, the columns sorted within rows (by variable, a negative
+    literal after a positive one), repeated entries not merged."""
+    keys = sort_rows((np.abs(lits).astype(np.int64) - 1) * 2 + (lits < 0), offsets)
+    return (keys >> 1).astype(np.int32), np.where(keys & 1, 1.0, -1.0)
 
 
 def _sum_layer(m: int, parts: Sequence[tuple[int, int]]) -> np.ndarray:

@@ -35,7 +35,6 @@ from fractions import Fraction
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
@@ -49,8 +48,10 @@ from .lift import ceil_root
 
 if TYPE_CHECKING:
     import networkx as nx
+    import scipy.sparse as sp
 else:
     nx = lazy_module("networkx")
+    sp = lazy_module("scipy.sparse")
 
 NAME = "vertexcover-binary"
 SOURCE_KIND = "graph"

@@ -1,5 +1,6 @@
 """`--help` and a CNF `reduce` load only what they run (issue 18): no networkx, ortools,
-matplotlib or scipy's linear algebra; `--help` not even numpy. Checked in a fresh
+matplotlib or scipy's linear algebra; a CNF `reduce` no scipy at all (numpy only); `--help`
+not even numpy. Checked in a fresh
 interpreter, not timed (start-up is measured in benchmarks/startup.py)."""
 
 from __future__ import annotations
@@ -8,6 +9,8 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("networkx", "ortools", "matplotlib", "scipy.linalg", "pysat", "drup")
@@ -48,12 +51,15 @@ def test_help_loads_nothing_heavy(tmp_path):
     assert "reluhard.solvers" not in modules and "reluhard.pipeline" not in modules
 
 
-def test_cnf_reduce_loads_nothing_heavy(tmp_path):
+@pytest.mark.parametrize("via", ["sat-sign", "sat-real"])
+def test_cnf_reduce_loads_nothing_heavy_and_no_scipy(tmp_path, via):
     cnf = tmp_path / "tiny.cnf"
-    cnf.write_text("p cnf 3 2\n1 -2 0\n2 2 3 0\n")  # a repeated literal: that path runs too
-    code, modules = loaded("reduce", str(cnf), "-o", str(tmp_path / "x.npz"), cwd=tmp_path)
-    assert code == 0 and (tmp_path / "x.npz").is_file()
+    cnf.write_text("p cnf 3 3\n1 -2 0\n2 2 3 0\n-1 1 0\n")  # a repeat and a tautology
+    out = tmp_path / "x.npz"
+    code, modules = loaded("reduce", str(cnf), "-o", str(out), "--via", via, cwd=tmp_path)
+    assert code == 0 and out.is_file()
     assert heavy(modules) == []
+    assert [m for m in modules if m == "scipy" or m.startswith("scipy.")] == []
 
 
 def test_every_subcommand_still_parses():

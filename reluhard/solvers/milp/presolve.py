@@ -21,13 +21,19 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ...inversion import InversionProblem
+from ...lazy import lazy_module
 from ..bounds import Bounds, propagate
 from ..bounds import lp_tighten as lp_bounds
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 
 @dataclass
