@@ -20,7 +20,7 @@ from .errors import InputError
 from .lazy import lazy_module
 
 if TYPE_CHECKING:
-    from . import circuit_commands, netfile, pipeline, randomnet, reductions, solvers
+    from . import blas, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
     from .certs import proofs, refutation, solution_file
     from .crosscheck import command as crosscheck
     from .inversion import InversionProblem
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .solvers import recovery
     from .teaching import explain, scaling
 else:  # loaded on first use: `--help` and a CNF `reduce` load only what they run
+    blas = lazy_module("reluhard.blas")
     circuit_commands = lazy_module("reluhard.circuit_commands")
     netfile = lazy_module("reluhard.netfile")
     pipeline = lazy_module("reluhard.pipeline")
@@ -503,6 +504,8 @@ def _command(argv: Sequence[str]) -> str:
 
 
 def _run(func, args: argparse.Namespace) -> int:
+    if func is _reduce:
+        blas.no_thread_pool()  # before numpy loads: a reduce does no linear algebra
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         warnings.simplefilter("always", dimacs_cnf.ClauseCountWarning)  # ours: shown, one line each
