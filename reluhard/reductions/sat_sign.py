@@ -57,7 +57,7 @@ def clause_layer(cnf: CNF) -> tuple[CSR, np.ndarray]:
     of clause j)``, or ``-1`` for a tautology."""
     n, m = cnf.nvars, cnf.nclauses
     ptr = cnf.offsets
-    idx, data = _signed_incidence(cnf.literals, ptr)
+    idx, data = _signed_incidence(cnf.literals, ptr, n)
     b = 1.0 - cnf.widths.astype(np.float64)
     repeat = idx[1:] == idx[:-1]
     repeat[ptr[1:-1][(ptr[1:-1] > 0) & (ptr[1:-1] < idx.size)] - 1] = False  # across rows
@@ -87,12 +87,15 @@ def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     return np.arange(ends[-1]) - np.repeat(ends - lengths - starts, lengths)
 
 
-def _signed_incidence(lits: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _signed_incidence(
+    lits: np.ndarray, offsets: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
     """CSR column indices and values (``-1`` for a positive literal's variable, ``+1`` for a
     negative one's) of the clauses, the columns sorted within rows (by variable, a negative
     literal after a positive one), repeated entries not merged."""
-    keys = sort_rows((np.abs(lits).astype(np.int64) - 1) * 2 + (lits < 0), offsets)
-    return (keys >> 1).astype(np.int32), np.where(keys & 1, 1.0, -1.0)
+    var = np.abs(lits).astype(np.int32 if 2 * n < 2**31 else np.int64)  # keys up to 2 n - 1
+    keys = sort_rows((var - 1) * 2 + (lits < 0), offsets)
+    return (keys >> 1).astype(np.int32, copy=False), np.where(keys & 1, 1.0, -1.0)
 
 
 def _sum_layer(m: int, parts: Sequence[tuple[int, int]]) -> np.ndarray:
