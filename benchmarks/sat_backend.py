@@ -12,13 +12,16 @@ seeds (seed ``1000 n + i``) and labelled by CaDiCaL (the first 4 of each answer)
 * **network route**: the ``sat-sign`` network is built (untimed, as CaDiCaL's clause loading
   is not), then ``reluhard.solvers.solve(problem, "sat")`` is timed: bound propagation,
   encoding to CNF, loading it into CaDiCaL and the search, CPU and wall.
-* **proofs**: every UNSAT answer is decided again with ``pipeline.decide(..., prove=True)``
-  (CaDiCaL logging a DRUP proof of the network's CNF, checked by the verified checker), up
-  to ``--max-lemmas`` lemmas per proof (the checker ignores deletions and slows down on long
-  proofs); longer proofs are counted as not checked.
+* **proofs**: every UNSAT answer is decided again with ``pipeline.decide(..., prove=True)``:
+  CaDiCaL logs an LRAT proof of the network's CNF, checked lemma by lemma against its hint
+  clauses by the verified checker (:mod:`reluhard.certs.lrat`); every one is checked, and
+  the checking time is reported (``check_time``, ``prove_wall``).
 * **targets**: the median over instances of route CPU / CaDiCaL CPU per size, at most 1.2
   at n = 175 and 1.1 at n = 250; 0 wrong answers (every answer agrees with CaDiCaL, every
   latent is checked exactly by the back end); every UNSAT proof-checked VALID.
+* **other routes** (``--routes``, default ``auto,cpsat``): the same network decided by those
+  back ends in the same run (``--time-limit`` each, default 300 s; UNKNOWN at the limit is
+  not wrong), CPU and wall, and their CPU ratio to CaDiCaL.
 * **cost model**: a least-squares fit ``route = fixed + factor * cadical`` (CPU seconds).
 
 Results go to ``DIR/sat_backend.{csv,json,png}`` (default ``benchmarks/results``). Timings are
@@ -27,7 +30,8 @@ of each. Exit status 1 on a wrong answer or an INVALID proof (a bug, not a measu
 
 Usage::
 
-    python benchmarks/sat_backend.py [--sizes 75,100,...] [--per 4] [--quick] [--out DIR]
+    python benchmarks/sat_backend.py [--sizes 75,100,...] [--per 4] [--routes auto,cpsat]
+                                     [--time-limit S] [--quick] [--out DIR]
 """
 
 from __future__ import annotations
@@ -83,9 +87,10 @@ def instances(n: int, per: int) -> list[tuple[str, CNF, bool]]:
     return out
 
 
-def run(sizes: list[int], per: int, max_lemmas: int) -> tuple[list[dict], int]:
+def run(sizes: list[int], per: int, others: list[str], limit: float) -> tuple[list[dict], int]:
     rows, failures = [], 0
-    solve(reduce_instance(CNF.from_clauses([[1, 2], [-1]])), "sat")  # warm-up
+    for route in ["sat", *others]:  # warm-up: loading a solver library is not charged
+        solve(reduce_instance(CNF.from_clauses([[1, 2], [-1]])), route)
     for n in sizes:
         for name, cnf, sat in instances(n, per):
             problem = reduce_instance(cnf)
@@ -108,35 +113,55 @@ def run(sizes: list[int], per: int, max_lemmas: int) -> tuple[list[dict], int]:
                 "encode_time": verdict.stats.get("encode_time"),
                 "proof": "",
                 "lemmas": None,
+                "check_time": None,
+                "prove_wall": None,
             }
+            for route in others:
+                failures += _other_route(row, problem, route, ref, cpu_ref, limit)
             if not ref:
-                row["proof"], row["lemmas"] = _prove(problem, max_lemmas)
+                proof = _prove(problem)
+                row["proof"], row["lemmas"], row["check_time"], row["prove_wall"] = proof
             failures += row["wrong"] or row["proof"] == "INVALID"
             rows.append(row)
             print(
                 f"{name:>12} n={n:<4} {row['answer']:<14} cadical {cpu_ref:8.3f} s  "
                 f"route {cpu:8.3f} s  ratio {row['ratio_cpu']:5.2f}  {row['proof']}"
+                + (f" ({row['check_time']:.2f} s)" if row["check_time"] is not None else "")
+                + "".join(f"  {r} {row[r + '_ratio_cpu']:6.2f}" for r in others)
                 + ("  WRONG" if row["wrong"] else ""),
                 flush=True,
             )
     return rows, failures
 
 
-def _prove(problem, max_lemmas: int) -> tuple[str, int | None]:
-    """The proof of the network's CNF, checked when it has at most ``max_lemmas`` lemmas."""
-    from reluhard.certs import proofs
-    from reluhard.solvers.sat import encode
+def _other_route(row: dict, problem, route: str, ref: bool, cpu_ref: float, limit: float) -> bool:
+    """Time another back end on the same network (``route_cpu``, ``_wall``, ``_ratio_cpu``,
+    ``_answer`` columns); True when it answers wrong (UNKNOWN at the time limit is not)."""
+    c0, w0 = time.process_time(), time.perf_counter()
+    verdict = solve(problem, route, time_limit=limit)
+    cpu, wall = time.process_time() - c0, time.perf_counter() - w0
+    answer = verdict.status.answer
+    row.update(
+        {
+            f"{route}_answer": answer,
+            f"{route}_cpu": cpu,
+            f"{route}_wall": wall,
+            f"{route}_ratio_cpu": cpu / max(cpu_ref, 1e-6),
+        }
+    )
+    return answer not in ("UNKNOWN", "SATISFIABLE" if ref else "UNSATISFIABLE")
 
-    verdict = solve(problem, "sat", options={"proof": True})
-    lines = verdict.proof.lines
-    lemmas = sum(1 for line in lines if not line.startswith("d"))
-    if lemmas > max_lemmas:
-        return "not checked", lemmas
+
+def _prove(problem) -> tuple[str, int | None, float | None, float]:
+    """Decide again with ``prove=True``: CaDiCaL logs an LRAT proof of the network's CNF,
+    checked lemma by lemma by the verified checker; its status, lemmas, checking CPU time
+    (the checker's own clock) and the wall time of the whole proving decision."""
     with tempfile.TemporaryDirectory() as tmp:
-        d = decide(problem, "sat", prove=True, proof_path=os.path.join(tmp, "p.drup"))
-        status = d.proof_status or "?"
-    assert proofs.check_proof(encode(problem).cnf, lines).status == status
-    return status, lemmas
+        w0 = time.perf_counter()
+        d = decide(problem, "sat", prove=True, proof_path=os.path.join(tmp, "p.lrat"))
+        wall = time.perf_counter() - w0
+    check = (d.proof or {}).get("check", {})
+    return d.proof_status or "?", check.get("lemmas"), check.get("time"), wall
 
 
 def summarise(rows: list[dict]) -> dict:
@@ -149,6 +174,11 @@ def summarise(rows: list[dict]) -> dict:
             "median_ratio_wall": statistics.median(r["ratio_wall"] for r in rs),
             "median_cadical_cpu": statistics.median(r["cadical_cpu"] for r in rs),
             "median_route_cpu": statistics.median(r["route_cpu"] for r in rs),
+            **{
+                f"median_{k[: -len('_ratio_cpu')]}_ratio_cpu": statistics.median(r[k] for r in rs)
+                for k in rs[0]
+                if k.endswith("_ratio_cpu") and k != "ratio_cpu"
+            },
             "target": TARGETS.get(n),
         }
         t = TARGETS.get(n)
@@ -163,7 +193,9 @@ def summarise(rows: list[dict]) -> dict:
         "wrong": sum(r["wrong"] for r in rows),
         "unsat": len(unsat),
         "proofs_valid": sum(r["proof"] == "VALID" for r in unsat),
-        "proofs_not_checked": sum(r["proof"] == "not checked" for r in unsat),
+        "proofs_not_checked": sum(r["proof"] != "VALID" for r in unsat),
+        "proof_check_time_total": sum(r["check_time"] or 0.0 for r in unsat),
+        "proof_check_time_max": max((r["check_time"] or 0.0 for r in unsat), default=0.0),
     }
 
 
@@ -200,23 +232,34 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="75,100,125,150,175,200,250")
     ap.add_argument("--per", type=int, default=4)
-    ap.add_argument("--max-lemmas", type=int, default=50_000)
     ap.add_argument("--quick", action="store_true")
+    ap.add_argument(
+        "--routes", default="auto,cpsat", help="other back ends timed on the same networks"
+    )
+    ap.add_argument("--time-limit", type=float, default=300.0, help="per other route")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
     args = ap.parse_args(argv)
     sizes = [50] if args.quick else [int(s) for s in args.sizes.split(",")]
     per = 2 if args.quick else args.per
-    rows, failures = run(sizes, per, args.max_lemmas)
+    others = [r for r in args.routes.split(",") if r]
+    rows, failures = run(sizes, per, others, args.time_limit)
     summary = summarise(rows)
     write(args.out, rows, summary, args)
     for n, s in summary["per_size"].items():
         t = "" if s["target"] is None else f" (target <= {s['target']}: {s['met']})"
-        print(f"n = {n}: median route/CaDiCaL CPU {s['median_ratio_cpu']:.2f}{t}")
+        more = "".join(
+            f", {k[len('median_') : -len('_ratio_cpu')]} {v:.2f}"
+            for k, v in s.items()
+            if k.endswith("_ratio_cpu") and k != "median_ratio_cpu"
+        )
+        print(f"n = {n}: median route/CaDiCaL CPU {s['median_ratio_cpu']:.2f}{t}{more}")
     fit = summary["fit"]
     print(f"fit: route = {fit['fixed_s'] * 1000:.1f} ms + {fit['factor']:.3f} x CaDiCaL")
     print(
         f"wrong answers {summary['wrong']}; UNSAT {summary['unsat']}, proofs VALID "
-        f"{summary['proofs_valid']}, not checked {summary['proofs_not_checked']}"
+        f"{summary['proofs_valid']}, not VALID {summary['proofs_not_checked']}; checking "
+        f"{summary['proof_check_time_total']:.1f} s in all, "
+        f"{summary['proof_check_time_max']:.1f} s at most"
     )
     return 1 if failures else 0
 

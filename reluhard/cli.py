@@ -13,31 +13,40 @@ import contextlib
 import os
 import sys
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-from . import (
-    __version__,
-    atomic,
-    circuit_commands,
-    cli_values,
-    limits,
-    netfile,
-    pipeline,
-    randomnet,
-    reductions,
-    solvers,
-    streams,
-)
-from .certs import proofs, solution_file
-from .certs.refutation import CertificationError
-from .crosscheck import command as crosscheck
+from . import __version__, atomic, cli_values, limits, streams
 from .errors import InputError
-from .inversion import InversionProblem, check_latent
-from .problems.dimacs_cnf import ClauseCountWarning
-from .problems.kinds import KINDS
-from .reductions import rebuild
-from .solvers.recovery import summary_lines
-from .teaching import explain, scaling
+from .lazy import lazy_module
+
+if TYPE_CHECKING:
+    from . import blas, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
+    from .certs import proofs, refutation, solution_file
+    from .crosscheck import command as crosscheck
+    from .inversion import InversionProblem
+    from .problems import dimacs_cnf, kinds
+    from .reductions import rebuild
+    from .solvers import recovery
+    from .teaching import explain, scaling
+else:  # loaded on first use: `--help` and a CNF `reduce` load only what they run
+    blas = lazy_module("reluhard.blas")
+    circuit_commands = lazy_module("reluhard.circuit_commands")
+    netfile = lazy_module("reluhard.netfile")
+    pipeline = lazy_module("reluhard.pipeline")
+    randomnet = lazy_module("reluhard.randomnet")
+    reductions = lazy_module("reluhard.reductions")
+    rebuild = lazy_module("reluhard.reductions.rebuild")
+    solvers = lazy_module("reluhard.solvers")
+    proofs = lazy_module("reluhard.certs.proofs")
+    refutation = lazy_module("reluhard.certs.refutation")
+    solution_file = lazy_module("reluhard.certs.solution_file")
+    crosscheck = lazy_module("reluhard.crosscheck.command")
+    dimacs_cnf = lazy_module("reluhard.problems.dimacs_cnf")
+    kinds = lazy_module("reluhard.problems.kinds")
+    recovery = lazy_module("reluhard.solvers.recovery")
+    explain = lazy_module("reluhard.teaching.explain")
+    scaling = lazy_module("reluhard.teaching.scaling")
 
 
 def _param(text: str) -> tuple[str, str]:
@@ -90,7 +99,7 @@ def _summary(problem: InversionProblem) -> str:
     net, src = problem.network, problem.source
     what = ""
     if src is not None:
-        what = f"{src.name or src.kind} ({KINDS[src.kind].describe(src.instance)}) "
+        what = f"{src.name or src.kind} ({kinds.KINDS[src.kind].describe(src.instance)}) "
     nnz = sum(layer.nnz for layer in net.layers)
     widths = "-".join(map(str, net.widths))
     return (
@@ -112,8 +121,8 @@ def _info(args: argparse.Namespace) -> int:
     src = problem.source
     if src is not None:
         detail = ""
-        if src.kind in KINDS:
-            detail = KINDS[src.kind].describe(src.instance)
+        if src.kind in kinds.KINDS:
+            detail = kinds.KINDS[src.kind].describe(src.instance)
         print(f"source     {src.kind} {src.name or '(in memory)'}: {detail}")
         print(f"sha256     {src.sha256}")
     print(f"latent     n = {problem.n}, domain {problem.domain.describe()}")
@@ -201,7 +210,7 @@ def _answer(verdict: solvers.Verdict, latent_line: bool) -> int:
         f"c solver {verdict.solver}: {verdict.status} in {verdict.time:.3f} s"
         + (f" ({verdict.reason})" if verdict.reason else "")
     )
-    for text in summary_lines(verdict):
+    for text in recovery.summary_lines(verdict):
         print(f"c {text}")
     print(line)
     if latent_line and verdict.latent is not None:
@@ -260,6 +269,8 @@ def _invert_vnn(args: argparse.Namespace) -> int:
         print("c counterexample checked exactly against the imported weights (rational arithmetic)")
     if args.vnn_result:
         word = results.word_of(verdict.status, "time limit" in verdict.reason)
+        from .inversion import check_latent
+
         y = check_latent(problem, verdict.latent).output if verdict.latent is not None else None
         atomic.write_text(args.vnn_result, results.text(word, verdict.latent, y), "result")
         print(f"c wrote {args.vnn_result}: {word}")
@@ -339,7 +350,7 @@ def _decided(
             proof_path=path,
             solution_dir=out_dir,
         )
-    except CertificationError as e:
+    except refutation.CertificationError as e:
         print(f"c solver {e.solver or args.solver}: {solvers.NOT_INVERTIBLE}; --certify failed")
         print(f"certify: {e}", file=sys.stderr)
         return 1, None
@@ -355,10 +366,10 @@ def _decided(
             "(verified DRUP checker)"
         )
     elif args.certify and cert is not None and problem.source is not None:
-        accepted = KINDS[problem.source.kind].accepted(problem.source.instance, "")
+        accepted = kinds.KINDS[problem.source.kind].accepted(problem.source.instance, "")
         print(f"c certified: {accepted}; the latent was checked exactly")
     if cert is not None and problem.source is not None and not latent_line:
-        kind = KINDS[problem.source.kind]
+        kind = kinds.KINDS[problem.source.kind]
         red = reductions.of(problem)
         if kind.announce_certificate and red is not None:
             print(f"c certificate: {red.certificate}")
@@ -544,28 +555,22 @@ def _random_net(args: argparse.Namespace) -> int:
     return 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = cli_values.Parser(
-        prog="reluhard",
-        description="Compile NP-hard instances into ReLU-network inversion "
-        "problems, decide them, and map answers back to checked certificates.",
-    )
-    parser.add_argument("--version", action="version", version=f"reluhard {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    p = sub.add_parser("reduce", help="compile an instance into a network file")
+def _reduce_args(p: argparse.ArgumentParser) -> None:
     _add_reduce_args(p)
     p.set_defaults(func=_reduce)
-    p = sub.add_parser(
-        "random-net", help="a random generative network and a planted (noisy) target"
-    )
+
+
+def _random_net_args(p: argparse.ArgumentParser) -> None:
     _add_random_net_args(p)
     p.set_defaults(func=_random_net)
-    p = sub.add_parser("info", help="describe a network file")
+
+
+def _info_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NET.npz")
     p.set_defaults(func=_info)
-    p = sub.add_parser(
-        "invert", help="decide a network file (or an ONNX network and VNN-LIB property)"
-    )
+
+
+def _invert_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NET.npz|MODEL.onnx")
     p.add_argument("--vnnlib", metavar="PROP.vnnlib", help="the property of an ONNX network")
     p.add_argument(
@@ -574,13 +579,15 @@ def build_parser() -> argparse.ArgumentParser:
     _add_solver_args(p)
     p.add_argument("--print-latent", action="store_true", help="print the latent on v lines")
     p.set_defaults(func=_invert)
-    p = sub.add_parser("solve", help="reduce, invert, decode and check: a SAT solver's answer")
+
+
+def _solve_args(p: argparse.ArgumentParser) -> None:
     _add_source_args(p)
     _add_solver_args(p)
     p.set_defaults(func=_solve)
-    p = sub.add_parser(
-        "verify", help="check a solution (latent, model or UNSAT proof) against a network file"
-    )
+
+
+def _verify_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NET.npz")
     p.add_argument(
         "solution", metavar="SOLUTION", help="solution JSON, DIMACS model, or SAT solver output"
@@ -594,13 +601,17 @@ def build_parser() -> argparse.ArgumentParser:
         help="stop a proof check after this many seconds (REJECTED: cannot verify; default 60)",
     )
     p.set_defaults(func=_verify)
-    p = sub.add_parser("export", help="write a network file as ONNX and its query as VNN-LIB")
+
+
+def _export_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NET.npz")
     p.add_argument("--onnx", metavar="OUT.onnx", help="the network (Gemm and Relu nodes)")
     p.add_argument("--vnnlib", metavar="OUT.vnnlib", dest="vnnlib_out",
                    help="the property: sat = a preimage exists")  # fmt: skip
     p.set_defaults(func=_export)
-    p = sub.add_parser("vnn-bench", help="write a VNN-COMP category with its ground truth")
+
+
+def _vnn_bench_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="instance files")
     p.add_argument("--via", required=True, metavar="NAME", help="a real-latent reduction")
     p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
@@ -611,7 +622,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--truth-time-limit", type=cli_values.seconds, metavar="S",
                    help="time limit of reluhard's own decision per instance")  # fmt: skip
     p.set_defaults(func=_vnn_bench)
-    p = sub.add_parser("vnn-run", help="run a verifier on a VNN-COMP category (sandboxed)")
+
+
+def _vnn_run_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("category", metavar="DIR")
     p.add_argument(
         "--runner",
@@ -625,29 +638,87 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=cli_values.positive_count, default=1,
                    help="parallel workers (default 1)")  # fmt: skip
     p.set_defaults(func=_vnn_run)
-    p = sub.add_parser("vnn-check", help="judge a verifier's results on a vnn-bench category")
+
+
+def _vnn_check_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("category", metavar="DIR")
     p.add_argument("results", metavar="RESULTS", help="folder of result files, or results CSV")
     p.set_defaults(func=_vnn_check)
-    p = sub.add_parser("explain", help="walk through a reduction on a small instance")
+
+
+def _explain_args(p: argparse.ArgumentParser) -> None:
     explain.add_arguments(p)
     p.set_defaults(func=explain.run)
-    p = sub.add_parser("scaling", help="measure the 2^n wall: brute force vs MILP vs CaDiCaL")
+
+
+def _scaling_args(p: argparse.ArgumentParser) -> None:
     scaling.add_arguments(p)
     p.set_defaults(func=scaling.run)
-    p = sub.add_parser(
-        "crosscheck", help="run CNFs through every SAT solver and network route, check all"
-    )
+
+
+def _crosscheck_args(p: argparse.ArgumentParser) -> None:
     crosscheck.add_arguments(p)
     p.set_defaults(func=crosscheck.run)
-    p = sub.add_parser("circuit-gen", help="generate a circuit: adder, multiplier, factor, random")
+
+
+def _circuit_gen_args(p: argparse.ArgumentParser) -> None:
     circuit_commands.add_gen_arguments(p)
     p.set_defaults(func=circuit_commands.run_gen)
-    p = sub.add_parser("factor", help="factor N by inverting its multiplier network")
+
+
+def _factor_args(p: argparse.ArgumentParser) -> None:
     circuit_commands.add_factor_arguments(p)
     p.set_defaults(func=circuit_commands.run_factor)
-    p = sub.add_parser("list", help="list reductions and solvers")
+
+
+def _list_args(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_list)
+
+
+#: the subcommands: name, help line, and what adds its arguments and handler
+COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
+    ("reduce", "compile an instance into a network file", _reduce_args),
+    ("random-net", "a random generative network and a planted (noisy) target", _random_net_args),
+    ("info", "describe a network file", _info_args),
+    ("invert", "decide a network file (or an ONNX network and VNN-LIB property)", _invert_args),
+    ("solve", "reduce, invert, decode and check: a SAT solver's answer", _solve_args),
+    (
+        "verify",
+        "check a solution (latent, model or UNSAT proof) against a network file",
+        _verify_args,
+    ),
+    ("export", "write a network file as ONNX and its query as VNN-LIB", _export_args),
+    ("vnn-bench", "write a VNN-COMP category with its ground truth", _vnn_bench_args),
+    ("vnn-run", "run a verifier on a VNN-COMP category (sandboxed)", _vnn_run_args),
+    ("vnn-check", "judge a verifier's results on a vnn-bench category", _vnn_check_args),
+    ("explain", "walk through a reduction on a small instance", _explain_args),
+    ("scaling", "measure the 2^n wall: brute force vs MILP vs CaDiCaL", _scaling_args),
+    (
+        "crosscheck",
+        "run CNFs through every SAT solver and network route, check all",
+        _crosscheck_args,
+    ),
+    ("circuit-gen", "generate a circuit: adder, multiplier, factor, random", _circuit_gen_args),
+    ("factor", "factor N by inverting its multiplier network", _factor_args),
+    ("list", "list reductions and solvers", _list_args),
+]
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; with ``command``, only that subcommand gets its arguments (the others
+    keep their names and help lines), so that ``--help`` or ``reduce`` does not load the
+    modules that define the other subcommands' options."""
+    parser = cli_values.Parser(
+        prog="reluhard",
+        description="Compile NP-hard instances into ReLU-network inversion "
+        "problems, decide them, and map answers back to checked certificates.",
+    )
+    parser.add_argument("--version", action="version", version=f"reluhard {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, text, add in COMMANDS:
+        p = sub.add_parser(name, help=text)
+        if command in (None, name):
+            add(p)
     for p in sub.choices.values():
         _add_budget_args(p)
     return parser
@@ -680,9 +751,11 @@ def _add_budget_args(p: argparse.ArgumentParser) -> None:
 
 
 def _run(func, args: argparse.Namespace) -> int:
+    if func is _reduce:
+        blas.no_thread_pool()  # before numpy loads: a reduce does no linear algebra
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        warnings.simplefilter("always", ClauseCountWarning)  # ours: shown, one line each
+        warnings.simplefilter("always", dimacs_cnf.ClauseCountWarning)  # ours: shown, one line each
         warnings.showwarning = _show_warning
         try:
             _refuse_overwriting(args)
@@ -725,7 +798,13 @@ def _show_warning(message, category, filename, lineno, file=None, line=None) -> 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``reluhard COMMAND ...``"""
-    return _run_parsed(build_parser(), argv, None)
+    words = sys.argv[1:] if argv is None else list(argv)
+    return _run_parsed(build_parser(_command(words)), words, None)
+
+
+def _command(argv: Sequence[str]) -> str:
+    """The subcommand ``argv`` names (its first word not an option), or "" for none."""
+    return next((a for a in argv if not a.startswith("-")), "")
 
 
 def _run_parsed(parser: argparse.ArgumentParser, argv: Sequence[str] | None, func) -> int:

@@ -31,17 +31,22 @@ import json
 import os
 import zipfile
 import zlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from . import __version__, atomic, netcheck
 from .errors import InputError
 from .inversion import Domain, InversionProblem, Query, ReductionRecord, Source
+from .lazy import lazy_module
 from .network import Layer, Network
 from .problems.kinds import KINDS
 from .problems.textio import open_input
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")  # for reading: writing needs no scipy
 
 SCHEMA = "reluhard.net/1"
 SCHEMA_PREFIX = "reluhard.net/"
@@ -53,7 +58,7 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
     layers = []
     for i, layer in enumerate(problem.network.layers):
         if layer.sparse:
-            W = layer.csr
+            W = layer.csr_parts
             index = np.int32 if W.nnz < 2**31 else np.int64
             arrays[f"W{i}.data"] = _compact(W.data)
             arrays[f"W{i}.indices"] = W.indices.astype(np.int32)

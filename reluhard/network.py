@@ -1,11 +1,11 @@
 """ReLU networks: the layers, and the forward pass in floating point and in exact rationals.
 
 A :class:`Network` is a sequence of layers ``a -> act(W a + b)`` with ``W`` a dense float64
-array or a scipy CSR matrix (kept sparse end to end: a CNF with a million clauses never
-becomes a dense matrix). Activations are ``relu``, ``leaky_relu`` (``max(a, c a)`` with slope
-``c``; Lei et al. print ``max(c a, a)`` with the opposite sign convention for ``c``, an
-erratum) and ``identity`` (a final linear layer, as in the papers' ``G(z) = W_2 ReLU(W_1 z +
-b_1)``).
+array or a CSR matrix (kept sparse end to end: a CNF with a million clauses never becomes a
+dense matrix; held as numpy arrays until scipy's is needed, see :mod:`reluhard.csr`).
+Activations are ``relu``, ``leaky_relu`` (``max(a, c a)`` with slope ``c``; Lei et al. print
+``max(c a, a)`` with the opposite sign convention for ``c``, an erratum) and ``identity`` (a
+final linear layer, as in the papers' ``G(z) = W_2 ReLU(W_1 z + b_1)``).
 
 The exact forward pass treats every float64 as the rational it denotes (a float is a dyadic
 rational, so ``fractions.Fraction(x)`` is exact) and computes in integers: each layer is
@@ -16,36 +16,70 @@ proves it cannot overflow, Python integers otherwise, so the result is always ex
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 from math import gcd, lcm
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
+from .csr import CSR, canonical, structure_fault, to_scipy
 from .exactness import float64_array
+from .lazy import lazy_module
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 ACTIVATIONS = ("relu", "leaky_relu", "identity")
 _INT64_SAFE = 2**62
 _SMALL = 1 << 14  # entries; a smaller sparse layer is multiplied as a dense one
 
 
-@dataclass(frozen=True, eq=False)
 class Layer:
-    """One layer ``act(W a + b)``; ``W`` has shape (out, in), dense ndarray or CSR."""
+    """One layer ``act(W a + b)``; ``W`` has shape (out, in): a dense ndarray, or sparse,
+    given as a scipy sparse matrix or as a :class:`~reluhard.csr.CSR` of numpy arrays.
 
-    W: np.ndarray | sp.csr_array
+    A sparse ``W`` is kept in canonical CSR form (sorted rows, no duplicate entries). One
+    given as a canonical ``CSR`` stays numpy arrays (``csr_parts``) until ``W`` is asked for,
+    which builds the ``scipy.sparse.csr_array`` once: building and writing a network loads
+    no scipy (:mod:`reluhard.csr` says why). Immutable, like the other problem records.
+    """
+
+    _W: Any  # None while a canonical CSR is held as numpy arrays (``_parts``)
+    _parts: CSR | None
     b: np.ndarray
-    activation: str = "relu"
-    slope: float = 0.0
+    activation: str
+    slope: float
 
-    def __post_init__(self) -> None:
-        W = self.W
-        if sp.issparse(W):
-            float64_array(W.data, "weights")  # integer data past 2^53 cannot be held
+    def __init__(
+        self,
+        W: np.ndarray | sp.csr_array | CSR,
+        b: np.ndarray,
+        activation: str = "relu",
+        slope: float = 0.0,
+    ) -> None:
+        parts: CSR | None = None
+        if isinstance(W, CSR):
+            parts = CSR(
+                float64_array(W.data, "weights"),  # integer data past 2^53 cannot be held
+                np.ascontiguousarray(W.indices),
+                np.ascontiguousarray(W.indptr),
+                (int(W.shape[0]), int(W.shape[1])),
+            )
+            why = structure_fault(parts)
+            if why:
+                raise ValueError(f"W: {why}")
+            if not canonical(parts):
+                W, parts = to_scipy(parts).copy(), None  # merged below, not in the caller's arrays
+        if parts is not None:
+            W = None
+        elif _is_scipy_sparse(W):
+            float64_array(W.data, "weights")
             if not (
                 isinstance(W, sp.csr_array) and W.dtype == np.float64 and W.has_canonical_format
             ):
@@ -55,18 +89,41 @@ class Layer:
             W = float64_array(W, "weights")
             if W.ndim != 2:
                 raise ValueError("W must be 2-dimensional")
-        b = float64_array(self.b, "biases").reshape(-1)
-        if b.shape != (W.shape[0],):
-            raise ValueError(f"b has shape {b.shape}, W has {W.shape[0]} rows")
-        if self.activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {self.activation!r}")
-        object.__setattr__(self, "W", W)
-        object.__setattr__(self, "b", b)
-        object.__setattr__(self, "slope", float(self.slope))
+        set_ = object.__setattr__
+        set_(self, "_W", W)
+        set_(self, "_parts", parts)
+        b = float64_array(b, "biases").reshape(-1)
+        if b.shape != (self.shape[0],):
+            raise ValueError(f"b has shape {b.shape}, W has {self.shape[0]} rows")
+        if activation not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {activation!r}")
+        set_(self, "b", b)
+        set_(self, "activation", activation)
+        set_(self, "slope", float(slope))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Layer is immutable (cannot set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Layer is immutable (cannot delete {name!r})")
+
+    def __repr__(self) -> str:
+        kind = "sparse" if self.sparse else "dense"
+        return f"Layer({kind} {self.shape[0]}x{self.shape[1]}, {self.activation})"
+
+    @property
+    def W(self) -> Any:  # ndarray or csr_array, told apart by ``sparse``
+        """The weights: the dense ndarray, or the canonical ``scipy.sparse.csr_array``."""
+        if self._W is None:
+            assert self._parts is not None
+            W = to_scipy(self._parts)
+            W.has_canonical_format = True  # checked when the layer was made
+            object.__setattr__(self, "_W", W)
+        return self._W
 
     @property
     def sparse(self) -> bool:
-        return sp.issparse(self.W)
+        return self._parts is not None or _is_scipy_sparse(self._W)
 
     @property
     def csr(self) -> sp.csr_array:
@@ -76,12 +133,25 @@ class Layer:
         return self.W if self.sparse else sp.csr_array(self.W)
 
     @property
+    def csr_parts(self) -> CSR:
+        """A sparse layer's canonical CSR arrays, without building a scipy matrix (a dense
+        layer's are made by scipy)."""
+        if self._parts is not None:
+            return self._parts
+        W = self.csr
+        return CSR(W.data, W.indices, W.indptr, self.shape)
+
+    @property
     def shape(self) -> tuple[int, int]:
-        return tuple(self.W.shape)
+        if self._parts is not None:
+            return self._parts.shape
+        return tuple(self._W.shape)
 
     @property
     def nnz(self) -> int:
-        return int(self.csr.nnz) if self.sparse else int(np.count_nonzero(self.W))
+        if self.sparse:
+            return self._parts.nnz if self._parts is not None else int(self._W.nnz)
+        return int(np.count_nonzero(self._W))
 
     def pre(self, A: np.ndarray) -> np.ndarray:
         """Pre-activations for a batch ``A`` of shape (batch, in)."""
@@ -96,7 +166,7 @@ class Layer:
         would dominate), else ``None``."""
         if not self.sparse:
             return self.W
-        return self.csr.toarray() if self.W.shape[0] * self.W.shape[1] <= _SMALL else None
+        return self.csr.toarray() if self.shape[0] * self.shape[1] <= _SMALL else None
 
     def act(self, H: np.ndarray) -> np.ndarray:
         if self.activation == "relu":
@@ -142,6 +212,12 @@ class Network:
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         return forward(self, z)
+
+
+def _is_scipy_sparse(W: object) -> bool:
+    """``scipy.sparse.issparse(W)``, without importing scipy: no scipy matrix can exist
+    before scipy is loaded."""
+    return "scipy.sparse" in sys.modules and sp.issparse(W)
 
 
 def forward(net: Network, z: np.ndarray, *, all_layers: bool = False):

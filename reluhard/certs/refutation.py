@@ -124,7 +124,7 @@ def certify(
 def _entry(proof_path, solution_dir, solver: str, result) -> dict[str, Any]:
     base = os.fspath(solution_dir) if solution_dir is not None else os.getcwd()
     return {
-        "format": "drup",
+        "format": result.format,
         "path": os.path.relpath(os.path.abspath(proof_path), os.path.abspath(base)),
         "sha256": file_sha256(proof_path),
         "solver": solver,
@@ -143,16 +143,21 @@ def prove_unsat(
     """Certify a NOT_INVERTIBLE answer: a proof-logging SAT solver refutes the CNF of the
     embedded source, the DRUP proof is written to ``proof_path`` and checked by the
     verified checker. Returns the solution file's ``proof`` entry (``path`` relative to
-    ``solution_dir``). Raises :class:`CertificationError` when the proof is not VALID, and
-    when the SAT solver finds a model that checks: then the network route's answer was
-    wrong."""
+    ``solution_dir``). Raises :class:`CertificationError` when the proof is not VALID, when
+    the SAT solver finds a model that checks (then the network route's answer was wrong),
+    and when ``time_limit`` runs out first (for the search and again for the check)."""
     from ..problems.cnf import check
 
     cnf = refutable_cnf(problem)
     if cnf is None:
         raise CertificationError("UNSAT certificates need a network with an embedded CNF source")
     solver = solver or proofs.DEFAULT_SOLVER
-    sat, model, lines = proofs.solve_with_proof(cnf, solver)
+    sat, model, lines = proofs.solve_with_proof(cnf, solver, time_limit)
+    if sat is None:
+        raise CertificationError(
+            f"{solver} did not refute the CNF within the time limit of {time_limit:g} s "
+            "(raise it with --time-limit)"
+        )
     if sat:
         assert model is not None  # solve_with_proof gives a model with SAT
         if check(cnf, model):

@@ -54,7 +54,7 @@ from .solution_file import SAT, UNKNOWN, UNSAT, file_sha256, read_solution
 
 #: ``status`` word -> ``answer`` word.
 STATUS_ANSWER = {s.value: s.answer for s in Status}
-PROOF_FORMATS = ("drup", "drat")
+PROOF_FORMATS = ("drup", "drat", "lrat")
 _RATIONAL = re.compile(r"^[+-]?\d+(/\d+|\.\d+)?$")
 
 
@@ -341,7 +341,9 @@ def _verify_unsat(  # noqa: C901
         return
     fmt = proof.get("format", "drup")
     if fmt not in PROOF_FORMATS:
-        v.reasons.append(f"cannot verify: unknown proof format {fmt!r} (reluhard checks drup)")
+        v.reasons.append(
+            f"cannot verify: unknown proof format {fmt!r} (reluhard checks drup, drat and lrat)"
+        )
         return
     subject = refutation.SUBJECTS.get(proof.get("of", "source"))
     if subject is None:
@@ -392,8 +394,8 @@ def _verify_unsat(  # noqa: C901
         return
     version = proofs.checker_version()
     v.checks.append(
-        f"the DRUP proof ({result.lemmas} lemmas) refutes {subject.noun}: checked VALID by "
-        f"drup {version} in {result.time:.2f} s"
+        f"the {result.format.upper()} proof ({result.lemmas} lemmas) refutes {subject.noun}: "
+        f"checked VALID by drup {version} in {result.time:.2f} s"
     )
     v.checks.append(
         f"the CNF is unsatisfiable, so {net_name} is not invertible (by the correctness of "

@@ -194,21 +194,26 @@ def describe(cnf: CNF) -> str:
     return f"{cnf.nvars} variables, {cnf.nclauses} clauses"
 
 
-#: conflicts between two looks at the clock when a time limit is set (CaDiCaL in python-sat
-#: cannot be interrupted from another thread, but it stops at a conflict budget)
-CONFLICTS_PER_CHECK = 2000
+#: conflicts in the first and the longest slice of a time-limited search (solve_within)
+FIRST_SLICE, LAST_SLICE = 1_000, 64_000
 
 
 def solve_within(s: Any, seconds: float | None) -> bool | None:
-    """``s.solve()`` of a python-sat solver ``s``, or None when ``seconds`` run out first."""
+    """``s.solve()`` of a python-sat solver ``s``, or None when ``seconds`` run out first.
+    python-sat's CaDiCaL cannot be interrupted from another thread, so a limited search
+    runs in conflict-budget slices, the clock read between them: the first
+    :data:`FIRST_SLICE` conflicts, each next slice twice as long, up to :data:`LAST_SLICE`
+    (about a second of CaDiCaL on random 3-SAT)."""
     if seconds is None:
         return bool(s.solve())
     end = time.perf_counter() + seconds
+    budget = FIRST_SLICE
     while time.perf_counter() < end:
-        s.conf_budget(CONFLICTS_PER_CHECK)
+        s.conf_budget(budget)
         answer = s.solve_limited()
         if answer is not None:
             return bool(answer)
+        budget = min(2 * budget, LAST_SLICE)
     return None
 
 

@@ -56,13 +56,19 @@ import itertools
 import numbers
 import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from ..errors import InputError
+from ..lazy import lazy_module
 from .intarrays import int_array, meta_count
 from .textio import count
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 __all__ = [
     "MAX_WEIGHT",

@@ -73,14 +73,18 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Sequence
-from typing import IO
-
-import networkx as nx
+from typing import IO, TYPE_CHECKING
 
 from .. import limits
 from ..errors import InputError
+from ..lazy import lazy_module
 from .graph import GRAPH_BYTES, MAX_WEIGHT, edge_key, validate_graph
 from .textio import comment_lines, count, read_bytes, show_token, write_data
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 __all__ = [
     "MAX_NODES",

@@ -17,11 +17,16 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-import networkx as nx
-
+from ..lazy import lazy_module
 from .cnf import REFERENCE_SOLVER
 from .graph import half_size, validate_graph, weight_table
+
+if TYPE_CHECKING:
+    import networkx as nx
+else:
+    nx = lazy_module("networkx")
 
 __all__ = ["EXHAUSTIVE_LIMIT", "find_vertex_cover", "min_half_clique_weight", "min_vertex_cover"]
 

@@ -6,10 +6,17 @@ binary ``y`` becomes an approximate-inversion question about a one-layer ReLU ne
 
 from __future__ import annotations
 
-import numpy as np
-import scipy.sparse as sp
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from ..lazy import lazy_module
 from ..network import Layer
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 
 def plus_minus_layer(A: sp.csr_array, c: np.ndarray) -> Layer:

@@ -38,13 +38,19 @@ bounds pass ``2^63``. The back ends intersect their bounds with these
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
+from ..lazy import lazy_module
 from ..network import Layer
 from ..problems.circuit import Circuit
 from .gadgets import Gadget, gate_gadget, wire_gadget
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 Form = tuple[float, dict[int, float]]  # const + sum coef * unit, over one layer's units
 DENSE_MAX = 4096  # entries: a smaller layer is stored dense, a larger one as CSR

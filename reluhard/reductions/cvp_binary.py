@@ -30,12 +30,13 @@ the pair ``(y_i, 1 - y_i)``, which is how the construction carries over to Theor
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
+from ..lazy import lazy_module
 from ..network import Network
 from ..options import MAX_P, NormP
 from ..problems import cvp as cvp_mod
@@ -43,6 +44,11 @@ from ..problems.cvp import CVP
 from .absval import plus_minus_layer
 from .base import Construction, network_bytes
 from .lift import ceil_root
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 NAME = "cvp-binary"
 SOURCE_KIND = "cvp"

@@ -47,19 +47,26 @@ from __future__ import annotations
 
 from fractions import Fraction
 from itertools import combinations
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
+from ..lazy import lazy_module
 from ..network import Network
 from ..options import NormP, Param, norm, rational
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .base import ROW_BYTES, Construction, network_bytes
 from .lift import ceil_root
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import scipy.sparse as sp
+else:
+    nx = lazy_module("networkx")
+    sp = lazy_module("scipy.sparse")
 
 NAME = "halfclique-binary"
 SOURCE_KIND = "graph"

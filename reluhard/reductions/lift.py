@@ -40,15 +40,20 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
+from ..lazy import lazy_module
 from ..network import Layer, Network
 from ..options import NormP, Param
 from .base import Construction
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 BOX_REASON = "G reads z only through clamp(z, 0, 1)"
 

@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
+from ..csr import CSR
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, model_fault
@@ -66,24 +66,22 @@ def build(cnf: CNF, *, source: Source | None = None) -> InversionProblem:
     C, c = sat_sign.clause_layer(cnf)
     ones, rng = np.ones(n), np.arange(n, dtype=np.int32)
     steps = np.arange(n + 1, dtype=np.int64)
-    eye = sp.csr_array((ones, rng, steps), shape=(n, n))
+    eye = CSR(ones, rng, steps, (n, n))
     # layer 3 reads v = 1 - g: clause rows -C with bias C 1 + c, then -I (bias 1), I (bias -1)
     cumulative = np.concatenate([[0.0], np.cumsum(C.data)])  # small integers: exact
     row_sums = cumulative[C.indptr[1:]] - cumulative[C.indptr[:-1]]
-    W3 = sp.csr_array(
-        (
-            np.concatenate([-C.data, -ones, ones]),
-            np.concatenate([C.indices, rng, rng]),
-            np.concatenate([C.indptr, C.nnz + 1 + steps[:-1], C.nnz + n + 1 + steps[:-1]]),
-        ),
-        shape=(m + 2 * n, n),
+    W3 = CSR(
+        np.concatenate([-C.data, -ones, ones]),
+        np.concatenate([C.indices, rng, rng]),
+        np.concatenate([C.indptr, C.nnz + 1 + steps[:-1], C.nnz + n + 1 + steps[:-1]]),
+        (m + 2 * n, n),
     )
     b3 = np.concatenate([row_sums + c, np.ones(n), -np.ones(n)])
     W4 = _sum_layer(m + 2 * n, [(0, m), (m, m + 2 * n)])
     net = Network(
         (
             Layer(eye, np.ones(n), "relu"),
-            Layer(sp.csr_array((-ones, rng, steps), shape=(n, n)), np.full(n, 2.0), "relu"),
+            Layer(CSR(-ones, rng, steps, (n, n)), np.full(n, 2.0), "relu"),
             Layer(W3, b3, "relu"),
             Layer(W4, np.zeros(2), "identity"),
         )

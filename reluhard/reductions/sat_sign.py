@@ -35,8 +35,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-import scipy.sparse as sp
 
+from ..csr import CSR, sort_rows
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
 from ..network import Layer, Network
 from ..problems.cnf import CNF, assignment_values, model_fault
@@ -51,44 +51,51 @@ CERTIFICATE = "a model of the CNF (DIMACS literals)"
 PARAMS: dict = {}
 
 
-def clause_layer(cnf: CNF) -> tuple[sp.csr_array, np.ndarray]:
-    """The clause units' weights (CSR, ``m x n``) and biases, as in the module docstring:
-    on ``z in {-1,1}^n`` unit ``j`` has pre-activation ``1 - 2 * (true literals of clause
-    j)``, or ``-1`` for a tautology."""
+def clause_layer(cnf: CNF) -> tuple[CSR, np.ndarray]:
+    """The clause units' weights (canonical CSR, ``m x n``) and biases, as in the module
+    docstring: on ``z in {-1,1}^n`` unit ``j`` has pre-activation ``1 - 2 * (true literals
+    of clause j)``, or ``-1`` for a tautology."""
     n, m = cnf.nvars, cnf.nclauses
-    lits, offsets = cnf.literals, cnf.offsets
-    W = _signed_incidence(lits, offsets, n)
+    ptr = cnf.offsets
+    idx, data = _signed_incidence(cnf.literals, ptr, n)
     b = 1.0 - cnf.widths.astype(np.float64)
-    idx, ptr = W.indices, W.indptr
     repeat = idx[1:] == idx[:-1]
     repeat[ptr[1:-1][(ptr[1:-1] > 0) & (ptr[1:-1] < idx.size)] - 1] = False  # across rows
     if not np.any(repeat):
-        return W, b
-    # some clause names a variable twice: drop repeated literals, blank out tautologies
-    rows = np.repeat(np.arange(m), cnf.widths)
-    order = np.lexsort((lits, np.abs(lits), rows))
-    sl, sr = lits[order], rows[order]
-    same_var = (sr[1:] == sr[:-1]) & (np.abs(sl[1:]) == np.abs(sl[:-1]))
+        return CSR(data, idx, ptr, (m, n)), b
+    # some clause names a variable twice: in the rows (sorted by variable) a repeated
+    # literal is an entry equal to the one before, a tautology one of the other sign.
+    # Dropping entries keeps the rows sorted, so only the affected clauses cost anything.
+    at = np.flatnonzero(repeat)  # entry at + 1 repeats the variable of entry at
+    rows = np.searchsorted(ptr, at, side="right") - 1
     taut = np.zeros(m, dtype=bool)
-    taut[sr[1:][same_var & (sl[1:] != sl[:-1])]] = True
-    keep = np.ones(sl.size, dtype=bool)
-    keep[1:] &= ~(same_var & (sl[1:] == sl[:-1]))
-    keep &= ~taut[sr]
-    widths = np.bincount(sr[keep], minlength=m)
-    new_offsets = np.concatenate([[0], np.cumsum(widths)])
+    taut[rows[data[at] != data[at + 1]]] = True
+    bad = np.flatnonzero(taut)
+    drop = np.union1d(at[data[at] == data[at + 1]] + 1, _ranges(ptr[bad], ptr[bad + 1]))
+    widths = cnf.widths - np.bincount(np.searchsorted(ptr, drop, side="right") - 1, minlength=m)
     b = np.where(taut, -1.0, 1.0 - widths)
-    return _signed_incidence(sl[keep], new_offsets, n), b
+    new_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(ptr.dtype)
+    return CSR(np.delete(data, drop), np.delete(idx, drop), new_ptr, (m, n)), b
 
 
-def _signed_incidence(lits: np.ndarray, offsets: np.ndarray, n: int) -> sp.csr_array:
-    """CSR with ``-1`` at (clause, variable) for a positive literal, ``+1`` for a negative
-    one; column indices sorted within rows, repeated entries not merged."""
-    W = sp.csr_array(
-        (-np.sign(lits).astype(np.float64), (np.abs(lits) - 1).astype(np.int32), offsets),
-        shape=(offsets.size - 1, n),
-    )
-    W.sort_indices()
-    return W
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """The concatenated ``arange(start, stop)`` for each pair."""
+    lengths = stops - starts
+    if not lengths.sum():
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return np.arange(ends[-1]) - np.repeat(ends - lengths - starts, lengths)
+
+
+def _signed_incidence(
+    lits: np.ndarray, offsets: np.ndarray, n: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """CSR column indices and values (``-1`` for a positive literal's variable, ``+1`` for a
+    negative one's) of the clauses, the columns sorted within rows (by variable, a negative
+    literal after a positive one), repeated entries not merged."""
+    var = np.abs(lits).astype(np.int32 if 2 * n < 2**31 else np.int64)  # keys up to 2 n - 1
+    keys = sort_rows((var - 1) * 2 + (lits < 0), offsets)
+    return (keys >> 1).astype(np.int32, copy=False), np.where(keys & 1, 1.0, -1.0)
 
 
 def _sum_layer(m: int, parts: Sequence[tuple[int, int]]) -> np.ndarray:

@@ -32,19 +32,26 @@ so its two units are constant 0 and are left out (width ``2 (Z + 1)``, not
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import InputError
 from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
+from ..lazy import lazy_module
 from ..network import Network
 from ..options import NormP, Param, norm
 from ..problems import graph as graph_mod
 from .absval import plus_minus_layer
 from .base import Construction, network_bytes
 from .lift import ceil_root
+
+if TYPE_CHECKING:
+    import networkx as nx
+    import scipy.sparse as sp
+else:
+    nx = lazy_module("networkx")
+    sp = lazy_module("scipy.sparse")
 
 NAME = "vertexcover-binary"
 SOURCE_KIND = "graph"

@@ -27,13 +27,19 @@ widened, so units pinned at 0 are recognised as stable.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import InputError
 from ..inversion import InversionProblem, float_down, float_up
+from ..lazy import lazy_module
 from ..network import Layer
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 SLACK = 1e-9
 

@@ -10,12 +10,17 @@ default is decided in :mod:`reluhard.solvers.lp`, by measurement.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..fds import redirected
+from ..lazy import lazy_module
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 #: the names users give (``lp_solver=...``) -> OR-Tools' solver names
 LP_SOLVERS = {"glop": "glop", "highs": "highs_lp"}

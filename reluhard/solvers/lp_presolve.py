@@ -23,7 +23,6 @@ choice).
 from __future__ import annotations
 
 import numpy as np
-import scipy.linalg
 
 from ..network import Layer
 from .lp_model import LPResult
@@ -35,6 +34,8 @@ TIGHT = 1e-12  # relative: a presolved point must meet its rows to this, or the 
 def least_squares(A: np.ndarray, rhs: np.ndarray) -> tuple[np.ndarray, bool]:
     """The least-squares solution of ``A h = rhs`` and whether ``A`` has full column rank
     (singular values above ``1e-10`` of the largest)."""
+    import scipy.linalg  # here: scipy's linear algebra is slow to load and rarely needed
+
     h, _, rank, _ = scipy.linalg.lstsq(A, rhs, cond=1e-10, lapack_driver="gelsy")
     return h, int(rank) == A.shape[1]
 

@@ -10,10 +10,17 @@ reads the same rows to certify a least-squares point without the LP solver.
 
 from __future__ import annotations
 
-import numpy as np
-import scipy.sparse as sp
+from typing import TYPE_CHECKING
 
+import numpy as np
+
+from ..lazy import lazy_module
 from ..network import Layer
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 
 def scale(y: np.ndarray) -> float:

@@ -9,16 +9,22 @@ Drawing needs matplotlib, which only the ``bench`` extra installs; without it
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from .. import atomic
 from ..errors import InputError
+from ..lazy import lazy_module
 from .analysis import Context
 from .blocks import (
     fmt,
 )
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 MAX_NODES = 40
 MISSING = "drawing network.png needs matplotlib: pip install 'reluhard[bench]' (or matplotlib)"

@@ -57,7 +57,7 @@ def assert_certified_unsat(out: str, sol: Path, proof: Path) -> dict:
     data = json.loads(sol.read_text())
     assert data["answer"] == "UNSATISFIABLE" and data["status"] == "NOT_INVERTIBLE"
     entry = data["proof"]
-    assert entry["format"] == "drup" and entry["solver"] == proofs.DEFAULT_SOLVER
+    assert entry["format"] == "lrat" and entry["solver"] == proofs.DEFAULT_SOLVER
     assert not Path(entry["path"]).is_absolute()
     assert (sol.parent / entry["path"]).resolve() == proof.resolve()
     assert entry["sha256"] == sha256(proof)
@@ -255,7 +255,7 @@ def test_tampered_proof_is_rejected(capsys, tmp_path, uuf50):
     assert verify(capsys, net, sol)[0] == 0
 
     lines = proof.read_text().splitlines()
-    lemmas = [i for i, text in enumerate(lines) if not text.startswith("d ")]
+    lemmas = [i for i, text in enumerate(lines) if text.split()[1] != "d"]  # LRAT
     dropped = set(lemmas[len(lemmas) // 2 :])  # the second half of the lemmas, "0" included
     proof.write_text("".join(text + "\n" for i, text in enumerate(lines) if i not in dropped))
     code, text = verify(capsys, net, sol)

@@ -464,8 +464,8 @@ def test_proof_problems_are_reasons(capsys, tmp_path, xor2, monkeypatch):
     assert "cannot verify: the proof file" in reasons(missing)[0]
     assert "cannot be read" in reasons(missing)[0]
     other = json.loads(json.dumps(doc))
-    other["proof"]["format"] = "lrat"
-    assert "unknown proof format 'lrat'" in reasons(other)[0]
+    other["proof"]["format"] = "frat"
+    assert "unknown proof format 'frat'" in reasons(other)[0]
     with_latent = dict(doc, latent=["1", "1"])
     assert "comes with a latent" in reasons(with_latent)[0]
     (tmp_path / "proof.drup").write_text("1 2 x 0\n")

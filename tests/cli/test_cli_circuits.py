@@ -56,7 +56,7 @@ def test_certified_unsat_and_verify(capsys, tmp_path):
         sol = tmp_path / f"{via}.json"
         code, out, err = run_cli(capsys, ["invert", net, "--certify", "-o", sol])
         assert code == 20 and "checked VALID" in out, (out, err)
-        assert json.loads(sol.read_text())["proof"]["format"] == "drup"
+        assert json.loads(sol.read_text())["proof"]["format"] == "lrat"
         code, out, err = run_cli(capsys, ["verify", net, sol])
         assert code == 0 and out.startswith("VERIFIED"), out
         assert "refutes the embedded CNF" in out

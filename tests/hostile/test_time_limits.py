@@ -119,3 +119,16 @@ def test_invert_certify_stops_a_long_proof_check(long_proof):
         "(raise it with --time-limit)"
     )
     assert run.seconds < 60
+
+
+def test_certify_stops_the_proof_search_at_the_time_limit(tmp_path):
+    """The proof-logging search of ``prove_unsat`` runs under the time limit too: a
+    pigeonhole formula that CaDiCaL needs seconds for, given 0.05 s, is a one-line refusal,
+    never an unchecked NO."""
+    from reluhard.certs.refutation import CertificationError, prove_unsat
+    from reluhard.pipeline import load_source, reduce_source
+
+    pigeonhole(tmp_path / "php.cnf", 11)
+    problem = reduce_source(load_source(tmp_path / "php.cnf"))
+    with pytest.raises(CertificationError, match="did not refute the CNF within the time limit"):
+        prove_unsat(problem, tmp_path / "p.drup", time_limit=0.05)

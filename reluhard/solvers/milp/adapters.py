@@ -90,6 +90,11 @@ class CpSat:
     name = "cpsat"
     integral = True
     max_bound = 2.0**62  # a variable's domain is int64, and CP-SAT rejects overflowing sums
+    #: state a row over Booleans that is a clause as ``AddBoolOr`` (CP-SAT's SAT core takes
+    #: it as it is, without the linear-constraint presolve); off only to measure the gain
+    bool_or = True
+    #: CP-SAT parameters set on every solve (``benchmarks/cpsat_route.py`` measures them)
+    parameters: dict[str, Any] = {}
 
     def __init__(self, workers: int = 1):
         """``workers``: CP-SAT's number of search workers (0: one per core)."""
@@ -100,6 +105,8 @@ class CpSat:
         # run time, which the package's type stubs do not show
         self.m: Any = cp_model.CpModel()
         self.workers = workers
+        self._literals: dict[int, Any] = {}  # id -> Boolean literal (kept alive here)
+        self.clause_rows = 0
 
     @staticmethod
     def refusal(problem: InversionProblem, two: dict | None) -> str:
@@ -132,10 +139,14 @@ class CpSat:
         return self.m.NewIntVar(math.floor(lo + 1e-9), math.ceil(hi - 1e-9), "")
 
     def boolean(self):
-        return self.m.NewBoolVar("")
+        return self._literal(self.m.NewBoolVar(""))
 
     def complement(self, d):
-        return d.Not()
+        return self._literal(d.Not())
+
+    def _literal(self, v):
+        self._literals[id(v)] = v
+        return v
 
     def _row(self, vs, cs, lo: float, hi: float, enforce=None) -> None:
         expr = self.cp.LinearExpr.WeightedSum(vs, [int(c) for c in cs])
@@ -149,7 +160,14 @@ class CpSat:
                 ct.OnlyEnforceIf(enforce)
 
     def row(self, vs, cs, lo: float, hi: float) -> None:
-        """``lo <= sum cs * vs <= hi`` (the bounds rounded inward to integers)."""
+        """``lo <= sum cs * vs <= hi`` (the bounds rounded inward to integers); a clause
+        (:func:`clause_literals`) as ``AddBoolOr``."""
+        if self.bool_or and vs and all(id(v) in self._literals for v in vs):
+            signs = clause_literals([int(c) for c in cs], _inward(lo, hi))
+            if signs is not None:
+                self.m.AddBoolOr([v if s > 0 else v.Not() for v, s in zip(vs, signs, strict=True)])
+                self.clause_rows += 1
+                return
         self._row(vs, cs, lo, hi)
 
     def implied_row(self, vs, cs, hi: float, s, big: float) -> None:
@@ -197,6 +215,8 @@ class CpSat:
         if time_limit is not None:
             s.parameters.max_time_in_seconds = max(0.01, time_limit)
         s.parameters.num_workers = self.workers
+        for key, value in self.parameters.items():
+            setattr(s.parameters, key, value)
         status = s.Solve(self.m)
         self.s = s
         cp = self.cp
@@ -212,10 +232,38 @@ class CpSat:
 
     def stats(self) -> dict:
         return {
+            "clause_rows": self.clause_rows,
             "branches": self.s.NumBranches(),
             "conflicts": self.s.NumConflicts(),
             "wall_time": self.s.WallTime(),
         }
+
+
+def _inward(lo: float, hi: float) -> tuple[int | None, int | None]:
+    """Row bounds rounded inward to integers (None: no bound), as :meth:`CpSat._row` does."""
+    return (
+        math.ceil(lo - 1e-9) if lo > -INF else None,
+        math.floor(hi + 1e-9) if hi < INF else None,
+    )
+
+
+def clause_literals(cs: list[int], bounds: tuple[int | None, int | None]) -> list[int] | None:
+    """The signs of the clause that ``lo <= sum cs * x <= hi`` over 0/1 variables ``x`` is
+    (``+1``: ``x``, ``-1``: not ``x``), or None when it is not one clause. With one bound
+    binding, as ``sum c x >= lo`` (``<= hi`` negated) and ``low = sum min(c, 0)``: it is the
+    clause of the literals that raise the sum iff all of them false violates it
+    (``low < lo``) and any one true satisfies it (``low + |c| >= lo`` for every ``c``)."""
+    lo, hi = bounds
+    low, top = sum(min(c, 0) for c in cs), sum(max(c, 0) for c in cs)
+    if hi is not None and top > hi:
+        if lo is not None and low < lo:
+            return None  # both bounds bind
+        cs, lo, low = [-c for c in cs], -hi, -top
+    if lo is None or low >= lo:
+        return None  # no bound binds: left to the linear row
+    if any(c == 0 or low + abs(c) < lo for c in cs):
+        return None
+    return [1 if c > 0 else -1 for c in cs]
 
 
 class LinearSolver:

@@ -21,14 +21,20 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ...inversion import InversionProblem
+from ...lazy import lazy_module
 from .. import symbolic
 from ..bounds import Bounds, propagate
 from ..bounds import lp_tighten as lp_bounds
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 
 @dataclass
@@ -74,16 +80,20 @@ def csr_rows(W) -> sp.csr_array:
     return W if sp.issparse(W) else sp.csr_array(W)
 
 
-def negation_pairs(W: sp.csr_array, b: np.ndarray, W_next=None) -> dict[int, int]:
+def negation_pairs(
+    W: sp.csr_array, b: np.ndarray, W_next=None, search_all: bool = False
+) -> dict[int, int]:
     """Units ``j < k`` with ``pre_k = -pre_j`` (same inputs, negated weights and bias) that
     the next layer reads alike (same column of ``W_next``), as ``{j: k}``. ``ReLU(a)`` and
     ``ReLU(-a)`` can share one binary (``d_k = 1 - d_j``), satisfy ``ReLU(a) - ReLU(-a) = a``,
     and, read alike, enter the next layer as ``|a|``: on ``sat-real`` this halves the
-    binaries and makes ``v = 2 d - 1`` exact already in the LP relaxation."""
+    binaries and makes ``v = 2 d - 1`` exact already in the LP relaxation. Only the rows
+    :func:`_pair_candidates` leaves are searched (``search_all``: every row, for tests)."""
     cols = sp.csc_array(W_next) if W_next is not None else None
     seen: dict[tuple, list[int]] = {}
     pairs: dict[int, int] = {}
-    for j in range(W.shape[0]):
+    rows = range(W.shape[0]) if search_all else _pair_candidates(W, b, cols)
+    for j in rows:
         lo, hi = W.indptr[j], W.indptr[j + 1]
         idx = W.indices[lo:hi].tobytes()
         if cols is not None:
@@ -98,6 +108,40 @@ def negation_pairs(W: sp.csr_array, b: np.ndarray, W_next=None) -> dict[int, int
         else:
             seen.setdefault(key, []).append(j)
     return pairs
+
+
+def _pair_candidates(W: sp.csr_array, b: np.ndarray, cols) -> np.ndarray:
+    """The rows that can be in a negation pair, in order: a vectorised filter so that the
+    exact search above runs only there (on a CNF's clause layer: nowhere). Each row gets a
+    key, a fixed random combination of its weights, its index set, its bias and its column
+    of the next layer; a row whose negated key no row has cannot be in a pair, because the
+    rows of a pair have the same indices in the same order and weights negated bit for bit,
+    and IEEE rounding is symmetric, so their keys are exact negations. A false candidate
+    only costs the exact test."""
+    m = W.shape[0]
+    rng = np.random.default_rng(0)
+    pos = neg = np.zeros(m)
+    for data, index, ptr, parts in (
+        (W.data, W.indices, W.indptr, ("signed", "pattern")),
+        *(() if cols is None else ((cols.data, cols.indices, cols.indptr, ("same", "pattern")),)),
+    ):
+        r = rng.random(int(index.max(initial=0)) + 1) + 0.5
+        for part in parts:
+            terms = r[index].astype(np.float64) if part == "pattern" else data * r[index]
+            sums = _segment_sums(terms, ptr, m)
+            pos, neg = pos + sums, neg + (-sums if part == "signed" else sums)
+    c = rng.random() + 0.5
+    pos, neg = pos + c * b, neg - c * b
+    return np.flatnonzero(np.isin(neg, pos))
+
+
+def _segment_sums(terms: np.ndarray, ptr: np.ndarray, m: int) -> np.ndarray:
+    """``terms[ptr[i]:ptr[i+1]].sum()`` for every ``i < m`` (0 for an empty segment)."""
+    out = np.zeros(m)
+    full = np.flatnonzero(ptr[1 : m + 1] > ptr[:m])
+    if full.size:
+        out[full] = np.add.reduceat(terms, ptr[:m][full])
+    return out
 
 
 def layer_pairs(

@@ -33,15 +33,21 @@ import hashlib
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ...errors import InputError
 from ...inversion import InversionProblem
+from ...lazy import lazy_module
 from ...problems.cnf import CNF
 from ..milp.presolve import presolve
 from .pb import Clauses, NotClausal
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 ENCODING = "reluhard-sat/1"
 MAX_ORDER = 100_000  # order literals allowed in one formula

@@ -22,10 +22,17 @@ that).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import scipy.sparse as sp
 
 from ...errors import InputError
+from ...lazy import lazy_module
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 #: BDD nodes allowed in one formula; past this the network is refused as too large.
 MAX_NODES = 2_000_000

@@ -1,0 +1,41 @@
+"""``benchmarks/compile_process.py`` and ``benchmarks/cpsat_route.py`` run end to end in
+``--quick`` mode and write what they say (figures are not asserted: timing is for the
+scripts, not for tests)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _run(script: str, tmp_path: Path) -> dict:
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), "--quick", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    name = script.removesuffix(".py")
+    assert (tmp_path / f"{name}.csv").is_file()
+    return json.loads((tmp_path / f"{name}.json").read_text())
+
+
+def test_compile_process_quick(tmp_path: Path) -> None:
+    report = _run("compile_process.py", tmp_path)
+    assert set(report["medians"]) == {"reduce", "pysat"}
+    assert report["clauses_repeating_a_variable"] > 0  # the repeated-literal path ran
+    assert all(m["cpu"] > 0 and m["peak_rss"] > 0 for m in report["medians"].values())
+
+
+def test_cpsat_route_quick(tmp_path: Path) -> None:
+    report = _run("cpsat_route.py", tmp_path)
+    assert report["disagreements"] == 0
+    assert {s["family"] for s in report["summary"]} >= {"sat-sign", "cvp"}
+    assert all(p["same"] for p in report["pair_search"])
+    bool_or = [r for r in report["rows"] if r["config"] == "bool_or" and r["family"] == "sat-sign"]
+    assert bool_or and all(r["clause_rows"] > 0 for r in bool_or)
