@@ -56,7 +56,7 @@ def _data(problem: InversionProblem) -> list[tuple[str, np.ndarray]]:
     """Every array of numbers the problem states, named as a message would name it."""
     named: list[tuple[str, np.ndarray]] = [("the target", np.asarray(problem.target))]
     for i, layer in enumerate(problem.network.layers, 1):
-        named.append((f"layer {i}'s weights", layer.csr.data if layer.sparse else layer.W))
+        named.append((f"layer {i}'s weights", layer.csr_parts.data if layer.sparse else layer.W))
         named.append((f"layer {i}'s biases", layer.b))
     return named
 

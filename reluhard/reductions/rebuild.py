@@ -12,15 +12,21 @@ nothing to compare.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from ..errors import InputError
 from ..exactness import reduction_fault
 from ..inversion import InversionProblem
+from ..lazy import lazy_module
 from ..network import Layer
 from . import REGISTRY, parse_params
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+else:
+    sp = lazy_module("scipy.sparse")
 
 
 def rebuilt(problem: InversionProblem) -> InversionProblem | str | None:
