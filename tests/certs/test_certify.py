@@ -212,7 +212,9 @@ def test_wrong_not_invertible_is_caught(capsys, tmp_path, monkeypatch):
     solver finds a model, and --certify refuses."""
     fake_not_invertible(monkeypatch)
     model = solve(read_cnf(EXAMPLE))
-    monkeypatch.setattr(proofs, "solve_with_proof", lambda cnf, solver: (True, model, None))
+    monkeypatch.setattr(
+        proofs, "solve_with_proof", lambda cnf, solver, limit=None: (True, model, None)
+    )
     sol = tmp_path / "sol.json"
     code, out, err = run(capsys, ["solve", EXAMPLE, "--certify", "-o", sol])
     assert code == 1
@@ -230,7 +232,9 @@ def test_wrong_not_invertible_is_caught_by_real_solver(capsys, tmp_path, monkeyp
 def test_sat_solver_model_that_fails_is_a_solver_bug(capsys, tmp_path, monkeypatch):
     nvars = read_cnf(UNSAT).nvars
     bogus = [-(v + 1) for v in range(nvars)]
-    monkeypatch.setattr(proofs, "solve_with_proof", lambda cnf, solver: (True, bogus, None))
+    monkeypatch.setattr(
+        proofs, "solve_with_proof", lambda cnf, solver, limit=None: (True, bogus, None)
+    )
     code, out, err = run(capsys, ["solve", UNSAT, "--certify", "-o", tmp_path / "s.json"])
     assert code == 1 and "a solver bug" in one_certify_line(err)
     assert not (tmp_path / "s.json").exists()
