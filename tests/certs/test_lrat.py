@@ -88,7 +88,20 @@ def test_forged_and_rat_proofs_are_invalid():
         assert proofs.check_proof(XOR2, forged).status == proofs.INVALID, forged
     assert proofs.check_proof(XOR2, ["5 2 0 1 2 0", "6 0 5 3 4 0"]).status == proofs.VALID
     assert "RAT" in proofs.check_proof(XOR2, ["5 1 0 -1 0"]).reason
-    assert "reuses" in proofs.check_proof(XOR2, ["4 2 0 1 2 0"]).reason
+    # an id that collides with a clause is judged as the DRUP proof its lemmas make
+    assert proofs.check_proof(XOR2, ["4 2 0 1 2 0"]).status == proofs.VALID
+    assert "reuses" in proofs.check_proof(XOR2, ["4 1 2 0 1 0"]).reason
+
+
+def test_ids_interleaved_by_unit_clauses_still_check():
+    """CaDiCaL numbers a clause it derives while the formula is being added (the unit 1
+    strengthens -1 2 to 2) between the original ones; such a proof checks as DRUP."""
+    f = CNF.from_clauses([[1], [-1, 2], [-2, 3], [-3, -1]])
+    sat, _, proof = proofs.solve_with_proof(f)
+    assert sat is False and proofs.proof_format(proof) == proofs.LRAT
+    assert proofs.check_proof(f, proof).status == proofs.VALID
+    bogus = CNF.from_clauses([[1], [-1, 2], [-2, 3], [3, -1]])  # satisfiable: never VALID
+    assert proofs.check_proof(bogus, proof).status == proofs.INVALID
 
 
 def test_a_rat_step_of_the_hints_alone_is_not_accepted():

@@ -115,11 +115,15 @@ def test_pool_reports_crash_timeout_error_and_keeps_order_of_keys():
     from reluhard.crosscheck import runners as r
 
     cnf = CNF.from_clauses([[1, 2, 3, 4]])
+    # only the hanging one gets a short limit: on a loaded machine a worker can take over a
+    # second to start, and a crash must not be seen as a timeout
     tasks = [
         (k, Task("reluhard.crosscheck.runners:execute",
-                 r.payload(name, cnf, proof=False, time_limit=None), (1.0, 1.0)))
-        for k, name in enumerate([f"{FAULTY}:segfault_on_long", f"{FAULTY}:hangs",
-                                  f"{FAULTY}:no_such_function", "cadical195"])
+                 r.payload(name, cnf, proof=False, time_limit=None), limit))
+        for k, (name, limit) in enumerate([(f"{FAULTY}:segfault_on_long", (30.0, 30.0)),
+                                           (f"{FAULTY}:hangs", (1.0, 1.0)),
+                                           (f"{FAULTY}:no_such_function", (30.0, 30.0)),
+                                           ("cadical195", (30.0, 30.0))])
     ]  # fmt: skip
     with Pool(2) as pool:
         got = dict(pool.map(tasks))
