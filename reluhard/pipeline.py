@@ -24,19 +24,27 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from . import exactness, limits, netfile, reductions, solvers, streams
-from .certs import refutation, solution_file
+from . import exactness, limits, netfile, reductions, streams
 from .errors import InputError
 from .inversion import InversionProblem, Source, check_latent
+from .lazy import lazy_module
 from .problems import kinds
 from .problems.textio import decompress, read_raw
 from .reductions import rebuild
-from .solvers.verdict import Verdict
 from .status import Status
+
+if TYPE_CHECKING:
+    from . import solvers
+    from .certs import refutation, solution_file
+    from .solvers.verdict import Verdict
+else:  # a reduce loads no back end and no proof checker
+    solvers = lazy_module("reluhard.solvers")
+    refutation = lazy_module("reluhard.certs.refutation")
+    solution_file = lazy_module("reluhard.certs.solution_file")
 
 
 def load_source(path: str | os.PathLike, *, strict_counts: bool = True) -> Source:
@@ -137,7 +145,7 @@ class Decision:
 
 def decide(
     problem: InversionProblem,
-    solver: str = solvers.DEFAULT,
+    solver: str = "auto",
     *,
     time_limit: float | None = None,
     options: dict | None = None,
@@ -202,7 +210,7 @@ def repair_through_reduction(problem: InversionProblem, verdict: Verdict) -> Ver
         return verdict
     how = "decoded, checked and re-encoded"
     verdict.stats["certificate"] = how
-    return Verdict(
+    return solvers.Verdict(
         Status.INVERTIBLE,
         verdict.solver,
         [Fraction(v) for v in z.tolist()],

@@ -110,6 +110,7 @@ from typing import IO
 
 from .cvp import CVP, exact_root
 from .cvp_parser import parse_text
+from .sniffing import is_cvp as sniff
 from .textio import comment_lines, read_bytes, write_data
 
 __all__ = ["format_cvp", "parse_cvp", "read_cvp", "sniff", "write_cvp"]
@@ -133,26 +134,6 @@ def parse_cvp(data: bytes, path: str = "<input>") -> CVP:
 def read_cvp(path: str | os.PathLike) -> CVP:
     """Read a ``.cvp`` file, possibly gzip/bzip2/xz compressed (see :func:`parse_cvp`)."""
     return parse_cvp(read_bytes(path), str(path))
-
-
-def sniff(data: bytes) -> bool:
-    """True when ``data`` (decompressed) looks like a ``.cvp`` file: its first line that is
-    neither blank nor a comment starts with the tokens ``p cvp``.
-
-    >>> sniff(b"c hello\\n\\np cvp 3 2\\n"), sniff(b"p cnf 3 2\\n")
-    (True, False)
-    """
-    data = bytes(data)
-    pos = 3 if data.startswith(b"\xef\xbb\xbf") else 0
-    while pos <= len(data):
-        end = data.find(b"\n", pos)
-        end = len(data) if end < 0 else end
-        tokens = data[pos:end].split()
-        pos = end + 1
-        if not tokens or tokens[0] == b"c":
-            continue
-        return tokens[:2] == [b"p", b"cvp"]
-    return False
 
 
 # --------------------------------------------------------------------------- writing

@@ -24,23 +24,25 @@ import hashlib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from ..errors import InputError
-from . import (
-    aiger,
-    circuit,
-    circuit_format,
-    cnf,
-    cvp,
-    cvp_format,
-    dimacs_cnf,
-    graph,
-    graph_format,
-    tseitin,
-)
+from ..lazy import lazy_module
+from . import cnf, dimacs_cnf, sniffing
+
+if TYPE_CHECKING:
+    from . import aiger, circuit, circuit_format, cvp, cvp_format, graph, graph_format, tseitin
+else:  # the readers of the other kinds load when a file of theirs is read
+    aiger = lazy_module("reluhard.problems.aiger")
+    circuit = lazy_module("reluhard.problems.circuit")
+    circuit_format = lazy_module("reluhard.problems.circuit_format")
+    cvp = lazy_module("reluhard.problems.cvp")
+    cvp_format = lazy_module("reluhard.problems.cvp_format")
+    graph = lazy_module("reluhard.problems.graph")
+    graph_format = lazy_module("reluhard.problems.graph_format")
+    tseitin = lazy_module("reluhard.problems.tseitin")
 
 #: DIMACS problem lines of formats this tool does not read, so the error can say what it is
 OTHER_DIMACS_KINDS = ("sp", "max", "min", "wcnf", "pcnf", "qbf")
@@ -100,7 +102,7 @@ def _sniff_graph(data: bytes, filename: str) -> bool:
     header = dimacs_cnf.sniff_header(data)
     if header is not None and header[0] in GRAPH_DIMACS_KINDS:
         return True
-    return _stem(filename).endswith(EDGE_LIST_SUFFIXES) and not cvp_format.sniff(data)
+    return _stem(filename).endswith(EDGE_LIST_SUFFIXES) and not sniffing.is_cvp(data)
 
 
 def _parse_graph(data: bytes, path: str, **_: Any):
@@ -156,6 +158,12 @@ def _checker_accepted(kind: str) -> Callable[[Any, str], str]:
     return lambda instance, name: f"the certificate passes the {kind} checker"
 
 
+def _late(module: Any, name: str) -> Callable[..., Any]:
+    """``module.name``, looked up when called, so that building :data:`KINDS` loads no
+    reader of another kind."""
+    return lambda *args, **kwargs: getattr(module, name)(*args, **kwargs)
+
+
 def _tokens(terminated: bool) -> Callable[[Any], tuple[list[str], bool]]:
     return lambda certificate: ([str(x) for x in certificate], terminated)
 
@@ -180,12 +188,12 @@ CNF_KIND = ProblemKind(
 CVP_KIND = ProblemKind(
     name="cvp",
     title="CVP instance (p cvp)",
-    sniff=lambda data, filename: cvp_format.sniff(data),
+    sniff=lambda data, filename: sniffing.is_cvp(data),
     parse=lambda data, path, **_: cvp_format.parse_cvp(data, path),
-    format=cvp_format.format_cvp,
-    to_arrays=cvp.to_arrays,
-    from_arrays=cvp.from_arrays,
-    describe=cvp.describe,
+    format=_late(cvp_format, "format_cvp"),
+    to_arrays=_late(cvp, "to_arrays"),
+    from_arrays=_late(cvp, "from_arrays"),
+    describe=_late(cvp, "describe"),
     certificate_noun="certificate",
     shape_fault=_integers("the coefficient vector"),
     certificate_line=_tokens(False),  # a coefficient may be 0: no terminating 0
@@ -196,10 +204,10 @@ GRAPH_KIND = ProblemKind(
     title="graph (DIMACS p edge, or an edge list)",
     sniff=_sniff_graph,
     parse=_parse_graph,
-    format=graph_format.format_dimacs_graph,
-    to_arrays=graph.to_arrays,
-    from_arrays=graph.from_arrays,
-    describe=graph.describe,
+    format=_late(graph_format, "format_dimacs_graph"),
+    to_arrays=_late(graph, "to_arrays"),
+    from_arrays=_late(graph, "from_arrays"),
+    describe=_late(graph, "describe"),
     certificate_noun="certificate",
     shape_fault=_integers("vertex labels"),
     certificate_line=_tokens(True),
@@ -218,17 +226,17 @@ def _circuit_accepted(instance: circuit.Circuit, name: str) -> str:
 CIRCUIT_KIND = ProblemKind(
     name="circuit",
     title="Boolean circuit (AIGER aag/aig, ISCAS BENCH)",
-    sniff=lambda data, filename: circuit_format.sniff(data),
+    sniff=lambda data, filename: sniffing.is_circuit(data),
     parse=lambda data, path, **_: circuit_format.parse_circuit(data, path),
     format=lambda instance: aiger.format_aag(instance),
-    to_arrays=circuit.to_arrays,
-    from_arrays=circuit.from_arrays,
-    describe=circuit.describe,
+    to_arrays=_late(circuit, "to_arrays"),
+    from_arrays=_late(circuit, "from_arrays"),
+    describe=_late(circuit, "describe"),
     certificate_noun="input vector",
     shape_fault=_literals_fault,
     certificate_line=_tokens(True),
     accepted=_circuit_accepted,
-    as_cnf=tseitin.preimage_cnf,  # the Tseitin CNF with the embedded target fixed
+    as_cnf=_late(tseitin, "preimage_cnf"),  # the Tseitin CNF with the embedded target fixed
     cnf_model=lambda c, inputs: tseitin.model_of(c, [x > 0 for x in inputs]),
 )
 

@@ -8,43 +8,59 @@ latent back to a checked source certificate.
 
 from __future__ import annotations
 
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import InputError
 from ..inversion import InversionProblem
 from ..options import parse_values
-from . import (
-    circuit_real,
-    circuit_sign,
-    cvp_binary,
-    cvp_real,
-    halfclique_binary,
-    halfclique_real,
-    sat_real,
-    sat_sign,
-    vertexcover_binary,
-    vertexcover_real,
-)
 from .base import Construction, Reduction
 
 __all__ = ["REGISTRY", "Construction", "Reduction", "Decoded", "certificate_of", "get"]
 
-REGISTRY: dict[str, Reduction] = {
-    m.REDUCTION.name: m.REDUCTION
-    for m in (
-        sat_sign,
-        sat_real,
-        cvp_binary,
-        cvp_real,
-        vertexcover_binary,
-        vertexcover_real,
-        halfclique_binary,
-        halfclique_real,
-        circuit_sign,
-        circuit_real,
-    )
+#: each reduction's name and the module that holds it (its ``REDUCTION``)
+MODULES: dict[str, str] = {
+    "sat-sign": "sat_sign",
+    "sat-real": "sat_real",
+    "cvp-binary": "cvp_binary",
+    "cvp-real": "cvp_real",
+    "vertexcover-binary": "vertexcover_binary",
+    "vertexcover-real": "vertexcover_real",
+    "halfclique-binary": "halfclique_binary",
+    "halfclique-real": "halfclique_real",
+    "circuit-sign": "circuit_sign",
+    "circuit-real": "circuit_real",
 }
+
+
+class _Registry(Mapping[str, Reduction]):
+    """The reductions by name; a module loads when its reduction is first asked for, so
+    that a CNF ``reduce`` loads no circuit or lattice construction. Its keys are
+    :data:`MODULES`'; ``tests/reductions/test_registry.py`` checks each module's name."""
+
+    def __init__(self, modules: Mapping[str, str]) -> None:
+        self._modules = dict(modules)
+        self._loaded: dict[str, Reduction] = {}
+
+    def __getitem__(self, name: str) -> Reduction:
+        if name not in self._loaded:
+            module = importlib.import_module(f"{__name__}.{self._modules[name]}")
+            self._loaded[name] = module.REDUCTION
+        return self._loaded[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._modules
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._modules)
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+
+REGISTRY: Mapping[str, Reduction] = _Registry(MODULES)
 DEFAULT_FOR_KIND = {
     "cnf": "sat-sign",
     "cvp": "cvp-binary",

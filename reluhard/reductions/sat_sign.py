@@ -71,11 +71,14 @@ def clause_layer(cnf: CNF) -> tuple[CSR, np.ndarray]:
     taut = np.zeros(m, dtype=bool)
     taut[rows[data[at] != data[at + 1]]] = True
     bad = np.flatnonzero(taut)
-    drop = np.union1d(at[data[at] == data[at + 1]] + 1, _ranges(ptr[bad], ptr[bad + 1]))
+    keep = np.ones(idx.size, dtype=bool)  # a mask, not np.union1d, which loads numpy.ma
+    keep[at[data[at] == data[at + 1]] + 1] = False
+    keep[_ranges(ptr[bad], ptr[bad + 1])] = False
+    drop = np.flatnonzero(~keep)
     widths = cnf.widths - np.bincount(np.searchsorted(ptr, drop, side="right") - 1, minlength=m)
     b = np.where(taut, -1.0, 1.0 - widths)
     new_ptr = np.concatenate([[0], np.cumsum(widths)]).astype(ptr.dtype)
-    return CSR(np.delete(data, drop), np.delete(idx, drop), new_ptr, (m, n)), b
+    return CSR(data[keep], idx[keep], new_ptr, (m, n)), b
 
 
 def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:

@@ -344,8 +344,14 @@ def real_verdict(red_real, red_bin, G, **params):
 
 @pytest.mark.parametrize("p", [1, 2, "inf"])
 def test_vertexcover_real_milp(p):
+    """Every graph up to 4 vertices, every q. At p = 2 on 4 vertices only q in {0, 1, 4}
+    by default: SCIP's spatial branch and bound needs up to minutes of CPU for some YES
+    instances at q = 2, 3 (353 s for the 4-vertex paw-like graph at q = 3); --full has all."""
     for G in REAL_GRAPHS:
-        for q in range(G.number_of_nodes() + 1):
+        qs = range(G.number_of_nodes() + 1)
+        if p == 2 and len(G) == 4 and not FULL:
+            qs = (0, 1, 4)
+        for q in qs:
             expected = YES if graph_reference.find_vertex_cover(G, q) is not None else NO
             verdict = real_verdict(vcr, vcb, G, q=q, p=p)
             assert verdict.status == expected, (sorted(G.edges), q, p, verdict.reason)
