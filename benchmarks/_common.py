@@ -4,6 +4,7 @@ the command line every script starts from, the figure and the result files."""
 from __future__ import annotations
 
 import argparse
+import compileall
 import csv
 import json
 from collections.abc import Callable
@@ -13,6 +14,14 @@ from reluhard.machine import machine_info  # noqa: F401  (re-exported for the sc
 from reluhard.tables import format_table
 
 RESULTS = Path(__file__).resolve().parent / "results"  # where the scripts write by default
+
+
+def warm_bytecode(*packages: Path) -> None:
+    """Write the packages' ``.pyc`` files before a start-up is timed, as an installed
+    package has them (an editable install under ``PYTHONDONTWRITEBYTECODE=1`` never writes
+    them, and every process would then compile the project's modules afresh)."""
+    for package in packages:
+        compileall.compile_dir(str(package), quiet=1)
 
 
 def print_table(header: list[str], body: list[list[str]]) -> None:

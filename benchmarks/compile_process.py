@@ -48,6 +48,7 @@ from benchmarks._common import (  # noqa: E402
     argument_parser,
     machine_info,
     print_table,
+    warm_bytecode,
     write_results,  # noqa: E402
 )
 
@@ -99,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
+    warm_bytecode(ROOT / "reluhard")
     runs: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         cnf = Path(tmp) / "r3.cnf"

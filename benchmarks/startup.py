@@ -32,6 +32,7 @@ from benchmarks._common import (  # noqa: E402
     argument_parser,
     machine_info,
     print_table,
+    warm_bytecode,
     write_results,  # noqa: E402
 )
 from benchmarks.compile_process import timed  # noqa: E402
@@ -61,6 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     trees = {"after": ROOT}
     if args.before is not None and args.before.resolve() != ROOT:
         trees = {"before": args.before.resolve(), **trees}
+    warm_bytecode(*(path / "reluhard" for path in trees.values()))
     runs: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         tiny = Path(tmp) / "tiny.cnf"

@@ -85,12 +85,29 @@ def sort_rows(keys: np.ndarray, indptr: np.ndarray) -> np.ndarray:
     present = np.flatnonzero(counts)
     if present.size == 1:
         w = int(present[0])
-        return np.sort(keys.reshape(-1, w), axis=1).ravel() if w > 1 else keys.copy()
+        return _sorted_rows(keys.reshape(-1, w)).ravel() if w > 1 else keys.copy()
     out = keys.copy()
     by_width = np.argsort(widths, kind="stable")
     bounds = np.concatenate([[0], np.cumsum(counts)])
     for w in present[present > 1].tolist():
         rows = by_width[bounds[w] : bounds[w + 1]]
         at = indptr[rows][:, None] + np.arange(w)
-        out[at] = np.sort(keys[at], axis=1)
+        out[at] = _sorted_rows(keys[at])
     return out
+
+
+def _sorted_rows(block: np.ndarray) -> np.ndarray:
+    """Each row of the ``(m, w)`` ``block`` sorted; rows of two or three by a sorting
+    network (min/max over columns), several times faster than ``np.sort`` along short rows."""
+    w = block.shape[1]
+    if w == 1:
+        return block.copy()
+    if w == 2:
+        a, b = block[:, 0], block[:, 1]
+        return np.stack([np.minimum(a, b), np.maximum(a, b)], axis=1)
+    if w == 3:
+        a, b, c = block[:, 0], block[:, 1], block[:, 2]
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        first, rest = np.minimum(lo, c), np.maximum(lo, c)
+        return np.stack([first, np.minimum(rest, hi), np.maximum(rest, hi)], axis=1)
+    return np.sort(block, axis=1)

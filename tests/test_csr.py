@@ -5,6 +5,8 @@ non-canonical one, and cannot be changed."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -116,3 +118,12 @@ def test_clause_layer_matches_scipys_construction():
     assert canonical(W) and structure_fault(W) is None
     got = sp.csr_array((W.data, W.indices, W.indptr), shape=W.shape).toarray()
     assert np.array_equal(got, dense) and np.array_equal(b, want_b)
+
+
+@pytest.mark.parametrize("width", [1, 2, 3, 4])
+def test_sort_rows_of_one_width_every_small_row(width):
+    """The sorting networks for rows of two and three (and np.sort beyond) on every row of
+    values 0..3, ties included, in one block."""
+    rows = np.array(list(itertools.product(range(4), repeat=width)), dtype=np.int32)
+    ptr = np.arange(0, rows.size + 1, width)
+    assert np.array_equal(sort_rows(rows.ravel(), ptr), np.sort(rows, axis=1).ravel())

@@ -32,10 +32,16 @@ def is_bench(data: bytes) -> bool:
     >>> is_bench(b"# c17\\nINPUT(N1)\\n"), is_bench(b"p cnf 1 1\\n1 0\\n"), is_bench(b"c x = y(\\n")
     (True, False, False)
     """
-    for raw in data.split(b"\n", 200)[:200]:
-        line = raw.split(b"#", 1)[0].strip()
+    pos = 0
+    for _ in range(200):  # line by line: a split would copy the rest of a large file
+        end = data.find(b"\n", pos)
+        end = len(data) if end < 0 else end
+        line = data[pos:end].split(b"#", 1)[0].strip()
         if line:
             return bool(_BENCH_LINE.match(line.decode("utf-8", "replace")))
+        if end >= len(data):
+            break
+        pos = end + 1
     return False
 
 
