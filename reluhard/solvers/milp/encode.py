@@ -247,9 +247,17 @@ def _latent(problem: InversionProblem, pre: Presolve, enc: Encoding) -> None:
 def _affine(layer: Layer, inputs: list[Expr | None]):
     """Each unit's pre-activation ``W a + b`` as an expression in the inputs' variables."""
     W = csr_rows(layer.W)
+    single = _one_variable_each(inputs)
+    if single is not None:
+        return _affine_in_variables(W, layer.b, *single)
+    return _affine_general(W, layer.b, inputs)
+
+
+def _affine_general(W, b: np.ndarray, inputs: list[Expr | None]):
+    """:func:`_affine` for any inputs, term by term (the variables of two inputs merge)."""
     for j in range(W.shape[0]):
         terms: dict = {}
-        const = float(layer.b[j])
+        const = float(b[j])
         for k in range(W.indptr[j], W.indptr[j + 1]):
             term = inputs[W.indices[k]]
             if term is None:
@@ -260,6 +268,39 @@ def _affine(layer: Layer, inputs: list[Expr | None]):
             const += w * term[2]
         vs = [v for v, c in terms.items() if c != 0]
         yield vs, [terms[v] for v in vs], const
+
+
+def _one_variable_each(inputs: list[Expr | None]):
+    """``(variables, scales, shifts, present)`` when every input is ``scale * v + shift``
+    in a variable of its own (the latent layer always is), else ``None``."""
+    if any(e is not None and len(e[0]) != 1 for e in inputs):
+        return None
+    variables = [e[0][0] if e is not None else None for e in inputs]
+    present = np.array([e is not None for e in inputs], dtype=bool)
+    if len({id(v) for v in variables if v is not None}) != int(present.sum()):
+        return None
+    scales = np.array([e[1][0] if e is not None else 0.0 for e in inputs], dtype=np.float64)
+    shifts = np.array([e[2] if e is not None else 0.0 for e in inputs], dtype=np.float64)
+    return variables, scales, shifts, present
+
+
+def _affine_in_variables(W, b: np.ndarray, variables: list, scales, shifts, present):
+    """:func:`_affine` over inputs of one variable each, in numpy: the coefficients are
+    ``W_jk * scale_k``, the constants ``b_j + sum_k W_jk * shift_k``; only the lists handed
+    to the back end are built per row. (The rows of ``W`` are canonical: no column twice.)"""
+    idx, ptr = W.indices, W.indptr
+    rows = np.repeat(np.arange(W.shape[0]), np.diff(ptr))
+    on = present[idx]
+    coef = np.where(on, W.data * scales[idx], 0.0)
+    consts = (b + np.bincount(rows, np.where(on, W.data * shifts[idx], 0.0), W.shape[0])).tolist()
+    keep = coef != 0
+    kept_ptr = np.concatenate([[0], np.cumsum(np.bincount(rows[keep], minlength=W.shape[0]))])
+    cols, cs = idx[keep].tolist(), coef[keep].tolist()
+    vs = [variables[k] for k in cols]
+    bounds = kept_ptr.tolist()
+    for j in range(W.shape[0]):
+        lo, hi = bounds[j], bounds[j + 1]
+        yield vs[lo:hi], cs[lo:hi], consts[j]
 
 
 def encode(problem: InversionProblem, pre: Presolve, backend) -> Encoding:
