@@ -162,7 +162,8 @@ class CpSat:
     def row(self, vs, cs, lo: float, hi: float) -> None:
         """``lo <= sum cs * vs <= hi`` (the bounds rounded inward to integers); a clause
         (:func:`clause_literals`) as ``AddBoolOr``."""
-        if self.bool_or and vs and all(id(v) in self._literals for v in vs):
+        literals = self._literals
+        if self.bool_or and vs and all(id(v) in literals for v in vs):
             signs = clause_literals([int(c) for c in cs], _inward(lo, hi))
             if signs is not None:
                 self.m.AddBoolOr([v if s > 0 else v.Not() for v, s in zip(vs, signs, strict=True)])
@@ -254,14 +255,20 @@ def clause_literals(cs: list[int], bounds: tuple[int | None, int | None]) -> lis
     clause of the literals that raise the sum iff all of them false violates it
     (``low < lo``) and any one true satisfies it (``low + |c| >= lo`` for every ``c``)."""
     lo, hi = bounds
-    low, top = sum(min(c, 0) for c in cs), sum(max(c, 0) for c in cs)
+    low = top = 0
+    for c in cs:  # (one plain loop: this runs once for every row of a clause network)
+        if c < 0:
+            low += c
+        else:
+            top += c
     if hi is not None and top > hi:
         if lo is not None and low < lo:
             return None  # both bounds bind
         cs, lo, low = [-c for c in cs], -hi, -top
     if lo is None or low >= lo:
         return None  # no bound binds: left to the linear row
-    if any(c == 0 or low + abs(c) < lo for c in cs):
+    smallest = min(map(abs, cs))
+    if smallest == 0 or low + smallest < lo:
         return None
     return [1 if c > 0 else -1 for c in cs]
 
