@@ -200,7 +200,7 @@ def prediction(k: int, m: int, problem: str = "cs") -> float | None:
     Wishart mean, needs ``m > k + 1``) for measurements, ``sqrt(k/n)`` for denoising.
 
     >>> round(prediction(10, 200), 4), prediction(10, 11)
-    (0.2301, None)
+    (0.23, None)
     """
     if problem == "denoise":
         return math.sqrt(k / m)
