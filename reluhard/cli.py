@@ -716,6 +716,26 @@ def _factor_args(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=circuit_commands.run_factor)
 
 
+def _conditions_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("network", metavar="NET.npz")
+    p.add_argument("--samples", type=cli_values.positive_count, default=40,
+                   help="sampled tuples per layer (default 40)")  # fmt: skip
+    p.add_argument("--seed", type=cli_values.seed, default=0, help="seed of the samples")
+    p.set_defaults(func=_conditions)
+
+
+def _conditions(args: argparse.Namespace) -> int:
+    from .analysis import conditions
+
+    problem = netfile.read(args.network)
+    why = conditions.refusal(problem)
+    if why:
+        raise InputError(args.network, None, why)
+    for line in conditions.report_lines(conditions.estimate(problem, args.samples, args.seed)):
+        print(line)
+    return 0
+
+
 def _list_args(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_list)
 
@@ -745,6 +765,7 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
     ),
     ("circuit-gen", "generate a circuit: adder, multiplier, factor, random", _circuit_gen_args),
     ("factor", "factor N by inverting its multiplier network", _factor_args),
+    ("conditions", "estimate the R2WDC and RRIC of a recovery network", _conditions_args),
     ("list", "list reductions and solvers", _list_args),
 ]
 
