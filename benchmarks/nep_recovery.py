@@ -19,7 +19,10 @@ spec A.1: at the least-squares point of ``x*``'s activation region
   check (PASS: 10/10).
 - ``H1``: error against m (Thm 5.4's ``sqrt(k/m)``): median ``rho`` in [0.7, 1.3] at
   m = 50 and 200, RMS ``rho`` in [0.75, 1.3] wherever 5 runs succeed, slope of log median
-  error against log m (m >= 50) in [-0.6, -0.4], success >= 90% from m = 10k.
+  ``||G(x) - y*|| / ||eta||`` against log m (m >= 50) in [-0.6, -0.4] (the slope of the
+  absolute error, which also varies with ``||y*||`` over the succeeding seeds, and that of
+  the prediction ``sqrt(k/(m-k-1))`` itself, -0.55 over 50..400, are printed beside it),
+  success >= 90% from m = 10k.
 - ``H2``: depth d = 2..6 (hidden widths 200, output 500, m = 100), one start and 3
   restarts: RMS ``rho`` in [0.75, 1.3] at every d (no depth factor); 3-restart success
   >= 85% for d <= 5.
@@ -31,6 +34,9 @@ spec A.1: at the least-squares point of ``x*``'s activation region
   (median of the stalled runs) within 0.25 of ``rho_d`` (``reluhard.analysis.landscape``).
 - ``phase``: phase retrieval ``b = |A y*|`` (the ``|.|`` layers), 3 restarts, noiseless:
   success >= 90% at some m <= 10k ("m a small multiple of k").
+- ``spiked``: ``Y = y* y*^T + H``, ``nu = 0.1``, widths ``5,100,n``, the quartic loss, 3
+  restarts: the median of ``||G G^T - y* y*^T||_F / (nu sqrt(k log n / n))`` stays within a
+  factor 2 over n = 100..800 (the rate of [8] up to its unknown constant).
 - ``denoise``: ``y = y* + eta`` (sphere noise in R^n) for n = 250..2000: median
   ``||G(x) - y*|| / (||eta|| sqrt(k/n))`` in [0.7, 1.3] and the slope of the error against
   n in [-0.6, -0.4].
@@ -38,9 +44,10 @@ spec A.1: at the least-squares point of ``x*``'s activation region
 Usage::
 
     python benchmarks/nep_recovery.py [--quick] [--out DIR] [--jobs J] [--seeds S]
-                                      [--panels exact,H1,H2,H3,H4,phase,denoise]
+                                      [--panels exact,H1,H2,H3,H4,phase,spiked,denoise]
 
-Writes ``DIR/nep_recovery.{json,csv,png}`` (the CSV: one row per run). ``--quick`` runs a
+Writes ``DIR/nep_recovery.{json,csv,png}`` (the CSV: one row per run) and exits 0 whatever
+the verdicts (they are measurements). ``--quick`` runs a
 few sizes with few seeds (well under a minute; the bands are then noisy and only ``exact``
 is meant to pass for sure). Runs are independent and spread over ``--jobs`` processes; the
 times are noisy on a shared 2-core machine, the rates and errors are not.
@@ -138,6 +145,15 @@ def tasks(quick: bool, seeds: int | None) -> list[dict]:
     for f in (5, 10) if quick else (3, 5, 10, 20):
         add("phase", CONTRACTIVE, S if quick else 10,
             dict(problem="phase", measurements=f * 10), {"restarts": 3}, factor=f)  # fmt: skip
+    for n in (100, 400) if quick else (100, 200, 400, 800):
+        add(
+            "spiked",
+            [5, 100, n],
+            S if quick else 10,
+            dict(problem="spiked-wigner", noise="gaussian", level=0.1),
+            {"restarts": 3},
+            n=n,
+        )
     for n in (250, 1000) if quick else (250, 500, 1000, 2000):
         add("denoise", [10, 200, n], S if quick else 10, dict(problem="denoise", **noisy), n=n)
     return out
@@ -182,7 +198,7 @@ def _errors(rows):
 
 
 def judge_h1(rows):
-    table, ms, meds, summary, ok = [], [], [], [], True
+    table, ms, meds, abs_meds, summary, ok = [], [], [], [], [], True
     for m in sorted({r["m"] for r in rows}):
         sub = [r for r in rows if r["m"] == m]
         good, ratios, errs = _errors(sub)
@@ -196,33 +212,40 @@ def judge_h1(rows):
             ok &= len(good) >= 0.9 * len(sub)
         if m >= 50:
             ms.append(m)
-            meds.append(_med(errs))
+            meds.append(med_noise)
+            abs_meds.append(_med(errs))
         table.append([str(m), f"{len(good)}/{len(sub)}", _f(med_noise), f"{math.sqrt(10 / m):.3f}",
                       _f(med), _f(rms)])  # fmt: skip
         summary.append(dict(m=m, success=len(good), runs=len(sub), median_rho=med, rms_rho=rms))
-    slope = _slope(ms, meds)
+    # the slope of the error relative to ||eta|| (which scales the prediction), judged; that
+    # of the absolute error and of the least-squares prediction itself shown beside it
+    slope, slope_abs = _slope(ms, meds), _slope(ms, abs_meds)
+    slope_ls = _slope(ms, [math.sqrt(10 / (m - 11)) for m in ms])
     ok &= _band(slope, -0.6, -0.4)
-    table.append(["slope", "", "", "-0.5", _f(slope), ""])
+    table.append(["slope", "", _f(slope), "-0.5", f"LS {_f(slope_ls)}", f"abs {_f(slope_abs)}"])
     header = ["m", "success", "med err/|eta|", "sqrt(k/m)", "median rho", "RMS rho"]
-    return table, header, ok, {"per_m": summary, "slope": slope}
+    return table, header, ok, {"per_m": summary, "slope": slope, "slope_absolute": slope_abs,
+                               "slope_ls_prediction": slope_ls}  # fmt: skip
 
 
 def judge_h2(rows):
     table, ok, summary = [], True, []
     for d in sorted({r["d"] for r in rows}):
-        cells, rmss = [str(d)], []
+        cells, rmss, meds = [str(d)], [], []
         for R in (1, 3):
             sub = [r for r in rows if r["d"] == d and r["R"] == R]
             good, ratios, _ = _errors(sub)
             rms = _rms(ratios)
             rmss.append(rms)
+            meds.append(_med(ratios))
             ok &= _band(rms, 0.75, 1.3) if ratios else False
             if R == 3 and d <= 5:
                 ok &= len(good) >= 0.85 * len(sub)
             cells += [f"{len(good)}/{len(sub)}"]
             summary.append(dict(d=d, R=R, success=len(good), runs=len(sub), rms_rho=rms))
-        table.append(cells + [f"{_f(rmss[0])} / {_f(rmss[1])}"])
-    return table, ["d", "success R=1", "success R=3", "RMS rho R=1 / R=3"], ok, summary
+        table.append(cells + [f"{_f(rmss[0])} / {_f(rmss[1])}", f"{_f(meds[0])} / {_f(meds[1])}"])
+    header = ["d", "success R=1", "success R=3", "RMS rho R=1 / R=3", "median rho R=1 / R=3"]
+    return table, header, ok, summary
 
 
 def judge_h3(rows):
@@ -250,17 +273,19 @@ def judge_h4(rows):
         neg = [r for r in rows if r["d"] == d and r["negation"]]
         plain = [r for r in rows if r["d"] == d and not r["negation"]]
         stalled = [r["overlap"] for r in plain if not _ok(r, 1e-3) and r["overlap"] > 0]
+        basin = sum(r["overlap"] < -0.9 for r in neg)  # reached x* (maybe not yet to 1e-3)
         med = _med(stalled)
         rate = np.mean([_ok(r, 1e-3) for r in neg])
         if d <= 6:
             ok &= rate >= 0.9
         if d >= 5:
             ok &= med is not None and abs(med - rho(d)) <= 0.25
-        table.append([str(d), f"{sum(_ok(r, 1e-3) for r in neg)}/{len(neg)}",
+        table.append([str(d), f"{sum(_ok(r, 1e-3) for r in neg)}/{len(neg)}", f"{basin}",
                       f"{sum(_ok(r, 1e-3) for r in plain)}/{len(plain)}", str(len(stalled)),
                       _f(med), f"{rho(d):.3f}"])  # fmt: skip
         summary.append(dict(d=d, negation_rate=float(rate), stalled=len(stalled), overlap=med))
-    header = ["d", "Alg. 1 ok", "plain ok", "stalled", "median -<x,x*>/|x*|^2", "rho_d"]
+    header = ["d", "Alg. 1 ok", "Alg. 1 near x*", "plain ok", "stalled", "median -<x,x*>/|x*|^2",
+              "rho_d"]  # fmt: skip
     return table, header, ok, summary
 
 
@@ -272,6 +297,21 @@ def judge_phase(rows):
         ok |= f <= 10 and good >= 0.9 * len(sub)
         table.append([f"m={f}k", f"{good}/{len(sub)}", _f(_med([r["latent_error"] for r in sub]))])
     return table, ["m", "y* to 1e-3 (relative)", "median latent err"], ok, None
+
+
+def judge_spiked(rows):
+    """The rate ``nu sqrt(k log n / n)`` of [8] holds up to an unknown constant: judged as
+    the median ratio staying within a factor 2 across n."""
+    table, meds = [], []
+    for n in sorted({r["n"] for r in rows}):
+        sub = [r for r in rows if r["n"] == n and "spiked_error" in r]
+        meds.append(_med([r["spiked_error"] / r["spiked_prediction"] for r in sub]))
+        table.append([str(n), str(len(sub)), _f(_med([r["spiked_error"] for r in sub])),
+                      _f(sub[0]["spiked_prediction"] if sub else None), _f(meds[-1])])  # fmt: skip
+    good = [m for m in meds if m is not None]
+    ok = len(good) == len(meds) and max(good) <= 2 * min(good)
+    header = ["n", "runs", "med ||GG^T - yy^T||_F", "nu sqrt(k log n/n)", "median ratio"]
+    return table, header, ok, meds
 
 
 def judge_denoise(rows):
@@ -300,6 +340,7 @@ JUDGES = {
     "H3": (judge_h3, "noiseless success, contractive against expansive"),
     "H4": (judge_h4, "negation check and the stall near -rho_d x* (denoising, from -x*)"),
     "phase": (judge_phase, "phase retrieval, noiseless, 3 restarts"),
+    "spiked": (judge_spiked, "spiked Wigner, nu = 0.1, 3 restarts (loss=spiked)"),
     "denoise": (judge_denoise, "denoising error against n (sqrt(k/n))"),
 }
 
@@ -317,14 +358,16 @@ def plot(records: list[dict], path) -> bool:
     axes[0].loglog(ms, med, "o-", label="Algorithm 1 (median)")
     axes[0].loglog(ms, [math.sqrt(10 / (m - 11)) for m in ms], "k--", label="sqrt(k/(m-k-1))")
     axes[0].set(xlabel="m", ylabel="||G(x) - y*|| / ||eta||", title="H1: error against m")
-    axes[0].legend()
+    if ms:
+        axes[0].legend()
     h3 = [r for r in records if r["panel"] == "H3"]
     for w in sorted({r["widths"] for r in h3}):
         fs = sorted({r["factor"] for r in h3 if r["widths"] == w})
         axes[1].plot(fs, [np.mean([_ok(r, 1e-3) for r in h3 if r["widths"] == w
                                    and r["factor"] == f]) for f in fs], "o-", label=w)  # fmt: skip
     axes[1].set(xlabel="m / k", ylabel="success", title="H3: noiseless success")
-    axes[1].legend(fontsize=7)
+    if h3:
+        axes[1].legend(fontsize=7)
     h4 = [r for r in records if r["panel"] == "H4" and not r["negation"]]
     ds = sorted({r["d"] for r in h4})
     for d in ds:
@@ -332,7 +375,8 @@ def plot(records: list[dict], path) -> bool:
         axes[2].plot([d] * len(ov), ov, "rx")
     axes[2].plot(ds, [rho(d) for d in ds], "k--", label="rho_d")
     axes[2].set(xlabel="d", ylabel="-<x,x*>/||x*||^2", title="H4: plain GD stalls")
-    axes[2].legend()
+    if ds:
+        axes[2].legend()
     return save_figure(fig, path)
 
 
@@ -355,7 +399,7 @@ def main() -> int:
     else:
         records = [run(t) for t in todo]
     wall = time.perf_counter() - t0
-    panels, all_ok = {}, True
+    panels = {}
     for name, (judge, title) in JUDGES.items():
         if name not in chosen:
             continue
@@ -365,7 +409,6 @@ def main() -> int:
         print(f"\n{name}: {title}  [{verdict(ok)}]  ({len(rows)} runs, {cpu:.1f} s CPU)")
         print_table(header, table)
         panels[name] = dict(title=title, passed=bool(ok), table=[header, *table], summary=summary)
-        all_ok &= ok if name == "exact" or not args.quick else True
     print(f"\nwall time {wall:.1f} s on {args.jobs} workers "
           f"(CPU {sum(r['cpu_seconds'] for r in records):.1f} s in the runs, "
           f"{time.process_time() - c0:.1f} s in this process)")  # fmt: skip
@@ -374,7 +417,7 @@ def main() -> int:
     fields = sorted({k for r in records for k in r})
     write_results(args.out, "nep_recovery", report, records, fields)
     plot(records, args.out / "nep_recovery.png")
-    return 0 if all_ok else 1
+    return 0  # a measurement: the verdicts are in the printout and the JSON
 
 
 if __name__ == "__main__":

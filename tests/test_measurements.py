@@ -234,3 +234,12 @@ def test_every_loss_gradient_matches_finite_differences(seed, problem):
     assume(_smooth_here(full, z))
     assert f == pytest.approx(value(z))
     np.testing.assert_allclose(g, _central(value, z), rtol=1e-4, atol=1e-7)
+
+
+def test_milp_takes_a_small_measurement_problem_as_it_is():
+    """The MILP inverts A o G exactly (a box makes it bounded): CS and phase retrieval."""
+    p = random_problem([2, 6, 8], seed=0, measurements=4, box=5)
+    assert solve(p, "auto", time_limit=30).status == "INVERTIBLE"
+    p = random_problem([2, 6, 8], seed=0, problem="phase", measurements=4, box=5,
+                       noise="sphere", level=0.05)  # fmt: skip
+    assert solve(p, "auto", time_limit=30).status == "INVERTIBLE"

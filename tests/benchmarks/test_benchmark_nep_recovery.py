@@ -15,7 +15,7 @@ from pathlib import Path
 from tests.helpers.instances import ROOT
 from tests.helpers.tiers import FULL
 
-PANELS = "exact,H1,H2,H3,H4,phase,denoise" if FULL else "exact,H4,denoise"
+PANELS = "exact,H1,H2,H3,H4,phase,spiked,denoise" if FULL else "exact,H4,denoise"
 
 
 def test_nep_recovery_quick(tmp_path: Path) -> None:
