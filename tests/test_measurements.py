@@ -243,3 +243,14 @@ def test_milp_takes_a_small_measurement_problem_as_it_is():
     p = random_problem([2, 6, 8], seed=0, problem="phase", measurements=4, box=5,
                        noise="sphere", level=0.05)  # fmt: skip
     assert solve(p, "auto", time_limit=30).status == "INVERTIBLE"
+
+
+def test_spiked_start_is_scaled_to_the_spectrum():
+    """The quartic loss diverged at the auto step from this seed's N(0, I) start (3 of 3
+    restarts, before the start was scaled to ||G(x0)||^2 = lambda_1(Y)); now it converges."""
+    p = random_problem([5, 100, 200], seed=1, problem="spiked-wigner", noise="gaussian",
+                       level=0.1, check=False)  # fmt: skip
+    a = gd.descend(p, seed=1)
+    assert a.z is not None and not a.failure
+    stats = measurements.recovery_stats(p, a.z)
+    assert stats["spiked_error"] < stats["spiked_prediction"]

@@ -15,7 +15,8 @@ On a recovery file (:mod:`reluhard.measurements`) the defaults are Algorithm 1's
 on, ``lr=auto`` (``0.5 2^d`` for ``N(0, 1/n_i)`` weights, ``0.5`` for ``N(0, 2/n_i)``,
 [NEP] Remarks 1-2), and the loss the problem names (``1/2 ||G_A(z) - b||^2`` for
 compressed sensing, denoising and phase retrieval, whose ``|.|`` is in the network;
-``1/4 ||G G^T - Y||_F^2`` for the spiked model). Algorithm 1 has no stopping rule
+``1/4 ||G G^T - Y||_F^2`` for the spiked model, whose ``N(0, I)`` start is scaled so that
+``||G(x_0)||^2 = lambda_1(Y)``: at the auto step, starts much larger than ``y*`` diverge). Algorithm 1 has no stopping rule
 (erratum E3-6: "line 3-4" there means lines 2-3); this one stops when the step
 ``alpha ||v||`` is at most ``step_tol max(1, ||z||)`` (scale-free, unlike the gradient norm,
 which shrinks like ``2^{-d}``) or the gradient norm is at most ``tol`` (Lei's rule).
@@ -203,6 +204,8 @@ def descend(
     best: tuple | None = None
     for r in range(restarts):
         z0 = _start(problem, init, seed + r)
+        if init == "normal" and _is_spiked(problem, loss):
+            z0 = _spectral_scale(problem, z0)
         # one BLAS thread (reluhard.blas); divergence is reported, not warned about
         with single_threaded(), np.errstate(over="ignore", invalid="ignore"):
             run = _iterate(fns, z0, problem.domain.bounds(), alpha, iterations, tol, step_tol,
@@ -222,6 +225,23 @@ def descend(
     if not np.all(np.isfinite(z)):
         return Attempt(None, stats, "", failure)
     return Attempt(z, stats, "", failure)
+
+
+def _is_spiked(problem: InversionProblem, loss: str) -> bool:
+    return loss == "spiked" or (
+        loss == "auto" and measurements.params(problem).get("problem") == "spiked-wigner"
+    )
+
+
+def _spectral_scale(problem: InversionProblem, z: np.ndarray) -> np.ndarray:
+    """``z`` scaled so that ``||G(z)||^2 = lambda_1(Y)`` (the quartic loss's curvature grows
+    like ``||G(z)||^2``, so a start much larger than ``y*`` diverges at the auto step;
+    ``G(t z) = t G(z)`` for ``t > 0`` keeps the direction and the activation pattern)."""
+    size = float(np.linalg.norm(forward(problem.network, z)))
+    top = float(np.linalg.eigvalsh(problem.extra[measurements.SPIKED])[-1])
+    if size == 0 or top <= 0:
+        return z
+    return z * (np.sqrt(top) / size)
 
 
 def _start(problem: InversionProblem, init: str, seed: int) -> np.ndarray:
