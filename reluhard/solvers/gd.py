@@ -16,10 +16,11 @@ on, ``lr=auto`` (``0.5 2^d`` for ``N(0, 1/n_i)`` weights, ``0.5`` for ``N(0, 2/n
 [NEP] Remarks 1-2), and the loss the problem names (``1/2 ||G_A(z) - b||^2`` for
 compressed sensing, denoising and phase retrieval, whose ``|.|`` is in the network;
 ``1/4 ||G G^T - Y||_F^2`` for the spiked model, whose ``N(0, I)`` start is scaled so that
-``||G(x_0)||^2 = lambda_1(Y)``: at the auto step, starts much larger than ``y*`` diverge). Algorithm 1 has no stopping rule
-(erratum E3-6: "line 3-4" there means lines 2-3); this one stops when the step
-``alpha ||v||`` is at most ``step_tol max(1, ||z||)`` (scale-free, unlike the gradient norm,
-which shrinks like ``2^{-d}``) or the gradient norm is at most ``tol`` (Lei's rule).
+``||G(x_0)||^2 = lambda_1(Y)``: at the auto step, starts much larger than ``y*`` diverge).
+Algorithm 1 has no stopping rule (erratum E3-6: "line 3-4" there means lines 2-3); this one
+stops when the step ``alpha ||v||`` is at most ``step_tol max(1, ||z||)`` (scale-free,
+unlike the gradient norm, which shrinks like ``2^{-d}``) or the gradient norm is at most
+``tol`` (Lei's rule).
 ``restarts=R`` (the "practical variant" of [NEP]'s missing Appendix H) runs seeds
 ``seed .. seed+R-1`` and keeps the run with the lowest loss.
 
