@@ -11,6 +11,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from reluhard import measurements, netfile
+from reluhard.errors import InputError
 from reluhard.inversion import check_latent
 from reluhard.network import Layer, Network, forward
 from reluhard.randomnet import random_network, random_problem
@@ -254,3 +255,13 @@ def test_spiked_start_is_scaled_to_the_spectrum():
     assert a.z is not None and not a.failure
     stats = measurements.recovery_stats(p, a.z)
     assert stats["spiked_error"] < stats["spiked_prediction"]
+
+
+def test_a_non_finite_spiked_matrix_is_refused(tmp_path):
+    """The stored matrix passes the same value checks as the weights: one clear line."""
+    p = random_problem([3, 10, 12], seed=0, problem="spiked-wigner", noise="gaussian", level=0.1)
+    p.extra[measurements.SPIKED][0, 0] = np.nan
+    path = tmp_path / "bad.npz"
+    netfile.write(p, path)
+    with pytest.raises(InputError, match="spiked.M"):
+        netfile.read(path)
