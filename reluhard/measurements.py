@@ -36,6 +36,7 @@ import math
 
 import numpy as np
 
+from .errors import InputError
 from .inversion import InversionProblem
 from .network import Layer, Network, forward
 
@@ -104,7 +105,30 @@ def params(problem: InversionProblem) -> dict:
     red = problem.reduction
     if red is None or red.params.get("problem") not in PROBLEMS:
         return {}
+    why = _params_fault(red.params, len(problem.network.layers))
+    if why:
+        raise InputError(None, None, f"inconsistent recovery file: meta 'reduction.params' {why}")
     return red.params
+
+
+def _params_fault(p: dict, layers: int) -> str | None:
+    def integer(key: str, lo: int, hi: int, optional: bool = False) -> bool:
+        v = p.get(key)
+        if v is None and optional:
+            return True
+        return isinstance(v, int) and not isinstance(v, bool) and lo <= v <= hi
+
+    if not integer("signal_layers", 1, layers):
+        return f"'signal_layers' is {p.get('signal_layers')!r}, not a layer count 1..{layers}"
+    if not integer("measurements", 1, 1 << 40, optional=True):
+        return f"'measurements' is {p.get('measurements')!r}"
+    if not integer("weight_variance", 1, 2, optional=True):
+        return f"'weight_variance' is {p.get('weight_variance')!r}, not 1 or 2"
+    for key in ("noise_norm", "level"):
+        v = p.get(key, 0.0)
+        if isinstance(v, bool) or not isinstance(v, int | float) or not math.isfinite(v) or v < 0:
+            return f"'{key}' is {v!r}, not a finite number >= 0"
+    return None
 
 
 def is_recovery(problem: InversionProblem) -> bool:

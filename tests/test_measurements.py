@@ -265,3 +265,19 @@ def test_a_non_finite_spiked_matrix_is_refused(tmp_path):
     netfile.write(p, path)
     with pytest.raises(InputError, match="spiked.M"):
         netfile.read(path)
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("signal_layers", 9), ("signal_layers", None), ("weight_variance", 3), ("noise_norm", -1.0)],
+)
+def test_inconsistent_recovery_meta_is_one_line(tmp_path, capsys, key, value):
+    """A hand-edited recovery meta (signal layer out of range, ...) is one clear error line
+    from info and invert, never a traceback."""
+    p = random_problem([3, 10, 12], seed=0, measurements=5)
+    p.reduction.params[key] = value
+    path = str(tmp_path / "bad.npz")
+    netfile.write(p, path)
+    for argv in (["info", path], ["invert", path, "--solver", "gd"]):
+        code, _, err = run_cli(capsys, argv)
+        assert code == 1 and "inconsistent recovery file" in one_error_line(err)
