@@ -159,7 +159,10 @@ def auto_step(problem: InversionProblem, c: float = 0.5) -> float:
         return 1.0
     scale = 2.0 ** depth(problem) if int(p.get("weight_variance", 1)) == 1 else 1.0
     if p["problem"] == "spiked-wigner":
-        top = float(np.linalg.eigvalsh(problem.extra[SPIKED])[-1])
+        M = problem.extra.get(SPIKED)
+        if M is None or M.ndim != 2 or M.shape[0] != M.shape[1]:
+            raise InputError(None, None, f"a spiked-wigner file needs its square matrix '{SPIKED}'")
+        top = float(np.linalg.eigvalsh(M)[-1])
         return c * scale / max(top, 1e-12)
     return c * scale
 

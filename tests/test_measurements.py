@@ -281,3 +281,12 @@ def test_inconsistent_recovery_meta_is_one_line(tmp_path, capsys, key, value):
     for argv in (["info", path], ["invert", path, "--solver", "gd"]):
         code, _, err = run_cli(capsys, argv)
         assert code == 1 and "inconsistent recovery file" in one_error_line(err)
+
+
+def test_a_spiked_file_without_its_matrix_is_one_line(tmp_path, capsys):
+    p = random_problem([3, 10, 12], seed=0, problem="spiked-wigner", noise="gaussian", level=0.1)
+    p.extra.clear()
+    path = str(tmp_path / "bare.npz")
+    netfile.write(p, path)
+    code, _, err = run_cli(capsys, ["invert", path, "--solver", "gd"])
+    assert code == 1 and "spiked.M" in one_error_line(err)

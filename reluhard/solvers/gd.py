@@ -194,8 +194,8 @@ def descend(
         raise InputError(None, None, "solver 'gd': restarts must be at least 1")
     if negation is None:
         negation = measurements.is_recovery(problem)
+    fns = _loss(problem, loss)  # first: it checks the data the loss (and auto step) need
     alpha = measurements.auto_step(problem) if lr == "auto" else float(lr)
-    fns = _loss(problem, loss)
     stats: dict = {"iterations": 0, "grad_norm": float("inf"), "lr": alpha, "seed": seed}
     if init == "zero":
         return Attempt(None, stats, "", "start x0 = 0 refused: f(-0) = f(0) and G is flat at 0")
