@@ -58,3 +58,8 @@ def test_conditions_cli(tmp_path, capsys):
     run_cli(capsys, ["random-net", "--widths", "3,10", "--bias", "-o", biased])
     code, _, err = run_cli(capsys, ["conditions", biased])
     assert code == 1 and "biases" in one_error_line(err)
+
+
+def test_too_wide_a_network_is_refused():
+    p = random_problem([2, 3, conditions.MAX_WIDTH + 1], seed=0, check=False)
+    assert "width" in conditions.refusal(p)

@@ -39,6 +39,8 @@ from ..network import Network, forward
 from .landscape import Q, local_map
 
 GRID = 2000
+#: widest layer input the estimates take: they form dense n x n matrices (Q_{r,s}, A^T A)
+MAX_WIDTH = 4000
 
 
 @dataclass
@@ -172,6 +174,10 @@ def estimate(problem: InversionProblem, samples: int = 40, seed: int = 0) -> Est
 def refusal(problem: InversionProblem) -> str | None:
     """Why the conditions are not defined for ``problem``'s signal network, or None."""
     G = measurements.signal_network(problem)
+    widest = max(problem.network.widths)
+    if widest > MAX_WIDTH:
+        return (f"a layer of width {widest}: the estimates form dense width x width matrices, "
+                f"taken up to width {MAX_WIDTH}")  # fmt: skip
     for i, layer in enumerate(G.layers, 1):
         if layer.b.any():
             return f"layer {i} has biases: the R2WDC is stated for bias-free networks ([NEP] eq. 2)"
