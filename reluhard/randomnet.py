@@ -42,6 +42,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import limits
 from . import measurements as measurements_mod
 from .inversion import Domain, InversionProblem, Query, ReductionRecord, check_latent
 from .network import Layer, Network, forward
@@ -125,6 +126,7 @@ def random_problem(
     if box is not None and not box > 0:
         raise ValueError("the box half-width must be > 0")
     problem = _problem_kind(problem, measurements)
+    limits.check_size("the random network", _estimated_bytes(widths, measurements, problem))
     rng = np.random.default_rng(seed)
     net = random_network(
         widths, activation=activation, slope=slope, bias=bias, rng=rng,
@@ -191,6 +193,19 @@ def random_problem(
             f"fails the stated query ({checked.reason})"
         )
     return result
+
+
+def _estimated_bytes(widths: Sequence[int], m: int | None, problem: str | None) -> int:
+    """float64 bytes of the weights, the measurement layers and the spiked matrix, doubled
+    for the draws' temporaries."""
+    ws = [int(w) for w in widths]
+    entries = sum(a * b for a, b in zip(ws, ws[1:], strict=False))
+    n = ws[-1]
+    if m:
+        entries += 2 * m * n + 2 * m * m if problem == "phase" else m * n
+    if problem == "spiked-wigner":
+        entries += 3 * n * n
+    return 16 * entries
 
 
 def _problem_kind(problem: str | None, measurements: int | None) -> str | None:
