@@ -200,7 +200,7 @@ def _estimated_bytes(widths: Sequence[int], m: int | None, problem: str | None) 
     for the draws' temporaries."""
     ws = [int(w) for w in widths]
     entries = sum(a * b for a, b in zip(ws, ws[1:], strict=False))
-    n = ws[-1]
+    n = ws[-1] if ws else 0
     if m:
         entries += 2 * m * n + 2 * m * m if problem == "phase" else m * n
     if problem == "spiked-wigner":

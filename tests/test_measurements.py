@@ -296,6 +296,7 @@ def test_random_net_over_the_memory_budget_is_one_line(tmp_path, capsys):
     """Widths whose weights (or spiked matrix) would not fit the --max-size budget are
     refused before anything is drawn."""
     for extra in ([], ["--problem", "spiked-wigner"]):
-        code, _, err = run_cli(capsys, ["random-net", "--widths", "2,10,40000", *extra,
-                                        "--max-size", "1M", "-o", str(tmp_path / "x.npz")])  # fmt: skip
+        out = str(tmp_path / "x.npz")
+        argv = ["random-net", "--widths", "2,10,40000", *extra, "--max-size", "1M", "-o", out]
+        code, _, err = run_cli(capsys, argv)
         assert code == 1 and "over the budget" in one_error_line(err)
