@@ -21,7 +21,16 @@ from .errors import InputError
 from .lazy import lazy_module
 
 if TYPE_CHECKING:
-    from . import blas, circuit_commands, netfile, pipeline, randomnet, reductions, solvers
+    from . import (
+        blas,
+        circuit_commands,
+        measurements,
+        netfile,
+        pipeline,
+        randomnet,
+        reductions,
+        solvers,
+    )
     from .certs import proofs, refutation, solution_file
     from .crosscheck import command as crosscheck
     from .inversion import InversionProblem
@@ -32,6 +41,7 @@ if TYPE_CHECKING:
 else:  # loaded on first use: `--help` and a CNF `reduce` load only what they run
     blas = lazy_module("reluhard.blas")
     circuit_commands = lazy_module("reluhard.circuit_commands")
+    measurements = lazy_module("reluhard.measurements")
     netfile = lazy_module("reluhard.netfile")
     pipeline = lazy_module("reluhard.pipeline")
     randomnet = lazy_module("reluhard.randomnet")
@@ -140,6 +150,13 @@ def _info(args: argparse.Namespace) -> int:
             f"  {i:>3}  {layer.shape[1]:>9}  {layer.shape[0]:>9}  {act:<12} {fmt:<6} "
             f"{layer.nnz:>10}"
         )
+    rec = measurements.params(problem)
+    if rec:
+        k = int(rec["signal_layers"])
+        print(f"recovery   {rec['problem']}: signal G(z) = output of layer {k}; width profile")
+        for line in measurements.width_profile(problem.network.widths[: k + 1],
+                                               rec.get("measurements")):  # fmt: skip
+            print(line)
     return 0
 
 
@@ -525,7 +542,28 @@ def _add_random_net_args(p: argparse.ArgumentParser) -> None:
         metavar="B",
         help="latent domain [-B, B]^k instead of R^k (what the MILP back ends need)",
     )
+    _add_recovery_args(p)
     p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
+
+
+def _add_recovery_args(p: argparse.ArgumentParser) -> None:
+    """The recovery problems of :mod:`reluhard.measurements` (docs/recovery.md)."""
+    g = p.add_argument_group("signal recovery (docs/recovery.md)")
+    g.add_argument(
+        "--measurements",
+        type=cli_values.positive_count,
+        metavar="M",
+        help="append A, i.i.d. N(0, 1/M), as a linear last layer (compressed sensing)",
+    )
+    g.add_argument(
+        "--weight-variance",
+        type=int,
+        choices=(1, 2),
+        default=1,
+        help="weights N(0, V/n_i): 1 (Lei) or 2 (He; [NEP] Remark 2)",
+    )
+    g.add_argument("--problem", choices=("cs", "denoise", "phase", "spiked-wigner"),
+                   help="recovery problem (default cs with --measurements)")  # fmt: skip
 
 
 def _random_net(args: argparse.Namespace) -> int:
@@ -540,6 +578,9 @@ def _random_net(args: argparse.Namespace) -> int:
             level=args.noise_level,
             tol=args.tolerance,
             box=args.box,
+            measurements=args.measurements,
+            weight_variance=args.weight_variance,
+            problem=args.problem,
         )
     except ValueError as e:
         raise InputError(None, None, f"random-net: {e}") from None
@@ -548,8 +589,12 @@ def _random_net(args: argparse.Namespace) -> int:
     noise = "no noise" if args.noise == "none" else f"{args.noise} noise {args.noise_level:g}"
     print(
         f"c random-net: widths {'-'.join(map(str, problem.network.widths))}, {act}, "
-        f"weights N(0, 1/n_out){', biases' if args.bias else ''}, seed {args.seed}, {noise}"
+        f"weights N(0, {args.weight_variance}/n_out){', biases' if args.bias else ''}, "
+        f"seed {args.seed}, {noise}"
     )
+    if args.problem or args.measurements:
+        m = f", m = {args.measurements}" if args.measurements else ""
+        print(f"c recovery problem {args.problem or 'cs'}{m}")
     print(f"c query {problem.query.describe()}; planted latent stored")
     print(f"c wrote {args.output} ({os.path.getsize(args.output)} bytes)")
     return 0
@@ -671,6 +716,26 @@ def _factor_args(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=circuit_commands.run_factor)
 
 
+def _conditions_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("network", metavar="NET.npz")
+    p.add_argument("--samples", type=cli_values.positive_count, default=40,
+                   help="sampled tuples per layer (default 40)")  # fmt: skip
+    p.add_argument("--seed", type=cli_values.seed, default=0, help="seed of the samples")
+    p.set_defaults(func=_conditions)
+
+
+def _conditions(args: argparse.Namespace) -> int:
+    from .analysis import conditions
+
+    problem = netfile.read(args.network)
+    why = conditions.refusal(problem)
+    if why:
+        raise InputError(args.network, None, why)
+    for line in conditions.report_lines(conditions.estimate(problem, args.samples, args.seed)):
+        print(line)
+    return 0
+
+
 def _list_args(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_list)
 
@@ -700,6 +765,7 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
     ),
     ("circuit-gen", "generate a circuit: adder, multiplier, factor, random", _circuit_gen_args),
     ("factor", "factor N by inverting its multiplier network", _factor_args),
+    ("conditions", "estimate the R2WDC and RRIC of a recovery network", _conditions_args),
     ("list", "list reductions and solvers", _list_args),
 ]
 

@@ -389,7 +389,8 @@ class InversionProblem:
     pre-activation that the construction proves for every latent in ``domain`` (the circuit
     compiler's gate-level bounds, :mod:`reluhard.reductions.circuit_layers`). Bound
     propagation intersects its intervals with them; they are not stored in network files,
-    so a loaded network has them only when it is rebuilt from its source."""
+    so a loaded network has them only when it is rebuilt from its source. ``extra`` holds
+    named data arrays a recovery loss needs (:mod:`reluhard.measurements`)."""
 
     network: Network
     target: np.ndarray
@@ -401,6 +402,9 @@ class InversionProblem:
     unit_bounds: tuple[tuple[np.ndarray, np.ndarray], ...] | None = field(
         default=None, compare=False, repr=False
     )
+    #: named data arrays a loss needs beyond the target (``spiked.M``, the spiked model's
+    #: matrix, :mod:`reluhard.measurements`), stored in the network file under their names
+    extra: dict[str, np.ndarray] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         t = float64_array(self.target, "target").reshape(-1)

@@ -10,6 +10,8 @@ Arrays only (loaded with ``allow_pickle=False``):
   flat, and ``source.offsets`` int64, clause ``j`` being ``literals[offsets[j]:offsets[j+1]]``);
 - optionally ``planted``: float64, the latent the target was made from (``random-net`` files),
   against which back ends report their latent error;
+- optionally data arrays a recovery loss needs, named ``spiked.*`` (``spiked.M``, the
+  spiked-Wigner matrix of :mod:`reluhard.measurements`);
 - ``meta``: one JSON string (a 0-d unicode array) holding ``schema``, per-layer
   ``activation`` / ``slope`` / ``format`` / ``shape``, the latent ``domain``, the ``query``,
   the ``reduction`` (name, paper, theorem, parameters), the ``source`` (kind, sha256 of the
@@ -50,6 +52,8 @@ else:
 
 SCHEMA = "reluhard.net/1"
 SCHEMA_PREFIX = "reluhard.net/"
+#: member names of :attr:`InversionProblem.extra` arrays
+EXTRA_PREFIXES = ("spiked.",)
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -78,6 +82,7 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
     arrays["target"] = problem.target
     if problem.planted is not None:
         arrays["planted"] = problem.planted
+    arrays.update({k: np.asarray(v, dtype=np.float64) for k, v in problem.extra.items()})
     meta = {
         "schema": SCHEMA,
         "layers": layers,
@@ -262,6 +267,9 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
         for key in ("target", "planted"):
             if key in arrays:
                 _refuse(name, netcheck.values_fault(key, arrays[key]))
+        extra = {k: arrays[k] for k in arrays if k.startswith(EXTRA_PREFIXES)}
+        for key, value in extra.items():
+            _refuse(name, netcheck.values_fault(key, value))
         source = None
         if "source" in meta:
             s = meta["source"]
@@ -283,6 +291,7 @@ def read_with_meta(path: str | os.PathLike) -> tuple[InversionProblem, dict]:
             ReductionRecord.from_json(meta.get("reduction", {})),
             source,
             arrays.get("planted"),
+            extra=extra,
         )
     except InputError:
         raise

@@ -42,13 +42,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from . import limits
+from . import measurements as measurements_mod
 from .inversion import Domain, InversionProblem, Query, ReductionRecord, check_latent
 from .network import Layer, Network, forward
 
 NAME = "random-net"
 PAPER = "Lei, Jalal, Dhillon, Dimakis: Inverting Deep Generative Models, One Layer at a Time"
 SETTING = "section 5.1: Gaussian weights N(0, 1/n_i), planted latent N(0, I), optional noise"
-NOISES = ("none", "uniform", "gaussian")
+NOISES = ("none", "uniform", "gaussian", "sphere")
 DEFAULT_SLOPE = 0.12
 DEFAULT_TOL = 1e-6
 
@@ -60,9 +62,11 @@ def random_network(
     slope: float = DEFAULT_SLOPE,
     bias: bool = False,
     rng: np.random.Generator | int | None = None,
+    weight_variance: int = 1,
 ) -> Network:
     """A random network with the given widths (latent first): ``W_i`` entries
-    ``N(0, 1/n_i)``, biases (if ``bias``) the same, ``activation`` at every layer.
+    ``N(0, v/n_i)`` with ``v = weight_variance`` (1, Lei's; 2, He scaling, [NEP] Remark 2),
+    biases (if ``bias``) the same, ``activation`` at every layer.
 
     >>> random_network([3, 7, 11], rng=0).widths
     [3, 7, 11]
@@ -74,10 +78,12 @@ def random_network(
         raise ValueError(f"activation must be relu or leaky_relu, got {activation!r}")
     if activation == "leaky_relu" and not 0 < slope < 1:
         raise ValueError(f"the LeakyReLU slope must be in (0, 1), got {slope}")
+    if weight_variance not in (1, 2):
+        raise ValueError(f"the weight variance must be 1 or 2 (times 1/n_i), got {weight_variance}")
     rng = np.random.default_rng(rng)
     layers = []
     for n_in, n_out in zip(widths, widths[1:], strict=False):
-        sd = 1.0 / np.sqrt(n_out)
+        sd = np.sqrt(weight_variance / n_out)
         W = rng.normal(0.0, sd, size=(n_out, n_in))
         b = rng.normal(0.0, sd, size=n_out) if bias else np.zeros(n_out)
         layers.append(Layer(W, b, activation, slope if activation == "leaky_relu" else 0.0))
@@ -96,12 +102,21 @@ def random_problem(
     tol: float = DEFAULT_TOL,
     box: float | None = None,
     check: bool = True,
+    measurements: int | None = None,
+    weight_variance: int = 1,
+    problem: str | None = None,
 ) -> InversionProblem:
     """A random network, a planted latent and its (noisy) target, with the approximate query
     the module docstring describes; the planted latent is checked exactly against it (unless
     ``check`` is false: benchmarks that only measure recovery skip the cost). The latent
     domain is ``R^k``, or with ``box`` the box ``[-box, box]^k`` (what the MILP back ends
-    need), which must contain the planted latent."""
+    need), which must contain the planted latent.
+
+    With ``problem`` (or ``measurements``, which implies ``cs``) the file is a recovery
+    problem of :mod:`reluhard.measurements`: ``A`` i.i.d. ``N(0, 1/m)`` is drawn after ``z*``
+    (so the weights and ``z*`` of a seed do not change) and appended, then the noise.
+    ``sphere`` noise has the exact norm ``level ||A y*||`` (``level ||Y*||_F`` for the
+    spiked model, whose ``level`` is ``nu``): Assumption C's deterministic noise."""
     if noise not in NOISES:
         raise ValueError(f"noise must be one of {', '.join(NOISES)}, got {noise!r}")
     if noise != "none" and not level > 0:
@@ -110,24 +125,30 @@ def random_problem(
         raise ValueError("the tolerance must be >= 0")
     if box is not None and not box > 0:
         raise ValueError("the box half-width must be > 0")
+    problem = _problem_kind(problem, measurements)
+    limits.check_size("the random network", _estimated_bytes(widths, measurements, problem))
     rng = np.random.default_rng(seed)
-    net = random_network(widths, activation=activation, slope=slope, bias=bias, rng=rng)
+    net = random_network(
+        widths, activation=activation, slope=slope, bias=bias, rng=rng,
+        weight_variance=weight_variance,
+    )  # fmt: skip
     z = rng.standard_normal(net.in_dim)
-    clean = forward(net, z)
-    if noise == "uniform":
-        e = rng.uniform(-level, level, size=clean.size)
-    elif noise == "gaussian":
-        e = rng.normal(0.0, level, size=clean.size)
-    else:
-        e = np.zeros(clean.size)
-    x = clean + e
     if box is not None and np.max(np.abs(z)) > box:
         raise ValueError(
             f"the planted latent has |z_i| = {np.max(np.abs(z)):.3g} > {box:g}: "
             "choose a larger box or another seed"
         )
+    clean = forward(net, z)
+    extra: dict[str, np.ndarray] = {}
+    if problem is None:
+        e = draw_noise(rng, noise, level, clean)
+        x = clean + e
+    else:
+        net, clean, x, e, extra = measurements_mod.observe(
+            net, clean, rng, problem, measurements, noise, level, draw_noise
+        )
     domain = Domain("real") if box is None else Domain("box", -float(box), float(box))
-    if noise == "gaussian":
+    if noise in ("gaussian", "sphere") or problem == "spiked-wigner":
         query = Query("approx", 2, float(np.linalg.norm(x - clean)) + tol, strict=False)
     else:
         query = Query("approx", "inf", (level if noise == "uniform" else 0.0) + tol, strict=False)
@@ -139,13 +160,21 @@ def random_problem(
         "noise": noise,
         "level": float(level),
         "tolerance": float(tol),
-        "weights": "N(0, 1/n_out)",
+        "weights": f"N(0, {weight_variance}/n_out)",
     }
     if activation == "leaky_relu":
         params["slope"] = float(slope)
     if box is not None:
         params["box"] = float(box)
-    problem = InversionProblem(
+    if problem is not None:
+        params.update(
+            problem=problem,
+            signal_layers=len(widths) - 1,
+            measurements=measurements,
+            weight_variance=int(weight_variance),
+            noise_norm=float(np.linalg.norm(e)),
+        )
+    result = InversionProblem(
         net,
         x,
         domain,
@@ -153,13 +182,54 @@ def random_problem(
         ReductionRecord(NAME, PAPER, SETTING, params),
         None,
         z,
+        extra=extra,
     )
     if not check:
-        return problem
-    result = check_latent(problem, z)
-    if not result:  # only a tolerance below the rounding error of G(z*) gets here
+        return result
+    checked = check_latent(result, z)
+    if not checked:  # only a tolerance below the rounding error of G(z*) gets here
         raise ValueError(
             f"tolerance {tol:g} is below the rounding error of G(z*): the planted latent "
-            f"fails the stated query ({result.reason})"
+            f"fails the stated query ({checked.reason})"
         )
+    return result
+
+
+def _estimated_bytes(widths: Sequence[int], m: int | None, problem: str | None) -> int:
+    """float64 bytes of the weights, the measurement layers and the spiked matrix, doubled
+    for the draws' temporaries."""
+    ws = [int(w) for w in widths]
+    entries = sum(a * b for a, b in zip(ws, ws[1:], strict=False))
+    n = ws[-1] if ws else 0
+    if m:
+        entries += 2 * m * n + 2 * m * m if problem == "phase" else m * n
+    if problem == "spiked-wigner":
+        entries += 3 * n * n
+    return 16 * entries
+
+
+def _problem_kind(problem: str | None, measurements: int | None) -> str | None:
+    if problem is None and measurements is not None:
+        problem = "cs"
+    if problem is not None and problem not in measurements_mod.PROBLEMS:
+        raise ValueError(
+            f"problem must be one of {', '.join(measurements_mod.PROBLEMS)}, got {problem!r}"
+        )
+    if problem in ("cs", "phase") and not (measurements or 0) >= 1:
+        raise ValueError(f"problem {problem} needs --measurements M >= 1")
+    if problem in ("denoise", "spiked-wigner") and measurements is not None:
+        raise ValueError(f"problem {problem} takes no measurements (A = I)")
     return problem
+
+
+def draw_noise(rng: np.random.Generator, noise: str, level: float, clean: np.ndarray) -> np.ndarray:
+    """The noise added to ``clean``: none, ``U(-a, a)`` or ``N(0, a^2)`` per coordinate, or
+    ``sphere``: ``a ||clean||`` times a uniform unit vector (an exact norm)."""
+    if noise == "uniform":
+        return rng.uniform(-level, level, size=clean.shape)
+    if noise == "gaussian":
+        return rng.normal(0.0, level, size=clean.shape)
+    if noise == "sphere":
+        u = rng.standard_normal(clean.shape)
+        return level * float(np.linalg.norm(clean)) * u / np.linalg.norm(u)
+    return np.zeros(clean.shape)

@@ -15,6 +15,10 @@ latents are refused: an LP cannot keep a coordinate in ``{0, 1}`` (use the MILP)
   noisy LP: l_inf (Alg. 1) for an l_inf or exact query, l_1 (Alg. 2) otherwise (option
   ``noisy``).
 
+On a recovery file (:mod:`reluhard.measurements`) with a measurement layer ``A`` (``m < n``)
+every method answers UNKNOWN: an underdetermined linear layer has no unique pre-image to
+hand down, and the answer is never NO.
+
 ``eps``, the noise guess the algorithms start from, is taken from the query at the output
 layer (``delta`` for l_inf; ``delta / n^(1/p)``, the per-coordinate share, for a finite
 ``p``; ``1e-12 max(1, ||x||_inf)`` for an exact query; option ``eps0`` overrides) and, at each
@@ -37,6 +41,7 @@ import time
 
 import numpy as np
 
+from .. import measurements
 from ..blas import single_threaded
 from ..errors import InputError
 from ..inversion import InversionProblem
@@ -44,7 +49,7 @@ from ..options import Param, boolean, choice, positive
 from . import lp
 from .lp_model import LP_SOLVERS
 from .recovery import Attempt, judge
-from .verdict import NOT_INVERTIBLE, Verdict
+from .verdict import NOT_INVERTIBLE, UNKNOWN, Verdict
 
 METHODS = ("lp", "linf-lp", "l1-lp", "lp-relax", "layerwise")
 SUMMARIES = {
@@ -105,12 +110,32 @@ def solve(
     ('INVERTIBLE', True)
     """
     t0 = time.perf_counter()
+    under = underdetermined_layer(problem)
+    if under is not None:
+        return Verdict(UNKNOWN, method, None,
+                       f"underdetermined linear layer {under} (fewer rows than columns, e.g. "
+                       "a measurement layer): the layer-wise LPs cannot invert it",
+                       time.perf_counter() - t0)  # fmt: skip
     attempt = recover(problem, method=method, time_limit=time_limit, **options)
     if attempt.claim:
         return Verdict(
             NOT_INVERTIBLE, method, None, attempt.claim, time.perf_counter() - t0, attempt.stats
         )
     return judge(problem, attempt.z, method, t0, attempt.stats, attempt.failure)
+
+
+def underdetermined_layer(problem: InversionProblem) -> int | None:
+    """The (1-based) index of the last linear layer with fewer rows than columns (a
+    compressed-sensing measurement ``A``, :mod:`reluhard.measurements`), or None: its
+    pre-image is an affine subspace, which no layer-by-layer LP point stands for. Only
+    recovery files are asked (elsewhere the LP's point may still pass the exact check)."""
+    if not measurements.is_recovery(problem):
+        return None
+    for i in range(len(problem.network.layers), 0, -1):
+        layer = problem.network.layers[i - 1]
+        if layer.activation == "identity" and layer.shape[0] < layer.shape[1]:
+            return i
+    return None
 
 
 def recover(problem: InversionProblem, **options) -> Attempt:

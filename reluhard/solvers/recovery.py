@@ -173,5 +173,27 @@ def summary_lines(verdict: Verdict) -> list[str]:
         lines.append(
             f"{s['iterations']} iterations, final gradient norm {s['grad_norm']:.3e}"
             + (f", {s['negations']} negations" if "negations" in s else "")
+            + (f", best of {s['restarts']} restarts" if "restarts" in s else "")
+        )
+    return lines + signal_lines(s)
+
+
+def signal_lines(s: dict) -> list[str]:
+    """The recovery statistics of :func:`reluhard.measurements.recovery_stats`."""
+    if "signal_error" not in s:
+        return []
+    line = f"signal error ||G(z) - y*||_2 = {s['signal_error']:.3e}"
+    if "error_over_noise" in s:
+        line += f", / ||eta|| ({s['noise_norm']:.3e}) = {s['error_over_noise']:.3f}"
+    if "error_over_prediction" in s:
+        line += (
+            f", / (||eta|| sqrt(k/(m-k-1)) = {s['ls_prediction']:.3f} ||eta||) "
+            f"= {s['error_over_prediction']:.3f}"
+        )
+    lines = [line]
+    if "spiked_error" in s:
+        lines.append(
+            f"spiked error ||G G^T - y* y*^T||_F = {s['spiked_error']:.3e} "
+            f"(nu sqrt(k log n / n) = {s['spiked_prediction']:.3e})"
         )
     return lines
