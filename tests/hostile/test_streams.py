@@ -33,9 +33,9 @@ def test_solve_reads_standard_input(monkeypatch, capsys):
     assert "v 1 2 0" in out
 
 
-def test_bad_standard_input_is_named_stdin(monkeypatch, capsys):
+def test_bad_standard_input_is_named_stdin(monkeypatch, capsys, tmp_path):
     _stdin(monkeypatch, b"p cnf 2 x\n")
-    code, _, err = run_cli(capsys, ["reduce", "-", "-o", "x.npz"])
+    code, _, err = run_cli(capsys, ["reduce", "-", "-o", str(tmp_path / "x.npz")])
     assert code == 1
     assert one_error_line(err) == (
         "<stdin>:1: malformed header 'p cnf 2 x' (expected 'p cnf VARIABLES CLAUSES')"
