@@ -17,6 +17,11 @@ from ...problems.cnf import CNF, random_kcnf
 DEFAULT_VIA = "sat-sign"
 DEFAULT_RATIO = 4.26
 DEFAULT_K = 3
+#: the satisfiability threshold ``m/n`` of random k-SAT (k >= 3: the cavity-method values of
+#: S. Mertens, M. Mezard, R. Zecchina, "Threshold values of random K-SAT from the cavity
+#: method", Random Structures & Algorithms 28(3), 2006, Table 1: 4.267, 9.931, 21.117,
+#: 43.37, 87.79; k = 2: exactly 1, Chvatal-Reed 1992). 3-SAT keeps the customary 4.26.
+THRESHOLD_RATIOS = {2: 1.0, 3: DEFAULT_RATIO, 4: 9.93, 5: 21.12, 6: 43.37, 7: 87.79}
 DEFAULT_PER_N = 3
 DEFAULT_SEED = 0
 #: reductions with a real latent whose solutions inside the stated box are exactly the
@@ -25,6 +30,21 @@ DEFAULT_SEED = 0
 VERTEX_COMPLETE = ("sat-real",)
 #: the formula every method solves once, untimed, before the measurements
 WARM_UP_CLAUSES = ([1, 2, -3], [-1, 2], [1, -2, 3], [-2, -3])
+
+
+def threshold_ratio(k: int, ratio: float | None = None) -> float:
+    """``ratio`` if given, else the threshold ratio of random ``k``-SAT
+    (:data:`THRESHOLD_RATIOS`); a ``k`` without a tabulated threshold needs ``ratio``."""
+    if ratio is not None:
+        return ratio
+    if k not in THRESHOLD_RATIOS:
+        raise InputError(
+            None,
+            None,
+            f"no tabulated satisfiability threshold for k = {k} "
+            f"(known: {', '.join(map(str, THRESHOLD_RATIOS))}); give --ratio",
+        )
+    return THRESHOLD_RATIOS[k]
 
 
 @dataclass(frozen=True)

@@ -1,18 +1,24 @@
-"""``scaling.png``: median time against ``n`` on a log scale per method, the fitted lines
-with their bases in the legend, and the SETH caption (matplotlib, optional)."""
+"""``scaling.png``: one panel per clause width ``k``: median time against ``n`` on a log
+scale per method, the fitted lines over their fitted ranges (bases and ranges in the
+legend), a ``2^n`` guide line, each method's fit threshold (``OVERHEAD_FACTOR`` x its
+start-up overhead), and the caption of :func:`.report.caption` (matplotlib, optional)."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
 
 from ... import atomic
-from .fit import TIME_FLOOR, fits, medians
+from .fit import OVERHEAD_FACTOR, fits, medians
 from .report import caption
 from .rows import BRUTE, CADICAL_METHOD, DEFAULT_CLOCK, SAT, UNKNOWN, UNSAT, method_label
+
+#: characters per caption line at the caption's font size, per inch of figure width
+CAPTION_CHARS_PER_INCH = 14.8
 
 
 def _tick_seconds(t: float, _pos=None) -> str:
@@ -23,9 +29,65 @@ def _tick_seconds(t: float, _pos=None) -> str:
     return f"{t:g} s"
 
 
-def plot(path: Path, rows: Sequence[dict], params: dict, time_limit: float) -> bool:
-    """Median time against ``n`` (log scale) per method, fitted lines, SETH caption.
-    Returns False (and writes nothing) when matplotlib is not installed."""
+def _style(methods: Sequence[str]) -> dict[str, tuple[str, str]]:
+    milp_colors = iter(["tab:green", "tab:purple", "tab:orange", "tab:brown"])
+    fixed = {BRUTE: ("tab:red", "o"), CADICAL_METHOD: ("tab:blue", "s")}
+    return {m: fixed.get(m) or (next(milp_colors), "^") for m in methods}
+
+
+def _panel(ax, rows, k, ratio, time_limit, overheads, style) -> None:
+    meds = medians(rows, time_limit)
+    fitted = fits(rows, time_limit, overheads)
+    methods = [m for m in dict.fromkeys(r["method"] for r in rows) if m in meds]
+    all_t = [t for d in meds.values() for t in d.values()]
+    lo, hi = min(all_t), max(all_t)
+    for m in methods:
+        color, marker = style[m]
+        pts = [
+            (r["n"], r["seconds"] if r["verdict"] != UNKNOWN else time_limit)
+            for r in rows
+            if r["method"] == m and r["verdict"] in (SAT, UNSAT, UNKNOWN) and r["seconds"]
+        ]
+        if pts:
+            ax.plot(*zip(*pts, strict=True), ls="none", marker=marker, ms=3, color=color, alpha=0.3)
+        xs = list(meds[m])
+        f = fitted[m]
+        label = f"{method_label(m)}: "
+        label += f"${f.c:.2f}^n$, n = {f.ns[0]}..{f.ns[-1]}" if f.ok else f.text()
+        ax.plot(xs, [meds[m][n] for n in xs], marker=marker, ms=6, lw=1.4, color=color, label=label)
+        if f.ok:
+            span = np.linspace(f.ns[0], f.ns[-1], 50)
+            ax.plot(span, 2.0 ** (f.a + span * math.log2(f.c)), ls="--", lw=2.2, color="k",
+                    alpha=0.55)  # fmt: skip
+        if f.threshold > 0:
+            ax.plot([min(xs), max(xs)], [f.threshold] * 2, ls=":", lw=1.3, color=color)
+            lo = min(lo, f.threshold)
+    # the 2^n guide, through brute force's median at its largest n (else the first method's)
+    anchor = BRUTE if BRUTE in meds else methods[0]
+    n0 = max(meds[anchor])
+    t0 = meds[anchor][n0]
+    n_all = sorted({r["n"] for r in rows})
+    span = np.linspace(n_all[0], n_all[-1], 200)
+    ax.plot(span, t0 * 2.0 ** (span - n0), color="gray", lw=1.0, alpha=0.8,
+            label=f"$2^n$ guide (through {method_label(anchor)} at n = {n0})")  # fmt: skip
+    ax.set_yscale("log", base=10)
+    ax.set_ylim(lo / 3, max(hi * 5, lo * 100))
+    ax.set_xlabel("n (variables = latent dimension)", fontsize=10)
+    ax.set_title(f"random {k}-SAT, m = round({ratio:g} n)", fontsize=11)
+    ax.grid(True, which="major", alpha=0.35)
+    ax.grid(True, which="minor", axis="y", alpha=0.12)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8.5, frameon=False)
+
+
+def plot(
+    path: Path,
+    panels: Mapping[int, Sequence[dict]],
+    params: dict,
+    time_limit: float,
+    overheads: Mapping[str, float] | None = None,
+) -> bool:
+    """The figure of a run (one panel per ``k``). Returns False (and writes nothing) when
+    matplotlib is not installed."""
     try:
         import matplotlib
 
@@ -34,69 +96,47 @@ def plot(path: Path, rows: Sequence[dict], params: dict, time_limit: float) -> b
         from matplotlib.ticker import FuncFormatter, LogLocator
     except ImportError:
         return False
-    meds = medians(rows, time_limit)
-    fitted = fits(rows, time_limit)
-    methods = [m for m in dict.fromkeys(r["method"] for r in rows) if m in meds]
-    styles = {BRUTE: ("tab:red", "o"), CADICAL_METHOD: ("tab:blue", "s")}
-    milp_colors = iter(["tab:green", "tab:purple", "tab:orange", "tab:brown"])
-    # layout in inches, top to bottom: title, axes, x label, legend (two columns), caption
-    legend_rows = (len(methods) + 2) // 2  # the methods and the floor line
-    heights = {"title": 0.45, "axes": 4.9, "xlabel": 0.6, "legend": 0.1 + 0.3 * legend_rows}
-    heights["caption"] = 1.35
+    over = overheads or {}
+    ks = [k for k, rows in panels.items() if rows]
+    methods = list(dict.fromkeys(r["method"] for k in ks for r in panels[k]))
+    style = _style(methods)
+    width = max(9.5, 5.2 * len(ks))
+    chars = int(CAPTION_CHARS_PER_INCH * width)
+    text = caption(panels, params, time_limit, over)
+    wrapped = "\n".join(textwrap.fill(p, chars) for p in text.split("\n"))
+    heights = {
+        "title": 0.7,
+        "axes": 4.6,
+        "xlabel": 0.45,
+        "legend": 0.25 + 0.22 * (len(methods) + 1),
+        "caption": 0.3 + 0.165 * (wrapped.count("\n") + 1),
+    }
     total = sum(heights.values())
-    fig, ax = plt.subplots(figsize=(9.5, total))
+    fig, axes = plt.subplots(1, len(ks), figsize=(width, total), sharey=False, squeeze=False)
     bottom = (heights["caption"] + heights["legend"] + heights["xlabel"]) / total
-    fig.subplots_adjust(left=0.11, right=0.97, top=1 - heights["title"] / total, bottom=bottom)
-    for m in methods:
-        color, marker = styles.get(m) or (next(milp_colors), "^")
-        pts = [
-            (r["n"], r["seconds"] if r["verdict"] != UNKNOWN else time_limit)
-            for r in rows
-            if r["method"] == m and r["verdict"] in (SAT, UNSAT, UNKNOWN) and r["seconds"]
-        ]
-        if pts:
-            ax.plot(*zip(*pts, strict=True), ls="none", marker=marker, ms=4, color=color, alpha=0.3)
-        xs = list(meds[m])
-        f = fitted[m]
-        label = method_label(m)
-        if math.isfinite(f.c):
-            label += f": time ~ {f.c:.2f}$^n$"
-            if not f.above_floor:
-                label += f" (all below {1e3 * TIME_FLOOR:g} ms: overhead)"
-        ax.plot(xs, [meds[m][n] for n in xs], marker=marker, ms=7, lw=1.5, color=color, label=label)
-        if math.isfinite(f.c):
-            span = np.linspace(f.ns[0], f.ns[-1], 50)
-            ax.plot(span, 2.0 ** (f.a + span * math.log2(f.c)), ls="--", lw=1.2, color=color)
-    ax.axhline(
-        TIME_FLOOR,
-        color="gray",
-        ls=":",
-        lw=1.2,
-        label=f"fit floor {1e3 * TIME_FLOOR:g} ms (medians below it are not fitted)",
+    fig.subplots_adjust(
+        left=0.085 if len(ks) == 1 else 0.055,
+        right=0.98,
+        top=1 - heights["title"] / total,
+        bottom=bottom,
+        wspace=0.22,
     )
-    ax.set_yscale("log", base=10)
-    ax.yaxis.set_major_locator(LogLocator(base=10))
-    ax.yaxis.set_major_formatter(FuncFormatter(_tick_seconds))
-    ax.set_xticks(sorted({r["n"] for r in rows}))
-    ax.set_xlabel("n (variables = latent dimension)", fontsize=11)
+    ratios = params.get("ratios", {})
+    for ax, k in zip(axes[0], ks, strict=True):
+        _panel(ax, panels[k], k, ratios.get(k, params.get("ratio", 0)), time_limit, over, style)
+        ax.yaxis.set_major_locator(LogLocator(base=10))
+        ax.yaxis.set_major_formatter(FuncFormatter(_tick_seconds))
     what = "CPU" if params.get("clock", DEFAULT_CLOCK) == "cpu" else "wall-clock"
-    ax.set_ylabel(f"median {what} time per instance (log scale)", fontsize=11)
-    ax.set_title(
-        f"The exponential wall: random {params['k']}-SAT, m = {params['ratio']:g} n, "
-        f"via {params['via']} ({params['per_n']} instances per n; dashed: fit)",
-        fontsize=11.5,
+    axes[0][0].set_ylabel(f"median {what} time per instance (log)", fontsize=10)
+    fig.suptitle(
+        f"Inverting the {params['via']} networks of random k-CNFs ({params['per_n']} per n)\n"
+        f"dashed black: fit over the stated range; dotted: {OVERHEAD_FACTOR:g}x the method's "
+        "start-up overhead (the fit threshold); gray: $2^n$",
+        fontsize=10.5,
+        y=1 - 0.06 / total,
+        va="top",
     )
-    ax.grid(True, which="major", alpha=0.35)
-    ax.grid(True, which="minor", axis="y", alpha=0.12)
-    fig.legend(
-        *ax.get_legend_handles_labels(),
-        loc="upper center",
-        bbox_to_anchor=(0.5, (heights["caption"] + heights["legend"]) / total),
-        ncol=2,
-        fontsize=10,
-        frameon=False,
-    )
-    fig.text(0.04, 0.02, caption(rows, params, time_limit), fontsize=9.5, wrap=True, va="bottom")
+    fig.text(0.02, 0.015, wrapped, fontsize=9, va="bottom", ha="left")
     with atomic.replacing(path, "plot") as tmp:
         fig.savefig(tmp, dpi=110, format=str(path).rsplit(".", 1)[-1])
     plt.close(fig)

@@ -1,54 +1,89 @@
 """The written results of a scaling run: the printed table, ``scaling.csv``,
-``scaling.json``, and the caption on what SETH says and what the curves show."""
+``scaling.json``, and the caption on what ETH and SETH claim and what the curves do and do
+not show.
+
+A run has one *panel* per clause width ``k`` (``--k 3,4,5``): the rows of that ``k``.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from ... import atomic
-from .fit import TIME_FLOOR, Fit, fits, medians
-from .instances import DEFAULT_K
-from .rows import BRUTE, CSV_FIELDS, DEFAULT_CLOCK, method_label, problems
+from .fit import MIN_POINTS, OVERHEAD_FACTOR, Fit, fits, medians
+from .rows import BRUTE, CADICAL_METHOD, CSV_FIELDS, DEFAULT_CLOCK, SAT, method_label, problems
 
-SETH_TEXT = (
-    r"SETH: no algorithm decides k-SAT in time $O(2^{(1-\varepsilon)n})$ for every k "
-    r"(for any fixed $\varepsilon > 0$). The reduction builds, in polynomial time, a network "
-    r"with an n-coordinate latent from a k-CNF on n variables, so for the reduction's "
-    r"networks no inverter is uniformly faster than about $2^n$; ETH: 3-SAT, hence inverting "
-    r"the 3-CNF networks, needs $2^{\Omega(n)}$ time."
+#: what the conjectures claim (complexity paper, section 2; Impagliazzo-Paturi 2001)
+CLAIMS_TEXT = (
+    r"ETH claims: 3-SAT has no $2^{o(n)}$-time algorithm. SETH claims: for every "
+    r"$\varepsilon > 0$ there is a k such that k-SAT has no $O(2^{(1-\varepsilon)n})$-time "
+    r"algorithm. Both are unproven conjectures about the worst case as $n \to \infty$."
 )
-MEASURED_TEXT = (
-    "Measured: brute force enumerates all $2^n$ latents and {growth}. The MILP and CaDiCaL "
-    "grow far slower on these sizes of random {k}-SAT; SETH does not contradict that: it is "
-    "about the worst case as n grows, and CDCL is still exponential on random 3-SAT at the "
-    "threshold, with a smaller base."
+REDUCTION_TEXT = (
+    r"The reduction ({via}) builds in polynomial time a network whose latent has exactly "
+    r"the formula's n coordinates, so an inverter running in $O(2^{{(1-\varepsilon)n}})$ on "
+    r"these networks for every k would refute SETH, and one running in $2^{{o(n)}}$ on the "
+    r"3-CNF networks would refute ETH (complexity paper, Theorems 1-2)."
+)
+SHOWN_TEXT = (
+    "Shown: median {clock} time of specific solvers on random k-CNFs at the threshold "
+    "ratio, for finite n (up to {nmax}), on one machine. {brute} The fitted bases (only "
+    "over the n whose medians exceed {factor:g}x the method's start-up overhead) describe "
+    "how these solvers grew on this instance family: empirical, upper-bound-like "
+    "observations, not lower bounds. Not shown: worst-case instances, large n, or a proof; "
+    "the solvers' slower growth on random instances contradicts neither conjecture, and "
+    "nothing here proves or refutes ETH or SETH."
 )
 #: a fitted brute-force base in this range is reported as "doubles per variable"
 DOUBLING = (1.8, 2.2)
 FIT_METHOD = (
-    "least squares of log2(median seconds) = n log2(c) + a over the n whose median "
-    f"exceeds {TIME_FLOOR:g} s (all n if fewer than two do); time-outs count as the "
-    "time limit"
+    "least squares of log2(median seconds) = n log2(c) + a over the longest run of "
+    f"consecutive n, ending at the largest, whose medians all exceed {OVERHEAD_FACTOR:g} x "
+    "the method's start-up overhead (its median time on a 4-variable formula); at least "
+    f"{MIN_POINTS} sizes, else no fit; time-outs count as the time limit"
 )
 
 
-def caption(rows: Sequence[dict], params: dict, time_limit: float) -> str:
-    """The figure's caption: what SETH and ETH say, and what the curves show."""
-    f = fits(rows, time_limit).get(BRUTE)
-    if f is None or not math.isfinite(f.c):
-        growth = "grows exponentially (too few sizes above the floor to fit a base)"
-    elif DOUBLING[0] <= f.c <= DOUBLING[1] and f.above_floor:
-        growth = f"doubles per variable (fitted base c = {f.c:.2f})"
-    else:
-        growth = (
-            f"grows by a fitted factor c = {f.c:.2f} per variable (about 2 expected: this "
-            "range of n is too small or the timings too noisy)"
-        )
-    return SETH_TEXT + "\n" + MEASURED_TEXT.format(growth=growth, k=params.get("k", DEFAULT_K))
+def _brute_text(panels: Mapping[int, Sequence[dict]], time_limit: float, over) -> str:
+    got: dict[int, Fit] = {}
+    for k, rows in panels.items():
+        f = fits(rows, time_limit, over).get(BRUTE)
+        if f is not None:
+            got[k] = f
+    if not got:
+        return ""
+    bases = [f.c for f in got.values() if f.ok]
+    doubling = len(bases) == len(got) and all(DOUBLING[0] <= c <= DOUBLING[1] for c in bases)
+    verb = "doubles per variable, along the $2^n$ guide" if doubling else "grows exponentially"
+    parts = "; ".join(
+        f"k = {k}: " + (f"fitted base {f.c:.2f}" if f.ok else f.text()) for k, f in got.items()
+    )
+    return f"Brute force over all $2^n$ latents {verb} ({parts})."
+
+
+def caption(
+    panels: Mapping[int, Sequence[dict]],
+    params: dict,
+    time_limit: float,
+    overheads: Mapping[str, float] | None = None,
+) -> str:
+    """The figure's caption, three paragraphs: what ETH and SETH claim; what the reduction
+    transfers; what the plot shows and does not show."""
+    ns = [r["n"] for rows in panels.values() for r in rows]
+    clock = "CPU" if params.get("clock", DEFAULT_CLOCK) == "cpu" else "wall-clock"
+    shown = SHOWN_TEXT.format(
+        clock=clock,
+        nmax=max(ns) if ns else "?",
+        brute=_brute_text(panels, time_limit, overheads),
+        factor=OVERHEAD_FACTOR,
+    )
+    return "\n".join(
+        [CLAIMS_TEXT, REDUCTION_TEXT.format(via=params.get("via", "sat-sign")), shown]
+    ).replace("  ", " ")
 
 
 def _fmt_seconds(t: float | None) -> str:
@@ -61,41 +96,72 @@ def _fmt_seconds(t: float | None) -> str:
     return f"{t:.2f} s"
 
 
-def _fit_text(f: Fit) -> str:
-    if not math.isfinite(f.c):
-        return "too few points to fit"
-    where = f"n = {f.ns[0]}..{f.ns[-1]}" if f.ns else ""
-    note = "" if f.above_floor else f", all medians <= {1e3 * TIME_FLOOR:g} ms: overhead"
-    return f"time ~ {f.c:.2f}^n ({where}{note})"
+def fit_line(f: Fit, overhead: float | None) -> str:
+    """One method's fit for the table: base and range, or why there is none, and the
+    threshold it used."""
+    if overhead is None:
+        why = "overhead not measured"
+    else:
+        why = (
+            f"fitted where median > {OVERHEAD_FACTOR:g} x overhead {_fmt_seconds(overhead)}"
+            f" = {_fmt_seconds(f.threshold)}"
+        )
+    return f"{'time ~ ' if f.ok else ''}{f.text()} ({why})"
 
 
-def table(rows: Sequence[dict], time_limit: float, clock: str = DEFAULT_CLOCK) -> str:
-    """Medians per ``n`` and method, with the SAT count and the fitted bases below."""
+def panel_table(
+    rows: Sequence[dict],
+    time_limit: float,
+    clock: str = DEFAULT_CLOCK,
+    overheads: Mapping[str, float] | None = None,
+) -> str:
+    """Medians per ``n`` and method for one ``k``, with the SAT count and the fits below."""
+    over = overheads or {}
     meds = medians(rows, time_limit)
     methods = [m for m in dict.fromkeys(r["method"] for r in rows) if m in meds]
     ns = sorted({r["n"] for r in rows})
     header = ["n", "m", "SAT", *[method_label(m) for m in methods]]
     body = []
     for n in ns:
-        inst = {(r["instance"]): r for r in rows if r["n"] == n and r["method"] == BRUTE}
-        sat = sum(1 for r in inst.values() if r["brute_count"] > 0)
-        m = next(r["clauses"] for r in rows if r["n"] == n)
+        at = [r for r in rows if r["n"] == n]
+        ref = BRUTE if any(r["method"] == BRUTE for r in at) else CADICAL_METHOD
+        inst = {r["instance"]: r for r in at if r["method"] == ref}
+        sat = sum(1 for r in inst.values() if r["verdict"] == SAT)
+        mark = "" if ref == BRUTE else "*"
         body.append(
-            [str(n), str(m), f"{sat}/{len(inst)}"]
+            [str(n), str(at[0]["clauses"]), f"{sat}/{len(inst)}{mark}"]
             + [_fmt_seconds(meds[me].get(n)) for me in methods]
         )
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
     what = "CPU" if clock == "cpu" else "wall-clock"
-    lines = [f"median {what} time per instance (SAT: satisfiable instances, by brute force):"]
+    k = rows[0].get("k", "?") if rows else "?"
+    lines = [
+        f"k = {k}: median {what} time per instance (SAT: satisfiable instances by brute "
+        "force; * by CaDiCaL, beyond brute force's range; -: not run at that n):"
+    ]
     lines += [
         "  ".join(c.rjust(w) for c, w in zip(r, widths, strict=True))
         for r in [header, ["-" * w for w in widths], *body]
     ]
     lines.append("")
-    lines.append(f"fitted bases (least squares on median times above {1e3 * TIME_FLOOR:g} ms):")
-    for m, f in fits(rows, time_limit).items():
-        lines.append(f"  {method_label(m) + ':':16s} {_fit_text(f)}")
+    lines.append(f"k = {k}: fitted bases (least squares on medians above start-up overhead):")
+    for m, f in fits(rows, time_limit, over).items():
+        lines.append(f"  {method_label(m) + ':':16s} {fit_line(f, over.get(m))}")
     return "\n".join(lines)
+
+
+def table(
+    panels: Mapping[int, Sequence[dict]],
+    time_limit: float,
+    clock: str = DEFAULT_CLOCK,
+    overheads: Mapping[str, float] | None = None,
+) -> str:
+    """:func:`panel_table` for every ``k``, and the start-up overheads."""
+    over = overheads or {}
+    head = "start-up overhead (median on a 4-variable formula): " + ", ".join(
+        f"{method_label(m)} {_fmt_seconds(t)}" for m, t in over.items()
+    )
+    return "\n\n".join([head, *(panel_table(r, time_limit, clock, over) for r in panels.values())])
 
 
 def write_csv(path: Path, rows: Sequence[dict]) -> None:
@@ -111,40 +177,57 @@ def write_csv(path: Path, rows: Sequence[dict]) -> None:
                         k: "" if r[k] is None else f"{r[k]:.6g}"
                         for k in ("seconds", "cpu_seconds", "wall_seconds")
                     },
+                    "brute_count": "" if r["brute_count"] is None else r["brute_count"],
                 }
             )
 
 
+def _fit_json(f: Fit, overhead: float | None) -> dict:
+    return {
+        "base": f.c if f.ok else None,
+        "intercept_log2": f.a if f.ok else None,
+        "ns": f.ns if f.ok else [],
+        "threshold_seconds": f.threshold,
+        "overhead_seconds": overhead,
+        "sizes_above_threshold": f.above,
+        "text": f.text(),
+    }
+
+
 def write_json(
     path: Path,
-    rows: Sequence[dict],
+    panels: Mapping[int, Sequence[dict]],
     *,
     params: dict,
     machine: dict,
     wall_seconds: float,
+    cpu_seconds: float,
     time_limit: float,
+    overheads: Mapping[str, float] | None = None,
 ) -> None:
-    """``scaling.json``: the rows, medians, fitted bases, parameters, machine, caption and
-    wrong answers of a run."""
+    """``scaling.json``: the rows, medians and fits per ``k``, the overheads, parameters,
+    machine, total wall and CPU time, caption and wrong answers of a run."""
+    over = dict(overheads or {})
+    rows = [r for rs in panels.values() for r in rs]
     report = {
         "tool": "reluhard scaling",
         "parameters": params,
         "machine": machine,
         "total_wall_seconds": wall_seconds,
+        "total_cpu_seconds": cpu_seconds,
+        "overheads": over,
         "medians": {
-            m: {str(n): t for n, t in d.items()} for m, d in medians(rows, time_limit).items()
+            str(k): {
+                m: {str(n): t for n, t in d.items()} for m, d in medians(rs, time_limit).items()
+            }
+            for k, rs in panels.items()
         },
         "fits": {
-            m: {
-                "base": f.c if math.isfinite(f.c) else None,
-                "intercept_log2": f.a if math.isfinite(f.a) else None,
-                "ns": f.ns,
-                "above_floor": f.above_floor,
-            }
-            for m, f in fits(rows, time_limit).items()
+            str(k): {m: _fit_json(f, over.get(m)) for m, f in fits(rs, time_limit, over).items()}
+            for k, rs in panels.items()
         },
         "fit_method": FIT_METHOD,
-        "caption": caption(rows, params, time_limit),
+        "caption": caption(panels, params, time_limit, over),
         "wrong_answers": problems(rows),
         "rows": rows,
     }

@@ -13,6 +13,7 @@ SAT, UNSAT, UNKNOWN, NA, ERROR = "SAT", "UNSAT", "UNKNOWN", "n/a", "ERROR"
 CLOCKS = ("cpu", "wall")
 DEFAULT_CLOCK = "cpu"
 CSV_FIELDS = (
+    "k",
     "n",
     "instance",
     "seed",
@@ -43,9 +44,13 @@ def problems(rows: Sequence[dict]) -> list[str]:
     for r in rows:
         if r["verdict"] == ERROR or r["agrees"] is False:
             out.append(
-                f"n={r['n']} instance {r['instance']} (seed {r['seed']}): "
+                f"k={r.get('k', '?')} n={r['n']} instance {r['instance']} (seed {r['seed']}): "
                 f"{method_label(r['method'])} says {r['verdict']}, "
-                f"brute force counts {r['brute_count']} inverting latents"
+                + (
+                    f"brute force counts {r['brute_count']} inverting latents"
+                    if r["brute_count"] is not None
+                    else "CaDiCaL disagrees"
+                )
                 + (f" ({r['detail']})" if r["detail"] else "")
             )
     return out

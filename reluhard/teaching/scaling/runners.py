@@ -9,6 +9,7 @@ detail)`` with a verdict word of :mod:`.rows`; the seconds are ``None`` when not
 from __future__ import annotations
 
 import contextlib
+import statistics
 import time
 from collections.abc import Callable, Sequence
 
@@ -23,7 +24,7 @@ from ...solvers import Verdict
 from ...solvers.exhaustive import MAX_N, Enumeration, enumerate_latents
 from ...status import Status
 from .instances import latent_values, warm_up_instance
-from .rows import ERROR, NA, SAT, UNKNOWN, UNSAT
+from .rows import BRUTE, CADICAL_METHOD, ERROR, NA, SAT, UNKNOWN, UNSAT
 
 MILP_SOLVERS = ("auto", "cpsat", "scip", "highs")
 CADICAL = "cadical195"
@@ -144,6 +145,31 @@ def cadical(cnf: CNF) -> Outcome:
 def _best(runs: list[tuple[float, float]]) -> tuple[float, float]:
     """The fastest CPU time and the fastest wall-clock time of ``runs``."""
     return min(r[0] for r in runs), min(r[1] for r in runs)
+
+
+#: timed runs of each method on the trivial instance, for its start-up overhead
+OVERHEAD_RUNS = 5
+
+
+def overheads(via: str, milp_solvers: Sequence[str], clock: str) -> dict[str, float]:
+    """Each method's start-up overhead: its median time (by ``clock``, ``cpu`` or ``wall``)
+    over :data:`OVERHEAD_RUNS` runs on the trivial formula of
+    :func:`.instances.warm_up_instance` (4 variables), keyed by method name as in the rows
+    (``brute``, ``milp:NAME``, ``cadical``). A method that fails there has no entry."""
+    cnf, problem = warm_up_instance(via)
+    col = 0 if clock == "cpu" else 1
+    times: dict[str, list[float]] = {}
+    for _ in range(OVERHEAD_RUNS):
+        en = count_inverting(problem)
+        times.setdefault(BRUTE, []).append((en.cpu_seconds, en.wall_seconds)[col])
+        for name in milp_solvers:
+            v, cpu, wall, _ = milp(cnf, problem, via, name, 10.0)
+            if v in (SAT, UNSAT) and cpu is not None and wall is not None:
+                times.setdefault(f"milp:{name}", []).append((cpu, wall)[col])
+        v, cpu, wall, _ = cadical(cnf)
+        if v in (SAT, UNSAT) and cpu is not None and wall is not None:
+            times.setdefault(CADICAL_METHOD, []).append((cpu, wall)[col])
+    return {m: statistics.median(ts) for m, ts in times.items()}
 
 
 def warm_up(via: str, milp_solvers: Sequence[str]) -> None:
