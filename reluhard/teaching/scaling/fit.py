@@ -27,7 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .rows import SAT, UNKNOWN, UNSAT
+from .rows import SAT, UNKNOWN, UNSAT, series, series_method
 
 #: a median counts as above start-up overhead when it exceeds this multiple of it
 OVERHEAD_FACTOR = 10.0
@@ -118,21 +118,24 @@ def fit_base(
 
 
 def medians(rows: Sequence[dict], time_limit: float) -> dict[str, dict[int, float]]:
-    """Median seconds per method and ``n``; a time-out counts as ``time_limit``."""
+    """Median seconds per series (:func:`.rows.series`: brute force; each solver on the
+    satisfiable and on the unsatisfiable instances) and ``n``; a time-out counts as
+    ``time_limit``."""
     acc: dict[str, dict[int, list[float]]] = {}
     for r in rows:
         if r["verdict"] in (SAT, UNSAT, UNKNOWN) and r["seconds"] is not None:
             t = r["seconds"] if r["verdict"] != UNKNOWN else max(time_limit, r["seconds"])
-            acc.setdefault(r["method"], {}).setdefault(r["n"], []).append(t)
+            acc.setdefault(series(r), {}).setdefault(r["n"], []).append(t)
     return {m: {n: statistics.median(ts) for n, ts in sorted(d.items())} for m, d in acc.items()}
 
 
 def fits(
     rows: Sequence[dict], time_limit: float, overheads: Mapping[str, float] | None = None
 ) -> dict[str, Fit]:
-    """:func:`fit` per method, on the per-``n`` medians of :func:`medians`, each with its
+    """:func:`fit` per series, on the per-``n`` medians of :func:`medians`, each with its
     method's start-up overhead from ``overheads`` (seconds by method)."""
     over = overheads or {}
     return {
-        m: fit(list(d), list(d.values()), over.get(m)) for m, d in medians(rows, time_limit).items()
+        m: fit(list(d), list(d.values()), over.get(series_method(m)))
+        for m, d in medians(rows, time_limit).items()
     }

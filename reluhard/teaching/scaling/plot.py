@@ -6,7 +6,7 @@ start-up overhead), and the caption of :func:`.report.caption` (matplotlib, opti
 from __future__ import annotations
 
 import math
-import textwrap
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -15,10 +15,20 @@ import numpy as np
 from ... import atomic
 from .fit import OVERHEAD_FACTOR, fits, medians
 from .report import caption
-from .rows import BRUTE, CADICAL_METHOD, DEFAULT_CLOCK, SAT, UNKNOWN, UNSAT, method_label
+from .rows import (
+    BRUTE,
+    CADICAL_METHOD,
+    DEFAULT_CLOCK,
+    SAT,
+    UNKNOWN,
+    UNSAT,
+    series,
+    series_label,
+    series_method,
+)
 
 #: characters per caption line at the caption's font size, per inch of figure width
-CAPTION_CHARS_PER_INCH = 14.8
+CAPTION_CHARS_PER_INCH = 15.5
 
 
 def _tick_seconds(t: float, _pos=None) -> str:
@@ -29,7 +39,34 @@ def _tick_seconds(t: float, _pos=None) -> str:
     return f"{t:g} s"
 
 
+def _shown_length(word: str) -> int:
+    """About how many characters ``word`` takes once matplotlib renders its mathtext."""
+    if "$" not in word:
+        return len(word)
+    plain = re.sub(r"\\[a-zA-Z]+", "x", word).replace("$", "").replace("{", "").replace("}", "")
+    return max(1, int(len(plain.replace("^", "").replace("_", "")) * 0.8))
+
+
+def _wrap(paragraph: str, width: int) -> str:
+    """``paragraph`` broken into lines of about ``width`` rendered characters."""
+    lines: list[str] = []
+    line: list[str] = []
+    used = 0
+    for word in paragraph.split():
+        n = _shown_length(word)
+        if line and used + 1 + n > width:
+            lines.append(" ".join(line))
+            line, used = [], 0
+        used += n + (1 if line else 0)
+        line.append(word)
+    if line:
+        lines.append(" ".join(line))
+    return "\n".join(lines)
+
+
 def _style(methods: Sequence[str]) -> dict[str, tuple[str, str]]:
+    """Color and marker per method; a method's unsatisfiable series is drawn solid, its
+    satisfiable one dashed-dotted with open markers (see :func:`_panel`)."""
     milp_colors = iter(["tab:green", "tab:purple", "tab:orange", "tab:brown"])
     fixed = {BRUTE: ("tab:red", "o"), CADICAL_METHOD: ("tab:blue", "s")}
     return {m: fixed.get(m) or (next(milp_colors), "^") for m in methods}
@@ -38,38 +75,53 @@ def _style(methods: Sequence[str]) -> dict[str, tuple[str, str]]:
 def _panel(ax, rows, k, ratio, time_limit, overheads, style) -> None:
     meds = medians(rows, time_limit)
     fitted = fits(rows, time_limit, overheads)
-    methods = [m for m in dict.fromkeys(r["method"] for r in rows) if m in meds]
+    keys = list(meds)
     all_t = [t for d in meds.values() for t in d.values()]
     lo, hi = min(all_t), max(all_t)
-    for m in methods:
-        color, marker = style[m]
+    drawn: set[str] = set()
+    for m in keys:
+        method = series_method(m)
+        color, marker = style[method]
+        sat_series = m.endswith(" sat")
         pts = [
             (r["n"], r["seconds"] if r["verdict"] != UNKNOWN else time_limit)
             for r in rows
-            if r["method"] == m and r["verdict"] in (SAT, UNSAT, UNKNOWN) and r["seconds"]
+            if series(r) == m and r["verdict"] in (SAT, UNSAT, UNKNOWN) and r["seconds"]
         ]
         if pts:
             ax.plot(*zip(*pts, strict=True), ls="none", marker=marker, ms=3, color=color, alpha=0.3)
         xs = list(meds[m])
         f = fitted[m]
-        label = f"{method_label(m)}: "
+        label = f"{series_label(m)}: "
         label += f"${f.c:.2f}^n$, n = {f.ns[0]}..{f.ns[-1]}" if f.ok else f.text()
-        ax.plot(xs, [meds[m][n] for n in xs], marker=marker, ms=6, lw=1.4, color=color, label=label)
+        ax.plot(
+            xs,
+            [meds[m][n] for n in xs],
+            marker=marker,
+            ms=6,
+            lw=1.0 if sat_series else 1.6,
+            ls="-." if sat_series else "-",
+            mfc="white" if sat_series else color,
+            color=color,
+            label=label,
+        )
         if f.ok:
             span = np.linspace(f.ns[0], f.ns[-1], 50)
             ax.plot(span, 2.0 ** (f.a + span * math.log2(f.c)), ls="--", lw=2.2, color="k",
                     alpha=0.55)  # fmt: skip
-        if f.threshold > 0:
-            ax.plot([min(xs), max(xs)], [f.threshold] * 2, ls=":", lw=1.3, color=color)
+        if f.threshold > 0 and method not in drawn:
+            drawn.add(method)
+            n_m = sorted({r["n"] for r in rows if r["method"] == method})
+            ax.plot([n_m[0], n_m[-1]], [f.threshold] * 2, ls=":", lw=1.3, color=color)
             lo = min(lo, f.threshold)
     # the 2^n guide, through brute force's median at its largest n (else the first method's)
-    anchor = BRUTE if BRUTE in meds else methods[0]
+    anchor = BRUTE if BRUTE in meds else keys[0]
     n0 = max(meds[anchor])
     t0 = meds[anchor][n0]
     n_all = sorted({r["n"] for r in rows})
     span = np.linspace(n_all[0], n_all[-1], 200)
     ax.plot(span, t0 * 2.0 ** (span - n0), color="gray", lw=1.0, alpha=0.8,
-            label=f"$2^n$ guide (through {method_label(anchor)} at n = {n0})")  # fmt: skip
+            label=f"$2^n$ guide (through {series_label(anchor)} at n = {n0})")  # fmt: skip
     ax.set_yscale("log", base=10)
     ax.set_ylim(lo / 3, max(hi * 5, lo * 100))
     ax.set_xlabel("n (variables = latent dimension)", fontsize=10)
@@ -103,12 +155,12 @@ def plot(
     width = max(9.5, 5.2 * len(ks))
     chars = int(CAPTION_CHARS_PER_INCH * width)
     text = caption(panels, params, time_limit, over)
-    wrapped = "\n".join(textwrap.fill(p, chars) for p in text.split("\n"))
+    wrapped = "\n".join(_wrap(p, chars) for p in text.split("\n"))
     heights = {
         "title": 0.7,
         "axes": 4.6,
         "xlabel": 0.45,
-        "legend": 0.25 + 0.22 * (len(methods) + 1),
+        "legend": 0.25 + 0.2 * (max(len(medians(panels[k], time_limit)) for k in ks) + 1),
         "caption": 0.3 + 0.165 * (wrapped.count("\n") + 1),
     }
     total = sum(heights.values())

@@ -15,7 +15,17 @@ from pathlib import Path
 
 from ... import atomic
 from .fit import MIN_POINTS, OVERHEAD_FACTOR, Fit, fits, medians
-from .rows import BRUTE, CADICAL_METHOD, CSV_FIELDS, DEFAULT_CLOCK, SAT, method_label, problems
+from .rows import (
+    BRUTE,
+    CADICAL_METHOD,
+    CSV_FIELDS,
+    DEFAULT_CLOCK,
+    SAT,
+    method_label,
+    problems,
+    series_label,
+    series_method,
+)
 
 #: what the conjectures claim (complexity paper, section 2; Impagliazzo-Paturi 2001)
 CLAIMS_TEXT = (
@@ -31,7 +41,9 @@ REDUCTION_TEXT = (
 )
 SHOWN_TEXT = (
     "Shown: median {clock} time of specific solvers on random k-CNFs at the threshold "
-    "ratio, for finite n (up to {nmax}), on one machine. {brute} The fitted bases (only "
+    "ratio, for finite n (up to {nmax}), on one machine; each solver split by the "
+    "instances' truth (solid: unsatisfiable, where it must prove there is no model; "
+    "dash-dotted: satisfiable). {brute} The fitted bases (only "
     "over the n whose medians exceed {factor:g}x the method's start-up overhead) describe "
     "how these solvers grew on this instance family: empirical, upper-bound-like "
     "observations, not lower bounds. Not shown: worst-case instances, large n, or a proof; "
@@ -96,6 +108,11 @@ def _fmt_seconds(t: float | None) -> str:
     return f"{t:.2f} s"
 
 
+def _series_order(key: str) -> tuple[int, str]:
+    method = series_method(key)
+    return (0 if method == BRUTE else 2 if method == CADICAL_METHOD else 1, key)
+
+
 def fit_line(f: Fit, overhead: float | None) -> str:
     """One method's fit for the table: base and range, or why there is none, and the
     threshold it used."""
@@ -118,9 +135,9 @@ def panel_table(
     """Medians per ``n`` and method for one ``k``, with the SAT count and the fits below."""
     over = overheads or {}
     meds = medians(rows, time_limit)
-    methods = [m for m in dict.fromkeys(r["method"] for r in rows) if m in meds]
+    methods = sorted(meds, key=_series_order)
     ns = sorted({r["n"] for r in rows})
-    header = ["n", "m", "SAT", *[method_label(m) for m in methods]]
+    header = ["n", "m", "SAT", *[series_label(m, short=True) for m in methods]]
     body = []
     for n in ns:
         at = [r for r in rows if r["n"] == n]
@@ -144,9 +161,14 @@ def panel_table(
         for r in [header, ["-" * w for w in widths], *body]
     ]
     lines.append("")
-    lines.append(f"k = {k}: fitted bases (least squares on medians above start-up overhead):")
-    for m, f in fits(rows, time_limit, over).items():
-        lines.append(f"  {method_label(m) + ':':16s} {fit_line(f, over.get(m))}")
+    lines.append(
+        f"k = {k}: fitted bases (least squares on medians above start-up overhead; solvers "
+        "split by the instances' truth):"
+    )
+    for m, f in sorted(fits(rows, time_limit, over).items(), key=lambda kv: _series_order(kv[0])):
+        lines.append(
+            f"  {series_label(m, short=True) + ':':20s} {fit_line(f, over.get(series_method(m)))}"
+        )
     return "\n".join(lines)
 
 
@@ -178,6 +200,7 @@ def write_csv(path: Path, rows: Sequence[dict]) -> None:
                         for k in ("seconds", "cpu_seconds", "wall_seconds")
                     },
                     "brute_count": "" if r["brute_count"] is None else r["brute_count"],
+                    "satisfiable": "" if r["satisfiable"] is None else r["satisfiable"],
                 }
             )
 
@@ -223,7 +246,10 @@ def write_json(
             for k, rs in panels.items()
         },
         "fits": {
-            str(k): {m: _fit_json(f, over.get(m)) for m, f in fits(rs, time_limit, over).items()}
+            str(k): {
+                m: _fit_json(f, over.get(series_method(m)))
+                for m, f in fits(rs, time_limit, over).items()
+            }
             for k, rs in panels.items()
         },
         "fit_method": FIT_METHOD,

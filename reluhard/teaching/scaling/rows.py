@@ -24,6 +24,7 @@ CSV_FIELDS = (
     "wall_seconds",
     "verdict",
     "brute_count",
+    "satisfiable",
     "agrees",
     "detail",
 )
@@ -36,6 +37,34 @@ def method_label(method: str) -> str:
     if method == CADICAL_METHOD:
         return "CaDiCaL 1.9.5"
     return f"MILP {method.removeprefix('milp:')}"
+
+
+#: a solver's series is split by the instance's truth: finding a model and proving there is
+#: none grow differently (brute force counts every latent either way: one series)
+SAT_SERIES, UNSAT_SERIES = "sat", "unsat"
+
+
+def series(row: dict) -> str:
+    """The curve a row belongs to: ``brute``, or ``METHOD sat`` / ``METHOD unsat`` by the
+    instance's truth (``satisfiable``; ``METHOD`` alone when it is unknown)."""
+    if row["method"] == BRUTE or row.get("satisfiable") is None:
+        return row["method"]
+    return f"{row['method']} {SAT_SERIES if row['satisfiable'] else UNSAT_SERIES}"
+
+
+def series_method(key: str) -> str:
+    """The method of a series key."""
+    return key.split(" ")[0]
+
+
+def series_label(key: str, short: bool = False) -> str:
+    """A series for legends (``MILP highs, satisfiable``) or tables (``MILP highs SAT``)."""
+    method, _, cls = key.partition(" ")
+    if not cls:
+        return method_label(method)
+    if short:
+        return f"{method_label(method)} {cls.upper()}"
+    return f"{method_label(method)}, {'satisfiable' if cls == SAT_SERIES else 'unsatisfiable'}"
 
 
 def problems(rows: Sequence[dict]) -> list[str]:
