@@ -20,9 +20,10 @@ from reluhard.problems.cnf import CNF, check, random_kcnf
 from reluhard.progress import Progress
 from reluhard.solvers import exhaustive
 from reluhard.teaching import scaling
-from reluhard.teaching.scaling import runners
-from reluhard.teaching.scaling.fit import fit, fit_base
+from reluhard.teaching.scaling import command, runners
+from reluhard.teaching.scaling.fit import NO_FIT_OVERHEAD, fit, fit_base
 from reluhard.teaching.scaling.measure import measure
+from reluhard.teaching.scaling.report import caption, table
 from reluhard.teaching.scaling.rows import CSV_FIELDS, problems
 
 
@@ -49,21 +50,69 @@ def test_fit_base_uses_median_per_n():
     assert abs(c - 2) < 1e-6 and abs(a - math.log2(3)) < 1e-6
 
 
-def test_fit_base_ignores_points_below_the_floor():
-    # overhead flattens everything under 1 ms; from 2^13 us = 8 ms on it is pure 2^n
-    ns = list(range(5, 21))
-    times = [max(1e-3, 1e-6 * 2.0**n) for n in ns]
-    f = fit(ns, times)
-    assert f.above_floor and f.ns == list(range(13, 21))
-    assert abs(f.c - 2) < 1e-6
-    assert fit(ns, times, floor=0.0).c < 1.9  # what the floor prevents
+def test_fit_recovers_the_base_above_overhead_and_picks_the_range():
+    # 1 ms of start-up overhead plus 1.5^n us: the threshold is 10 ms, crossed at n = 23
+    ns = list(range(10, 41))
+    times = [1e-3 + 1e-6 * 1.5**n for n in ns]
+    f = fit(ns, times, overhead=1e-3)
+    assert f.ok and f.threshold == pytest.approx(1e-2)
+    assert f.ns == list(range(23, 41)) and f.above == 18
+    assert abs(f.c - 1.5) < 0.02
+    assert f.text().endswith("^n over n = 23..40")
+    # what the rule prevents: fitting the flat start pulls the base far down
+    assert fit(ns, times).c < 1.45
 
 
-def test_fit_all_below_floor_is_flagged():
-    f = fit([10, 12, 14], [1e-5, 2e-5, 4e-5])
-    assert not f.above_floor and f.ns == [10, 12, 14]
-    assert abs(f.c - math.sqrt(2)) < 1e-6
+def test_fit_range_is_the_run_ending_at_the_largest_n():
+    # a spike at n = 10 clears the threshold but is not joined to the top run
+    ns = list(range(10, 21))
+    times = [5.0] + [1e-3] * 4 + [1e-6 * 4.0**n for n in range(15, 21)]
+    f = fit(ns, times, overhead=1e-3)
+    assert f.ns == [15, 16, 17, 18, 19, 20] and f.above == 7
+    assert abs(f.c - 4) < 1e-6
+
+
+def test_fit_all_overhead_gives_no_fit():
+    f = fit([10, 12, 14], [1e-5, 2e-5, 4e-5], overhead=1e-5)
+    assert not f.ok and f.ns == [] and f.above == 0
+    assert f.text() == NO_FIT_OVERHEAD == "no fit: all points at start-up overhead"
+    # two sizes above the threshold are not enough for a fit
+    g = fit([10, 12, 14, 16], [1e-5, 1e-5, 1.0, 2.0], overhead=1e-5)
+    assert not g.ok and g.ns == [14, 16] and "only 2 size(s)" in g.text()
     assert math.isnan(fit([10], [1.0]).c)
+
+
+def test_fit_without_overhead_uses_every_n():
+    f = fit([10, 12, 14], [1e-5, 2e-5, 4e-5])
+    assert f.ok and f.ns == [10, 12, 14] and abs(f.c - math.sqrt(2)) < 1e-6
+
+
+def _fake_rows(k: int, ns, method: str, times, satisfiable=None) -> list[dict]:
+    return [
+        {"k": k, "n": n, "instance": 0, "seed": 0, "clauses": 4 * n, "method": method,
+         "seconds": t, "cpu_seconds": t, "wall_seconds": t, "verdict": "SAT",
+         "brute_count": 1, "satisfiable": satisfiable, "agrees": True, "detail": ""}
+        for n, t in zip(ns, times, strict=True)
+    ]  # fmt: skip
+
+
+def test_caption_states_the_claims_and_the_limits():
+    ns = list(range(12, 23, 2))
+    rows = _fake_rows(3, ns, "brute", [1e-6 * 2.0**n for n in ns])
+    rows += _fake_rows(3, ns, "cadical", [1e-5] * len(ns), satisfiable=True)
+    over = {"brute": 1e-4, "cadical": 1e-5}
+    params = {"via": "sat-sign", "clock": "cpu", "k": [3], "per_n": 1}
+    text = caption({3: rows}, params, 60.0, over)
+    assert r"ETH claims: 3-SAT has no $2^{o(n)}$-time algorithm" in text
+    assert r"for every $\varepsilon > 0$ there is a k such that k-SAT has no" in text
+    assert r"$O(2^{(1-\varepsilon)n})$" in text
+    assert "exactly the formula's n coordinates" in text and "would refute SETH" in text
+    assert "finite n (up to 22)" in text and "random k-CNFs" in text
+    assert "not lower bounds" in text and "nothing here proves or refutes ETH or SETH" in text
+    assert "doubles per variable" in text and "fitted base 2.00" in text
+    lines = table({3: rows}, 60.0, "cpu", over)
+    assert "CaDiCaL 1.9.5 SAT:" in lines and NO_FIT_OVERHEAD in lines
+    assert "time ~ 2.00^n over n = 12..22" in lines
 
 
 # ------------------------------------------------------------------------- enumeration
@@ -128,7 +177,7 @@ def test_quick_run(tmp_path, capsys):
     out = tmp_path / "out"
     args = _args(
         "--n-min", "10", "--n-max", "16", "--step", "2", "--per-n", "2",
-        "--solvers", "auto", "--out", str(out),
+        "--solvers", "auto", "--solver-n-max", "16", "--out", str(out),
     )  # fmt: skip
     assert scaling.run(args) == 0
     printed = capsys.readouterr()
@@ -162,12 +211,17 @@ def test_quick_run(tmp_path, capsys):
 
     report = json.loads((out / "scaling.json").read_text())
     assert report["wrong_answers"] == []
-    assert set(report["fits"]) == methods
-    assert math.isfinite(report["fits"]["brute"]["base"])
+    assert set(report["fits"]) == {"3"}
+    assert {m.split(" ")[0] for m in report["fits"]["3"]} == methods
+    brute = report["fits"]["3"]["brute"]
+    assert brute["base"] is None or math.isfinite(brute["base"])
+    assert brute["threshold_seconds"] == pytest.approx(10 * report["overheads"]["brute"])
+    assert report["total_cpu_seconds"] > 0
     assert report["parameters"]["n"] == [10, 12, 14, 16]
     assert report["machine"]["cpu_count"] >= 1
     assert len(report["rows"]) == len(rows)
     assert "SETH" in report["caption"]
+    assert "start-up overhead" in printed.out and "CPU" in printed.out
 
 
 def _lying_cadical(monkeypatch):
@@ -225,10 +279,78 @@ def test_argparse_rejects_bad_values(argv):
 
 def test_defaults():
     a = _args()
-    assert (a.via, a.n_min, a.n_max, a.step, a.k, a.per_n) == ("sat-sign", 12, 24, 2, 3, 3)
-    assert (a.ratio, a.solvers, a.time_limit, a.seed, a.out, a.clock) == (
-        4.26, "auto", 60.0, 0, "scaling-out", "cpu",
+    st = command.settings(a)
+    assert (a.via, st["n_min"], st["n_max"], st["step"], st["k"], a.per_n) == (
+        "sat-sign", 12, 22, 2, (3,), 3,
     )  # fmt: skip
+    assert (st["solver_n_max"], st["solver_step"], st["budget"]) == (150, 10, 2.0)
+    assert (st["ratios"], st["solvers"], a.time_limit, a.seed, a.out, a.clock) == (
+        {3: 4.26}, "highs", 60.0, 0, "scaling-out", "cpu",
+    )  # fmt: skip
+
+
+def test_k_option_and_threshold_ratios():
+    st = command.settings(_args("--k", "3,4,5"))
+    assert st["k"] == (3, 4, 5)
+    assert st["ratios"] == {3: 4.26, 4: 9.93, 5: 21.12}
+    assert command.settings(_args("--k", "4,4", "--ratio", "3"))["ratios"] == {4: 3.0}
+    with pytest.raises(InputError, match="give --ratio"):
+        command.settings(_args("--k", "9"))
+
+
+@pytest.mark.parametrize("bad", ["3,x", "", "1", "3,,40"])
+def test_k_option_rejects(bad):
+    with pytest.raises(SystemExit) as e:
+        _args("--k", bad)
+    assert e.value.code == 2
+
+
+def test_lecture_preset_and_overrides():
+    st = command.settings(_args("--lecture"))
+    assert {key: st[key] for key in command.LECTURE} == command.LECTURE
+    assert st["k"] == (3, 4, 5) and st["solvers"] == "highs,cpsat"
+    assert st["ratios"] == {3: 4.26, 4: 9.93, 5: 21.12}
+    mine = command.settings(_args("--lecture", "--n-max", "16", "--k", "3", "--budget", "1"))
+    assert (mine["n_max"], mine["k"], mine["budget"]) == (16, (3,), 1.0)
+    assert mine["solver_n_max"] == command.LECTURE["solver_n_max"]
+
+
+def test_run_with_several_k_and_solvers_past_brute_force(tmp_path, capsys):
+    # brute force at n = 5..7, solvers on to n = 19; one panel per k
+    args = _args(
+        "--k", "3,4", "--n-min", "5", "--n-max", "7", "--step", "1", "--per-n", "2",
+        "--solver-n-max", "19", "--solver-step", "6", "--solvers", "highs",
+        "--out", str(tmp_path),
+    )  # fmt: skip
+    assert scaling.run(args) == 0
+    printed = capsys.readouterr().out
+    assert "k = 3:" in printed and "k = 4:" in printed and "CPU" in printed
+    report = json.loads((tmp_path / "scaling.json").read_text())
+    assert report["parameters"]["solver_n"] == [13, 19]
+    assert set(report["fits"]) == {"3", "4"}
+    rows = report["rows"]
+    for k, ratio in ((3, 4.26), (4, 9.93)):
+        mine = [r for r in rows if r["k"] == k]
+        assert {r["n"] for r in mine if r["method"] == "brute"} == {5, 6, 7}
+        assert {r["n"] for r in mine if r["method"] == "cadical"} == {5, 6, 7, 13, 19}
+        assert all(r["clauses"] == round(ratio * r["n"]) for r in mine)
+        past = [r for r in mine if r["n"] > 7]
+        assert all(r["brute_count"] is None for r in past)
+        assert all(r["satisfiable"] in (True, False) for r in past)
+        assert all(r["agrees"] is True for r in past if r["method"] == "milp:highs")
+    assert (tmp_path / "scaling.png").read_bytes().startswith(b"\x89PNG")
+
+
+def test_budget_stops_a_solver():
+    rows = measure([6, 8], per_n=1, ratio=3.0, solvers=["highs"], solver_ns=[12], budget=1e-9)
+    assert {r["n"] for r in rows if r["method"] == "brute"} == {6, 8}
+    assert {r["n"] for r in rows if r["method"] != "brute"} == {6}
+
+
+def test_overheads_are_measured_per_method():
+    over = runners.overheads("sat-sign", ["highs"], "cpu")
+    assert set(over) == {"brute", "milp:highs", "cadical"}
+    assert all(t >= 0 for t in over.values())
 
 
 # ---------------------------------------------------------------------------- progress

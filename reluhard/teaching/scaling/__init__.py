@@ -1,9 +1,17 @@
-"""``reluhard scaling``: the ``2^n`` lower bound of SETH as a measured curve.
+"""``reluhard scaling``: the ``2^n`` of brute force and the solvers' own growth, measured.
 
-For each ``n`` from ``--n-min`` to ``--n-max`` (by ``--step``), ``--per-n`` uniform random
-k-CNFs (default 3-CNF with ``round(4.26 n)`` clauses, the satisfiability threshold) are built
-from ``--seed``, reduced to an inversion problem (``--via``, default ``sat-sign``) and decided
-three ways:
+For each clause width ``k`` of ``--k`` (default 3; ``--k 3,4,5`` draws one panel each) and
+each ``n``, ``--per-n`` uniform random k-CNFs with ``round(R n)`` clauses are built from
+``--seed`` (``R`` = ``--ratio``, default the satisfiability threshold of random k-SAT: 4.26,
+9.93, 21.12 for k = 3, 4, 5, :data:`.instances.THRESHOLD_RATIOS`), reduced to an inversion
+problem (``--via``, default ``sat-sign``) and decided three ways. Brute force runs at ``n``
+from ``--n-min`` to ``--n-max`` by ``--step`` (default 12..22 by 2); the MILP back ends and
+CaDiCaL run there and on, by ``--solver-step``, up to ``--solver-n-max`` (default 10 and
+150), each until the slowest of its instances at some ``n`` takes more than ``--budget``
+seconds (default 2): the panel reaches the sizes where each solver's own growth shows.
+``--lecture`` is the larger panel (k = 3, 4, 5, MILP ``highs`` and ``cpsat``, up to n = 400
+with a 5 s budget; several minutes, see ``docs/teaching.md``); options given explicitly win
+over it.
 
 1. **brute force** over the latent: *every* one of the ``2^n`` latents is evaluated and the
    inverting ones are counted (no early exit at the first solution), so its time is the
@@ -18,8 +26,9 @@ three ways:
    box ``[-1,1]^n`` are enumerated, which is complete there (every solution in the box is a
    vertex). Timed as the best of 3 full runs, for every ``n`` alike (the count must not
    change between runs).
-2. each **MILP back end** of ``--solvers`` (default ``auto``; also ``cpsat``, ``scip``,
-   ``highs``) through :func:`reluhard.solvers.solve` with ``--time-limit`` (default 60 s),
+2. each **MILP back end** of ``--solvers`` (default ``highs``, the LP-based branch and
+   bound; also ``cpsat``, ``scip`` and ``auto``, which on these CNF networks runs CaDiCaL on
+   the network's CNF and so is no MILP) through :func:`reluhard.solvers.solve` with ``--time-limit`` (default 60 s),
    one run: bound propagation, model building and solving. A time-out is ``UNKNOWN`` and
    counts as the time limit in medians (a lower bound).
 3. **CaDiCaL 1.9.5** through python-sat on the CNF itself: only ``solve()`` is timed (loading
@@ -39,23 +48,36 @@ over 1.96-2.13).
 
 **Agreement.** ``brute count > 0`` must hold exactly when CaDiCaL says SAT and when a MILP
 back end says INVERTIBLE (whose latent is decoded through the reduction and checked against
-the CNF). Any disagreement, failed model check or crash is an error: :func:`run` prints it
+the CNF); past brute force's range the MILP back ends are checked against CaDiCaL, and every
+SAT answer's model against the CNF. Any disagreement, failed model check or crash is an error: :func:`run` prints it
 loudly, still writes the results, and returns 1.
 
-**The fit** (:mod:`.fit`) of ``log2(time) = n log2(c) + a`` to the median time per ``n``,
-above a 5 ms floor of fixed costs; see there.
+**Series.** Brute force counts every latent, whatever the answer: one curve. Each solver's
+times are split by the instance's truth (brute force's count, else CaDiCaL's verdict):
+proving there is no model and finding one grow differently (on satisfiable random
+instances the MILP's heuristics often find a model at once), and a median over a mix of
+the two jumps between them.
+
+**The fit** (:mod:`.fit`) of ``log2(time) = n log2(c) + a`` to the median time per ``n``
+of a series, only over the sizes above start-up overhead: each method's overhead is its
+median time on a 4-variable formula, and the fitted range is the longest run of
+consecutive ``n`` ending at the largest whose medians all exceed 10 times it (at least 3
+sizes, else ``no fit: all points at start-up overhead`` or ``no fit: only ...``). The range
+is printed in the table and the legend.
 
 **Outputs** (in ``--out``, default ``scaling-out``): ``scaling.csv`` (one row per instance x
-method: ``n, instance, seed, clauses, method, seconds, cpu_seconds, wall_seconds, verdict,
-brute_count, agrees, detail``), ``scaling.json`` (the rows, medians, fitted bases,
-parameters, machine information, the caption), ``scaling.png`` (median time against ``n`` on
-a log scale with the fitted lines, the bases in the legend, and a caption on what SETH says
-and what the curves show). The instance of a row is rebuilt by ``random_kcnf(n, clauses, k,
+method: ``k, n, instance, seed, clauses, method, seconds, cpu_seconds, wall_seconds,
+verdict, brute_count, satisfiable, agrees, detail``), ``scaling.json`` (the rows, medians
+and fits per ``k`` and series, the overheads, parameters, machine information, total wall
+and CPU time, the caption), ``scaling.png`` (one panel per ``k``: median time against ``n``
+on a log scale, the fitted lines over their ranges, a ``2^n`` guide, the fit thresholds,
+and a caption on what ETH and SETH claim and what the plot does and does not show). The
+instance of a row is rebuilt by ``random_kcnf(n, clauses, k,
 numpy.random.default_rng(seed))`` with that row's ``seed`` (derived from ``--seed``, ``n``
 and the instance index by :func:`.instances.instance_seed`).
 
-The default range (``n`` 12 to 24 by 2, 3 instances each) takes 30-45 s on a 2-core machine
-(brute force's three runs at ``n = 24`` are most of it) and puts brute force's fitted base
+The default run takes about 35-40 s of CPU on a 2-core machine (brute force's three runs at
+``n = 22`` and HiGHS near ``n = 90`` are most of it) and puts brute force's fitted base
 within a few percent of 2.
 
 The modules: :mod:`.instances` (what is measured), :mod:`.runners` (timing one route),
