@@ -28,9 +28,9 @@ over it.
    change between runs).
 2. each **MILP back end** of ``--solvers`` (default ``highs``, the LP-based branch and
    bound; also ``cpsat``, ``scip`` and ``auto``, which on these CNF networks runs CaDiCaL on
-   the network's CNF and so is no MILP) through :func:`reluhard.solvers.solve` with ``--time-limit`` (default 60 s),
-   one run: bound propagation, model building and solving. A time-out is ``UNKNOWN`` and
-   counts as the time limit in medians (a lower bound).
+   the network's CNF and so is no MILP) through :func:`reluhard.solvers.solve` with
+   ``--time-limit`` (default 60 s), one run: bound propagation, model building and solving.
+   A time-out is ``UNKNOWN`` and counts as the time limit in medians (a lower bound).
 3. **CaDiCaL 1.9.5** through python-sat on the CNF itself: only ``solve()`` is timed (loading
    the clauses is not), best of 3 fresh solvers; its model is checked against the CNF.
 
@@ -49,8 +49,8 @@ over 1.96-2.13).
 **Agreement.** ``brute count > 0`` must hold exactly when CaDiCaL says SAT and when a MILP
 back end says INVERTIBLE (whose latent is decoded through the reduction and checked against
 the CNF); past brute force's range the MILP back ends are checked against CaDiCaL, and every
-SAT answer's model against the CNF. Any disagreement, failed model check or crash is an error: :func:`run` prints it
-loudly, still writes the results, and returns 1.
+SAT answer's model against the CNF. Any disagreement, failed model check or crash is an
+error: :func:`run` prints it loudly, still writes the results, and returns 1.
 
 **Series.** Brute force counts every latent, whatever the answer: one curve. Each solver's
 times are split by the instance's truth (brute force's count, else CaDiCaL's verdict):
