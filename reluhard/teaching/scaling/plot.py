@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from ... import atomic
-from .fit import OVERHEAD_FACTOR, fits, medians
+from .fit import NO_FIT_OVERHEAD, OVERHEAD_FACTOR, fits, medians
 from .report import caption
 from .rows import (
     BRUTE,
@@ -25,10 +25,11 @@ from .rows import (
     series,
     series_label,
     series_method,
+    series_order,
 )
 
 #: characters per caption line at the caption's font size, per inch of figure width
-CAPTION_CHARS_PER_INCH = 15.5
+CAPTION_CHARS_PER_INCH = 13.6
 
 
 def _tick_seconds(t: float, _pos=None) -> str:
@@ -72,10 +73,10 @@ def _style(methods: Sequence[str]) -> dict[str, tuple[str, str]]:
     return {m: fixed.get(m) or (next(milp_colors), "^") for m in methods}
 
 
-def _panel(ax, rows, k, ratio, time_limit, overheads, style) -> None:
+def _panel(ax, rows, k, ratio, time_limit, overheads, style, legend_size) -> None:
     meds = medians(rows, time_limit)
     fitted = fits(rows, time_limit, overheads)
-    keys = list(meds)
+    keys = sorted(meds, key=series_order)
     all_t = [t for d in meds.values() for t in d.values()]
     lo, hi = min(all_t), max(all_t)
     drawn: set[str] = set()
@@ -92,8 +93,13 @@ def _panel(ax, rows, k, ratio, time_limit, overheads, style) -> None:
             ax.plot(*zip(*pts, strict=True), ls="none", marker=marker, ms=3, color=color, alpha=0.3)
         xs = list(meds[m])
         f = fitted[m]
-        label = f"{series_label(m)}: "
-        label += f"${f.c:.2f}^n$, n = {f.ns[0]}..{f.ns[-1]}" if f.ok else f.text()
+        label = f"{series_label(m, short=True)}: "
+        if f.ok:
+            label += f"${f.c:.2f}^n$, n = {f.ns[0]}..{f.ns[-1]}"
+        elif f.above == 0:
+            label += NO_FIT_OVERHEAD
+        else:
+            label += f"no fit: {f.above} size(s) above threshold"
         ax.plot(
             xs,
             [meds[m][n] for n in xs],
@@ -128,7 +134,7 @@ def _panel(ax, rows, k, ratio, time_limit, overheads, style) -> None:
     ax.set_title(f"random {k}-SAT, m = round({ratio:g} n)", fontsize=11)
     ax.grid(True, which="major", alpha=0.35)
     ax.grid(True, which="minor", axis="y", alpha=0.12)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8.5, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=legend_size, frameon=False)
 
 
 def plot(
@@ -175,7 +181,8 @@ def plot(
     )
     ratios = params.get("ratios", {})
     for ax, k in zip(axes[0], ks, strict=True):
-        _panel(ax, panels[k], k, ratios.get(k, params.get("ratio", 0)), time_limit, over, style)
+        ratio = ratios.get(k, params.get("ratio", 0))
+        _panel(ax, panels[k], k, ratio, time_limit, over, style, 9 if len(ks) == 1 else 8)
         ax.yaxis.set_major_locator(LogLocator(base=10))
         ax.yaxis.set_major_formatter(FuncFormatter(_tick_seconds))
     what = "CPU" if params.get("clock", DEFAULT_CLOCK) == "cpu" else "wall-clock"

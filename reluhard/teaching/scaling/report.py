@@ -25,6 +25,7 @@ from .rows import (
     problems,
     series_label,
     series_method,
+    series_order,
 )
 
 #: what the conjectures claim (complexity paper, section 2; Impagliazzo-Paturi 2001)
@@ -108,11 +109,6 @@ def _fmt_seconds(t: float | None) -> str:
     return f"{t:.2f} s"
 
 
-def _series_order(key: str) -> tuple[int, str]:
-    method = series_method(key)
-    return (0 if method == BRUTE else 2 if method == CADICAL_METHOD else 1, key)
-
-
 def fit_line(f: Fit, overhead: float | None) -> str:
     """One method's fit for the table: base and range, or why there is none, and the
     threshold it used."""
@@ -135,7 +131,7 @@ def panel_table(
     """Medians per ``n`` and method for one ``k``, with the SAT count and the fits below."""
     over = overheads or {}
     meds = medians(rows, time_limit)
-    methods = sorted(meds, key=_series_order)
+    methods = sorted(meds, key=series_order)
     ns = sorted({r["n"] for r in rows})
     header = ["n", "m", "SAT", *[series_label(m, short=True) for m in methods]]
     body = []
@@ -165,7 +161,7 @@ def panel_table(
         f"k = {k}: fitted bases (least squares on medians above start-up overhead; solvers "
         "split by the instances' truth):"
     )
-    for m, f in sorted(fits(rows, time_limit, over).items(), key=lambda kv: _series_order(kv[0])):
+    for m, f in sorted(fits(rows, time_limit, over).items(), key=lambda kv: series_order(kv[0])):
         lines.append(
             f"  {series_label(m, short=True) + ':':20s} {fit_line(f, over.get(series_method(m)))}"
         )

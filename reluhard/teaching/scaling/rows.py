@@ -57,6 +57,13 @@ def series_method(key: str) -> str:
     return key.split(" ")[0]
 
 
+def series_order(key: str) -> tuple[int, str, int]:
+    """Sort key of series: brute force, the MILP back ends, CaDiCaL; satisfiable first."""
+    method, _, cls = key.partition(" ")
+    rank = 0 if method == BRUTE else 2 if method == CADICAL_METHOD else 1
+    return (rank, method, 1 if cls == UNSAT_SERIES else 0)
+
+
 def series_label(key: str, short: bool = False) -> str:
     """A series for legends (``MILP highs, satisfiable``) or tables (``MILP highs SAT``)."""
     method, _, cls = key.partition(" ")
