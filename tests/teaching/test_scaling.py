@@ -283,7 +283,7 @@ def test_defaults():
     assert (a.via, st["n_min"], st["n_max"], st["step"], st["k"], a.per_n) == (
         "sat-sign", 12, 22, 2, (3,), 3,
     )  # fmt: skip
-    assert (st["solver_n_max"], st["solver_step"], st["budget"]) == (150, 10, 2.0)
+    assert (st["solver_n_max"], st["solver_step"], st["budget"]) == (150, 10, 1.5)
     assert (st["ratios"], st["solvers"], a.time_limit, a.seed, a.out, a.clock) == (
         {3: 4.26}, "highs", 60.0, 0, "scaling-out", "cpu",
     )  # fmt: skip

@@ -8,7 +8,7 @@ problem (``--via``, default ``sat-sign``) and decided three ways. Brute force ru
 from ``--n-min`` to ``--n-max`` by ``--step`` (default 12..22 by 2); the MILP back ends and
 CaDiCaL run there and on, by ``--solver-step``, up to ``--solver-n-max`` (default 10 and
 150), each until the slowest of its instances at some ``n`` takes more than ``--budget``
-seconds (default 2): the panel reaches the sizes where each solver's own growth shows.
+seconds (default 1.5): the panel reaches the sizes where each solver's own growth shows.
 ``--lecture`` is the larger panel (k = 3, 4, 5, MILP ``highs`` and ``cpsat``, up to n = 400
 with a 5 s budget; several minutes, see ``docs/teaching.md``); options given explicitly win
 over it.

@@ -27,7 +27,7 @@ DEFAULT_N_MAX = 22
 DEFAULT_STEP = 2
 DEFAULT_SOLVER_N_MAX = 150
 DEFAULT_SOLVER_STEP = 10
-DEFAULT_BUDGET = 2.0
+DEFAULT_BUDGET = 1.5
 DEFAULT_OUT = "scaling-out"
 #: the defaults (a run of about 30-40 s on 2 cores), and the ``--lecture`` preset (the
 #: larger panel: k = 3, 4, 5, two MILP back ends, each solver up to the n where its slowest
