@@ -76,9 +76,9 @@ instance of a row is rebuilt by ``random_kcnf(n, clauses, k,
 numpy.random.default_rng(seed))`` with that row's ``seed`` (derived from ``--seed``, ``n``
 and the instance index by :func:`.instances.instance_seed`).
 
-The default run takes about 35-40 s of CPU on a 2-core machine (brute force's three runs at
+The default run takes about 30-40 s of CPU on a 2-core machine (brute force's three runs at
 ``n = 22`` and HiGHS near ``n = 90`` are most of it) and puts brute force's fitted base
-within a few percent of 2.
+within a few percent of 2; the ``--lecture`` panel about 10 minutes of CPU.
 
 The modules: :mod:`.instances` (what is measured), :mod:`.runners` (timing one route),
 :mod:`.measure` (the rows of a run), :mod:`.rows` (their fields and words), :mod:`.fit`,
