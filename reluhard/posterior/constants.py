@@ -166,6 +166,50 @@ def theorem_constants(
     )  # fmt: skip
 
 
+def theorem_setup(
+    net: Network,
+    x: np.ndarray,
+    beta: float,
+    epsilon: float = DEFAULT_EPSILON,
+    box: float = DEFAULT_BOX,
+    samples: int = DEFAULT_SAMPLES,
+    seed: int = 0,
+) -> tuple[TheoremConstants, Bounds]:
+    """Theorem 1's constants for ``net`` and target ``x`` (empirical ``m``, ``M`` on the
+    box ``[-box, box]^d`` from ``samples`` points; analytic ``M_2``, ``M_3``)."""
+    bounds = layer_bounds(net)
+    m, M = empirical_m_M(net, box, samples, seed)
+    x_norm = float(np.linalg.norm(x))
+    consts = theorem_constants(net.in_dim, x_norm, m, M, bounds.M_2, bounds.M_3, beta, epsilon)
+    return consts, bounds
+
+
+def report_lines(
+    net: Network,
+    x: np.ndarray,
+    beta: float = DEFAULT_BETA,
+    epsilon: float = DEFAULT_EPSILON,
+    box: float = DEFAULT_BOX,
+    samples: int = DEFAULT_SAMPLES,
+) -> list[str]:
+    """The ``info`` lines of a Theorem 1 network: empirical and analytic ``m``, ``M``, the
+    bounds ``M_2``, ``M_3``, and ``rad(D)``, ``β_0``, ``Q``, ``S`` for ``β``, ``ε``."""
+    c, b = theorem_setup(net, x, beta, epsilon, box, samples)
+    return [
+        f"theorem 1  bijective smooth network (Pareek-Risteski; docs/posterior.md), d = {c.d}",
+        f"  m, M     {c.m:.4g}, {c.M:.4g} (extreme singular values of J_G at z = 0 and "
+        f"{samples} points uniform in [-{box:g}, {box:g}]^d)",
+        f"  bounds   m >= {b.m_lower:.4g}, M <= {b.M_upper:.4g}, M_2 <= {b.M_2:.4g}, "
+        f"M_3 <= {b.M_3:.4g} (analytic, from the weights)",
+        f"  for      beta = {c.beta:g}, epsilon = {c.epsilon:g}, ||x|| = {c.x_norm:.4g} "
+        "(the file's target)",
+        f"  rad(D)   {c.rad_D:.4g}   (Lemma 3)      beta_0 {c.beta_0:.3g}  (Lemma 3; "
+        f"beta {'<=' if c.beta <= c.beta_0 else '>'} beta_0)",
+        f"  Q        {c.Q:.4g}   (eq. 19)       S      {c.S:.4g} GD steps (eq. 20, "
+        f"delta = rad(D)/4 = {c.delta:.3g})",
+    ]
+
+
 def square_refusal(net: Network) -> str | None:
     """Why ``net`` is not of Theorem 1's form (Assumption 1: every width ``d``; Assumption 2:
     smooth activations), or None."""
