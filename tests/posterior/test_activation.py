@@ -79,6 +79,11 @@ def test_file_round_trip_keeps_activation_slope_and_values(tmp_path, capsys):
     assert code == 0
     assert "smooth_leaky_relu(0.3)" in out and "float-only" in out
     assert "rad(D)" in out and "beta_0" in out and "S " in out
+    assert "2000 points uniform in [-3, 3]^d" in out and "beta = 0.1, epsilon = 0.1" in out
+    plain = tmp_path / "relu.npz"
+    assert run_cli(capsys, ["random-net", "--widths", "3,3,3", "-o", plain])[0] == 0
+    code, out, _ = run_cli(capsys, ["info", plain])
+    assert code == 0 and "theorem 1" not in out and "float-only" not in out
 
 
 def test_exact_forward_refuses_a_float_only_network():
