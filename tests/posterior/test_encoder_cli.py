@@ -78,6 +78,7 @@ def test_posterior_cli_writes_samples(tmp_path, capsys, smooth_net, sampler):
     assert (meta["acceptance"] is None) == (sampler == "ula")
     assert ("acceptance rate" in text) == (sampler == "mala")
     assert "left D" in text and "the theorem's S (eq. 20)" in text and "GD phase" in text
+    assert "encoder size" in text
     assert meta["gd_steps"] <= meta["constants"]["S"] or not meta["gd_converged"]
     # the posterior at beta = 0.15 is concentrated near zhat: samples are not the prior
     assert np.linalg.norm(samples.mean(axis=0) - zhat) < 0.5
