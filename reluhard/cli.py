@@ -144,7 +144,7 @@ def _info(args: argparse.Namespace) -> int:
     print("layers")
     print(f"  {'#':>3}  {'in':>9}  {'out':>9}  {'activation':<12} {'format':<6} {'nonzeros':>10}")
     for i, layer in enumerate(problem.network.layers, 1):
-        act = layer.activation + (f"({layer.slope:g})" if layer.activation == "leaky_relu" else "")
+        act = layer.activation + (f"({layer.slope:g})" if "leaky" in layer.activation else "")
         fmt = "csr" if layer.sparse else "dense"
         print(
             f"  {i:>3}  {layer.shape[1]:>9}  {layer.shape[0]:>9}  {act:<12} {fmt:<6} "

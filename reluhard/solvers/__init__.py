@@ -26,6 +26,7 @@ import numpy as np
 from ..errors import InputError
 from ..exactness import float_refusal, float_unknown_reason
 from ..inversion import InversionProblem
+from ..network import float_only_reason
 from ..options import parse_values
 from . import recovery
 from .registry import BACKENDS, NAMES, Backend
@@ -87,6 +88,9 @@ def solve(
     end found it."""
     backend = get(solver)
     kwargs = parse_options(solver, options or {})
+    smooth = float_only_reason(problem.network)
+    if smooth:  # every back end encodes piecewise-linear layers and checks answers exactly
+        raise InputError(None, None, f"solver '{solver}' cannot take it: {smooth}")
     refusal = backend.refusal(problem)
     if refusal:
         raise InputError(None, None, refusal)
