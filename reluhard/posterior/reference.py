@@ -41,7 +41,9 @@ def ula_gaussian_variance(s2: float, h: float) -> float:
     ``v = s2 / (1 - a / 2)`` (finite for ``a < 2``)."""
     a = h / s2
     if not 0 < a < 2:
-        raise ValueError(f"ULA on a Gaussian of variance {s2} diverges for step {h} (need 0 < h < 2 s^2)")
+        raise ValueError(
+            f"ULA on a Gaussian of variance {s2} diverges for step {h} (need 0 < h < 2 s^2)"
+        )
     return s2 / (1 - a / 2)
 
 
@@ -124,7 +126,9 @@ class Grid2D:
         return self.cell_mass().sum(axis=1 - axis)
 
 
-def hessian_fd(grad_u: Callable[[np.ndarray], np.ndarray], z: np.ndarray, eps: float = 1e-5) -> np.ndarray:
+def hessian_fd(
+    grad_u: Callable[[np.ndarray], np.ndarray], z: np.ndarray, eps: float = 1e-5
+) -> np.ndarray:
     """``nabla^2 L`` at one point by central differences of the gradient (symmetrised)."""
     z = np.asarray(z, dtype=float)
     d = z.size
@@ -134,13 +138,17 @@ def hessian_fd(grad_u: Callable[[np.ndarray], np.ndarray], z: np.ndarray, eps: f
     return (H + H.T) / 2
 
 
-def laplace(grad_u: Callable[[np.ndarray], np.ndarray], zhat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def laplace(
+    grad_u: Callable[[np.ndarray], np.ndarray], zhat: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     """The Laplace approximation at the MAP point ``zhat``: eigenvalues (descending) and
     eigenvectors (columns) of the covariance ``(nabla^2 L(zhat))^{-1}``."""
     H = hessian_fd(grad_u, zhat)
     lam, V = np.linalg.eigh(H)
     if lam[0] <= 0:
-        raise ValueError(f"the Hessian at the MAP point is not positive definite (eigenvalue {lam[0]:.3g})")
+        raise ValueError(
+            f"the Hessian at the MAP point is not positive definite (eigenvalue {lam[0]:.3g})"
+        )
     return 1 / lam, V
 
 
@@ -188,7 +196,9 @@ def grid_posterior_2d(
     Y0, Y1 = np.meshgrid(a0, a1, indexing="ij")
     Y = np.column_stack([Y0.ravel(), Y1.ravel()])
     logp = -np.asarray(u(np.asarray(zhat, dtype=float) + Y @ V.T), dtype=float).reshape(n, n)
-    return Grid2D(np.asarray(zhat, dtype=float), V, sd, (a0, a1), (d0, d1), _normalised(logp, d0 * d1))
+    return Grid2D(
+        np.asarray(zhat, dtype=float), V, sd, (a0, a1), (d0, d1), _normalised(logp, d0 * d1)
+    )
 
 
 # --------------------------------------------------------------------------- exact ULA in 1-D

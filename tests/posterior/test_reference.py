@@ -163,7 +163,9 @@ def test_w1_to_cells_exact_cases() -> None:
         2 / (4 * n), rel=0.05
     )
     # a point mass at 3 against uniform [0,1]: W1 = 2.5
-    assert ref.w1_to_cells(np.array([3.0]), np.array([0.5]), 1.0, np.array([1.0])) == pytest.approx(2.5)
+    assert ref.w1_to_cells(np.array([3.0]), np.array([0.5]), 1.0, np.array([1.0])) == pytest.approx(
+        2.5
+    )
 
 
 def test_bad_parameters() -> None:
