@@ -43,7 +43,6 @@ from ..problems.circuit_build import Builder
 from ..status import Status
 from .samplers import ula
 
-
 # --------------------------------------------------------------------------- the circuit
 
 

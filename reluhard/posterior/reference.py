@@ -164,7 +164,7 @@ def map_point(
     z = np.asarray(z0, dtype=float).copy()
     for _ in range(max_steps):
         g = np.asarray(grad_u(z[None]), dtype=float)[0]
-        if np.linalg.norm(g) <= tol * max(1.0, np.linalg.norm(z)):
+        if np.linalg.norm(g) <= tol * max(1.0, float(np.linalg.norm(z))):
             return z
         H = hessian_fd(grad_u, z)
         try:
@@ -175,7 +175,7 @@ def map_point(
             step = g / max(1.0, np.abs(H).max())
         z = z - step
     g = np.asarray(grad_u(z[None]), dtype=float)[0]
-    if np.linalg.norm(g) > 1e-8 * max(1.0, np.linalg.norm(z)):
+    if np.linalg.norm(g) > 1e-8 * max(1.0, float(np.linalg.norm(z))):
         raise ValueError(f"no MAP point found near {z0!r} (gradient norm {np.linalg.norm(g):.3g})")
     return z
 
@@ -272,7 +272,10 @@ def sample_bins(grid: Grid2D, Z: np.ndarray, bins: int = 28) -> tuple[np.ndarray
     """The fractions of the samples ``Z`` in the bins of :func:`bin_masses`, and the
     fraction outside the box."""
     Y = grid.to_eigen(Z)
-    edges = [np.linspace(a[0] - d / 2, a[-1] + d / 2, bins + 1) for a, d in zip(grid.axes, grid.dy)]
+    edges = [
+        np.linspace(a[0] - d / 2, a[-1] + d / 2, bins + 1)
+        for a, d in zip(grid.axes, grid.dy, strict=True)
+    ]
     H, _, _ = np.histogram2d(Y[:, 0], Y[:, 1], bins=edges)
     frac = H / len(Y)
     return frac, float(1 - frac.sum())
