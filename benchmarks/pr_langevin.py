@@ -153,7 +153,8 @@ def panel_1d(quick: bool) -> tuple[dict, list[dict]]:
     print(f"(1-D panel: {wall:.1f} s wall, {cpu:.1f} s CPU)")
     report = dict(x=float(x[0]), zhat=zhat, s=s, posterior_sd=float(np.sqrt(post_var)),
                   cells=cells, gd_steps=descent.steps, runs=runs, plateau_ratio=ratio,
-                  checks=checks, passed=all(checks.values()), seconds=wall, cpu_seconds=cpu)  # fmt: skip
+                  checks=checks, passed=all(checks.values()), seconds=wall,
+                  cpu_seconds=cpu)  # fmt: skip
     return report, rows
 
 
@@ -186,7 +187,8 @@ def panel_2d(quick: bool) -> tuple[dict, list[dict]]:
     floor_w1 = [max(ref.w1_grid(grid, Z)) for Z in floors]
     floor = dict(tv=float(np.mean(floor_tv)), tv_sd=float(np.std(floor_tv)),
                  w1=float(np.mean(floor_w1)), w1_sd=float(np.std(floor_w1)),
-                 laplace_tv=ref.tv_binned(grid, lap), laplace_w1=max(ref.w1_grid(grid, lap)))  # fmt: skip
+                 laplace_tv=ref.tv_binned(grid, lap),
+                 laplace_w1=max(ref.w1_grid(grid, lap)))  # fmt: skip
     ks = record_steps(K)
     runs, rows = [], []
     for sampler, c in (("ula", 0.05), ("ula", 0.2), ("mala", 0.2)):
@@ -203,13 +205,17 @@ def panel_2d(quick: bool) -> tuple[dict, list[dict]]:
         wall, cpu = rc.read()
         tail = [trace[k][0] for k in ks if k >= K / 3]
         name = f"{sampler.upper()} c={c}"
-        runs.append(dict(run=name, sampler=sampler, c=c, h=enc.step, tv={k: v[0] for k, v in trace.items()},
-                         w1={k: v[1] for k, v in trace.items()}, end_tv=trace[K][0], end_w1=trace[K][1],
+        runs.append(dict(run=name, sampler=sampler, c=c, h=enc.step,
+                         tv={k: v[0] for k, v in trace.items()},
+                         w1={k: v[1] for k, v in trace.items()},
+                         end_tv=trace[K][0], end_w1=trace[K][1],
                          plateau_tv=float(np.mean(tail)), acceptance=enc.acceptance,
-                         exit_fraction=enc.exit_fraction, seconds=wall, cpu_seconds=cpu))  # fmt: skip
+                         exit_fraction=enc.exit_fraction, seconds=wall,
+                         cpu_seconds=cpu))  # fmt: skip
         rows += [dict(panel="2d", run=name, k=k, tv=v[0], w1=v[1]) for k, v in trace.items()]
     rows += [dict(panel="2d", run="MC floor", k="", tv=floor["tv"], w1=floor["w1"]),
-             dict(panel="2d", run="Laplace", k="", tv=floor["laplace_tv"], w1=floor["laplace_w1"])]  # fmt: skip
+             dict(panel="2d", run="Laplace", k="", tv=floor["laplace_tv"],
+                  w1=floor["laplace_w1"])]  # fmt: skip
     ula05, ula2, mala = runs
     checks = {
         "ULA c=0.05 ends within 0.01 of the floor (TV)": ula05["end_tv"] - floor["tv"] <= 0.01,
@@ -230,7 +236,8 @@ def panel_2d(quick: bool) -> tuple[dict, list[dict]]:
           f"± {floor['w1_sd']:.4f}; Laplace Gaussian: TV {floor['laplace_tv']:.4f}, "
           f"W1 {floor['laplace_w1']:.4f}")  # fmt: skip
     print_table(
-        ["run", "h"] + [f"TV k={k}" for k in ks] + ["W1 end", "accept", "left D", "wall s", "CPU s"],
+        ["run", "h"] + [f"TV k={k}" for k in ks]
+        + ["W1 end", "accept", "left D", "wall s", "CPU s"],
         [[r["run"], f"{r['h']:.3g}"] + [f"{r['tv'][k]:.4f}" for k in ks]
          + [f"{r['end_w1']:.4f}", "-" if r["acceptance"] is None else f"{r['acceptance']:.3f}",
             f"{r['exit_fraction']:.4f}", f"{r['seconds']:.1f}", f"{r['cpu_seconds']:.1f}"]
