@@ -816,6 +816,13 @@ def _conditions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _posterior_args(p: argparse.ArgumentParser) -> None:
+    from .posterior import command
+
+    command.add_arguments(p)
+    p.set_defaults(func=command.run)
+
+
 def _list_args(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_list)
 
@@ -846,6 +853,11 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
     ("circuit-gen", "generate a circuit: adder, multiplier, factor, random", _circuit_gen_args),
     ("factor", "factor N by inverting its multiplier network", _factor_args),
     ("conditions", "estimate the R2WDC and RRIC of a recovery network", _conditions_args),
+    (
+        "posterior",
+        "sample p(z | x) of a bijective smooth network (GD, then Langevin)",
+        _posterior_args,
+    ),  # fmt: skip
     ("list", "list reductions and solvers", _list_args),
 ]
 
