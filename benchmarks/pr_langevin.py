@@ -41,7 +41,8 @@ Usage::
 
 Writes ``DIR/pr_langevin.{json,csv,png}`` (the CSV: one row per recorded (run, k)) and exits
 0 whatever the verdicts (they are measurements). ``--quick`` (under a minute): 1-D on 2001
-cells, 2-D with N = 5000 and K = 300, the dichotomy at d = 12 only with 4 x 2^16 chains.
+cells, 2-D with N = 5000 and K = 300, the dichotomy at d = 12 only with 8 x 2^16 chains (the full run: d = 12 with
+16 x 2^16 and d = 16 with 16 x 2^19, i.e. 256 and 128 expected hits).
 At quick size the 2-D criteria are noisy (the floor is larger than the bias); the 1-D ones
 are deterministic. Times are wall and CPU seconds on a shared 2-core machine (noisy).
 """
@@ -293,7 +294,7 @@ def dichotomy_case(d: int, targets: int, chains: int, rng: np.random.Generator) 
 def panel_dichotomy(quick: bool) -> tuple[dict, list[dict]]:
     clock = Clock()
     rng = np.random.default_rng(17)
-    plan = [(12, 4, 2**16)] if quick else [(12, 16, 2**14), (16, 16, 2**18)]
+    plan = [(12, 8, 2**16)] if quick else [(12, 16, 2**16), (16, 16, 2**19)]
     cases = [dichotomy_case(d, t, n, rng) for d, t, n in plan]
     lemma = O.lemma_21_22(O.feistel(6, 4, seed=12), 5 if quick else 50, rng)
     checks = {}

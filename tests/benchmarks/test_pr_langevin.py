@@ -1,6 +1,6 @@
 """benchmarks/pr_langevin.py runs end to end in its quick mode and shows what is safe to
 assert at that size: the 1-D criteria (exact propagation, deterministic), the dichotomy
-(the Theorem 1 encoder's orthant-hit rate within a factor 2 of 2^-12 on 2^18 chains, 99%
+(the Theorem 1 encoder's orthant-hit rate within a factor 2 of 2^-12 on 2^19 chains, 99%
 interval; the inverter-based encoder in every trial, every sample checked) and Lemmas
 21-22. The 2-D Monte-Carlo criteria need the full run's N = 50,000 (its numbers are in
 benchmarks/results/pr_langevin.*); here only their sanity: every run's TV falls from k = 1
@@ -40,7 +40,7 @@ def test_pr_langevin_quick(tmp_path: Path) -> None:
     dich = report["panels"]["dichotomy"]
     assert dich["passed"], dich["checks"]
     (case,) = dich["cases"]
-    assert case["d"] == 12 and case["chains"] == 2**18
+    assert case["d"] == 12 and case["chains"] == 2**19
     assert case["ideal_hits"] == case["ideal_trials"] and case["samples_checked"] > 0
     assert case["orthant_tv_ula"] > 0.99 and case["orthant_tv_ideal"] < 1e-9
     p2 = report["panels"]["2d"]
