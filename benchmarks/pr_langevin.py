@@ -41,9 +41,9 @@ Usage::
 
 Writes ``DIR/pr_langevin.{json,csv,png}`` (the CSV: one row per recorded (run, k)) and exits
 0 whatever the verdicts (they are measurements). ``--quick`` (under a minute): 1-D on 2001
-cells, 2-D with N = 5000 and K = 300, the dichotomy at d = 12 only with 8 x 2^16 chains (the full run: d = 12 with
-16 x 2^16 and d = 16 with 16 x 2^19, i.e. 256 and 128 expected hits).
-At quick size the 2-D criteria are noisy (the floor is larger than the bias); the 1-D ones
+cells, 2-D with N = 5000 and K = 300, the dichotomy at d = 12 only with 8 x 2^16 chains
+(the full run: d = 12 with 16 x 2^16 and d = 16 with 16 x 2^19, i.e. 256 and 128 expected
+hits). At quick size the 2-D criteria are noisy (the floor is larger than the bias); the 1-D ones
 are deterministic. Times are wall and CPU seconds on a shared 2-core machine (noisy).
 """
 
