@@ -21,7 +21,7 @@ Panels
   the larger marginal W1 of the two eigen-coordinates at k = 1 .. K. The Monte-Carlo floor
   is the mean of the same metrics over 5 sets of N exact samples of the grid. PASS:
   ULA(0.05) and MALA end within 0.01 of the floor (TV), the ULA(0.2) plateau (mean TV over
-  k >= K/3) is at least 0.005 above it, and TV(k = 10) < TV(k = 1) in every run. Also
+  k >= K/10) is at least 0.005 above it, and TV(k = 10) < TV(k = 1) in every run. Also
   reported: the GD steps to ``δ = rad(D)/4`` against eq. 20's ``S``, ``β_0`` and the fraction
   of chains that left Lemma 3's region D (at β = 0.15, outside the theorem).
 - ``dichotomy``: ``G = C(sgn z)`` for a 4-round Feistel permutation ``C`` of d bits
@@ -204,7 +204,7 @@ def panel_2d(quick: bool) -> tuple[dict, list[dict]]:
         enc = encode(net, x, beta, rng=run_rng, sampler=sampler, step=c * lam_min, steps=K,
                      chains=N, on_step=on_step)  # fmt: skip
         wall, cpu = rc.read()
-        tail = [trace[k][0] for k in ks if k >= K / 3]
+        tail = [trace[k][0] for k in ks if k >= K / 10]
         name = f"{sampler.upper()} c={c}"
         runs.append(dict(run=name, sampler=sampler, c=c, h=enc.step,
                          tv={k: v[0] for k, v in trace.items()},
