@@ -12,8 +12,9 @@ import numpy as np
 
 from .. import atomic, cli_values, netfile
 from ..errors import InputError
+from ..network import Network
 from ..progress import Progress
-from . import encoder
+from . import constants, encoder
 from . import gd as gd_phase
 
 
@@ -111,13 +112,13 @@ def run(args: argparse.Namespace) -> int:
     }
     atomic.write_bytes(args.output, _npz(arrays), "samples file")
     bar.finish(f"c posterior: {seconds:.2f} s")
-    for line in report_lines(enc, args.beta):
+    for line in report_lines(enc, args.beta, problem.network):
         print(line)
     print(f"c wrote {args.output} (samples {enc.samples.shape[0]} x {enc.samples.shape[1]})")
     return 0
 
 
-def report_lines(enc: encoder.Encoding, beta: float) -> list[str]:
+def report_lines(enc: encoder.Encoding, beta: float, net: Network) -> list[str]:
     """What ``posterior`` prints about an encoding."""
     c, d = enc.constants, enc.descent
     stop = "step below tolerance" if d.converged else "step cap reached"
@@ -140,4 +141,9 @@ def report_lines(enc: encoder.Encoding, beta: float) -> list[str]:
         f"c m, M = {c.m:.4g}, {c.M:.4g} (empirical); sample mean [{mean}"
         + (" ...]" if enc.samples.shape[1] > 6 else "]"),
     ]
+    T, size, n = constants.encoder_size(net, c, enc.step)
+    lines.append(
+        f"c Theorem 1 encoder size (Lemma 20, not built): (S + T/h) N d^2 = {size:.3g} "
+        f"parameters, T = (2 rad(D))^2 log(1/epsilon) = {T:.3g}, N = {n}"
+    )
     return lines

@@ -210,6 +210,17 @@ def report_lines(
     ]
 
 
+def encoder_size(net: Network, c: TheoremConstants, step: float) -> tuple[float, float, int]:
+    """The optional "encoder size" accounting of spec B.2 (Lemma 20; it does not build the
+    network): one GD or Langevin layer has ``O(N d²)`` parameters (``N`` the generator's),
+    taken as ``N d²``; the encoder has ``S`` GD layers and ``T/h`` Langevin layers with
+    ``T = (2 rad(D))² log(1/ε)`` (Lemma 17). Returns ``(T, N', N)``."""
+    n = sum(layer.nnz + layer.shape[0] for layer in net.layers)
+    one = n * c.d**2
+    T = (2 * c.rad_D) ** 2 * float(np.log(1 / c.epsilon))
+    return T, (np.ceil(c.S) + np.ceil(T / step)) * one, n
+
+
 def square_refusal(net: Network) -> str | None:
     """Why ``net`` is not of Theorem 1's form (Assumption 1: every width ``d``; Assumption 2:
     smooth activations), or None."""
