@@ -46,12 +46,12 @@ from .. import atomic, cli_values
 from ..certs.modelfile import read_certificate
 from ..errors import InputError
 from ..inversion import InversionProblem, Source
-from . import circuit_walkthrough
+from . import circuit_walkthrough, generic_walkthrough
 from .analysis import analyse
 from .blocks import HTML, TEXT
 from .blocks import TEXT_LIMITS_CLAUSES as TEXT_LIMITS_CLAUSES  # re-exported
 from .blocks import TEXT_LIMITS_VARS as TEXT_LIMITS_VARS  # re-exported
-from .diagram import draw_network, require_matplotlib
+from .diagram import draw, draw_network, require_matplotlib
 from .render_html import render_html
 from .render_text import render_text
 from .walkthrough import document
@@ -60,13 +60,6 @@ __all__ = ["explain", "add_arguments", "run", "read_certificate"]
 
 #: seconds ``explain`` spends finding a certificate when none is given
 DEFAULT_TIME_LIMIT = 60.0
-
-
-def _param(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key.strip(), value.strip()
 
 
 def explain(
@@ -111,27 +104,34 @@ def explain(
     return text
 
 
-#: source kinds explained by a walkthrough of their own: ``document(source, problem, cert,
-#: limits)`` -> blocks
-OTHER_KINDS = {"circuit": circuit_walkthrough.document}
+#: source kinds explained by a walkthrough of their own: a module with ``analyse(source,
+#: problem, cert, time_limit)``, ``document(analysis, limits, figure)`` and ``figure(analysis)``
+OTHER_KINDS = {
+    "circuit": circuit_walkthrough,
+    "graph": generic_walkthrough,
+    "cvp": generic_walkthrough,
+}
 
 
 def _explain_blocks(source, problem, cert, out_dir, width, time_limit) -> str:
-    build = OTHER_KINDS[source.kind]
-    text = render_text(build(source, problem, cert, TEXT, time_limit), width)
+    walk = OTHER_KINDS[source.kind]
+    an = walk.analyse(source, problem, cert, time_limit)
+    text = render_text(walk.document(an, TEXT, None), width)
     if out_dir is not None:
         out = os.fspath(out_dir)
         html_path = os.path.join(out, "explain.html")
+        png_path = os.path.join(out, "network.png")
         try:
             os.makedirs(out, exist_ok=True)
+            fig = draw(walk.figure(an), png_path)
             page = render_html(
-                build(source, problem, cert, HTML, time_limit),
+                walk.document(an, HTML, fig),
                 f"reluhard explain: {source.name or source.kind} via {problem.reduction.name}",
             )
             atomic.write_text(html_path, page, "explanation")
         except OSError as e:
             raise InputError(out, None, f"cannot write explanation: {e.strerror or e}") from None
-        text += f"\nwrote {html_path}\n"
+        text += f"\nwrote {html_path}\nwrote {png_path}\n"
     return text
 
 
@@ -146,7 +146,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--param",
         metavar="KEY=VALUE",
-        type=_param,
+        type=cli_values.key_value,
         action="append",
         default=[],
         help="reduction parameter (repeatable; e.g. outputs=0101 for a circuit)",
