@@ -302,6 +302,9 @@ def figure(an: Analysis) -> Figure:
         f"layer {k + 1}: {la.activation}" + ("\noutputs" if k == len(net.layers) - 1 else "")
         for k, la in enumerate(net.layers)
     ]
+    if isinstance(an.red, Lifted):  # the lift's layers, as its docstring names them
+        for k, what in enumerate(("h = R(z)", "g = R(1 - h)", "u, a: |v - 1/2|", "t, penalty P")):
+            titles[k + 1] += "\n" + what
     return Figure(
         net,
         f"{an.source.name or an.source.kind} via {an.red.name}",
