@@ -652,8 +652,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 def _vnn_bench_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="instance files")
     p.add_argument("--via", required=True, metavar="NAME", help="a real-latent reduction")
-    p.add_argument("--param", metavar="KEY=VALUE", type=cli_values.key_value, action="append", default=[],
-                   help="reduction parameter (repeatable)")  # fmt: skip
+    p.add_argument("--param", metavar="KEY=VALUE", type=cli_values.key_value, action="append",
+                   default=[], help="reduction parameter (repeatable)")  # fmt: skip
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the category folder")
     p.add_argument("--timeout", type=cli_values.positive_seconds, default=60.0,
                    help="instances.csv timeout (s)")  # fmt: skip

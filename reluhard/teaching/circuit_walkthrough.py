@@ -289,11 +289,7 @@ def document(an: Analysis, lim: Limits, figure: tuple[bytes, float] | None = Non
     name = an.source.name or "the circuit"
     red = reductions.of(an.problem)
     assert red is not None
-    doc = (
-        _step_circuit(c, name, lim)
-        + _step_gadgets(c, lim)
-        + _step_layers(an.problem, c, an.mode)
-    )
+    doc = _step_circuit(c, name, lim) + _step_gadgets(c, lim) + _step_layers(an.problem, c, an.mode)
     doc.append(Para(f"{red.name}, as its module's docstring states it:", "note"))
     body, departures = doc_blocks(red.doc)
     doc += body + departures

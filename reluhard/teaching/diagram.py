@@ -19,7 +19,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -212,7 +212,12 @@ def draw(spec: Figure, path: str | None = None) -> tuple[bytes, float]:  # noqa:
                     solid_capstyle="butt",
                 )
     # nodes: a box of the column's width, the label on the left, the two values on the right
-    mono = {"fontsize": fs, "family": "DejaVu Sans Mono", "va": "center", "zorder": 3}
+    mono: dict[str, Any] = {
+        "fontsize": fs,
+        "family": "DejaVu Sans Mono",
+        "va": "center",
+        "zorder": 3,
+    }
     for k, col in enumerate(cols):
         left, right = xs[k] - boxw[k] / 2, xs[k] + boxw[k] / 2
         for i in col:

@@ -193,7 +193,8 @@ def _step_instance(an: Analysis, lim: Limits) -> list[Block]:
         r = "r" if inst.p == "inf" else f"r^{inst.p}"
         out.append(Para(f"{name}: a CVP_{inst.p} instance, basis B of {n} vectors in Z^{d} "
                         f"(the columns below), target t, {r} = {fmt(inst.bound)}, coefficients "
-                        f"{inst.coefficients}. A certificate is y with ||B y - t||_{inst.p} <= r."))  # fmt: skip
+                        f"{inst.coefficients}. A certificate is y with "
+                        f"||B y - t||_{inst.p} <= r."))  # fmt: skip
         if d <= lim.max_clauses and n <= lim.max_vars:
             rows = [[f"coordinate {i + 1}"] + [fmt(v) for v in B[i]] + [fmt(t[i])]
                     for i in range(d)]  # fmt: skip
@@ -272,9 +273,11 @@ def document(an: Analysis, lim: Limits, figure: tuple[bytes, float] | None) -> l
     net = an.problem.network
     doc: list[Block] = [
         Heading(f"reluhard explain: {an.source.name or an.source.kind} via {an.red.name}"),
-        Para(f"{an.source.kind} instance -> {len(net.layers)} layers, widths "
-             f"{'-'.join(map(str, net.widths))}, {sum(la.nnz for la in net.layers)} nonzero "
-             "weights."),  # fmt: skip
+        Para(
+            f"{an.source.kind} instance -> {len(net.layers)} layers, widths "
+            f"{'-'.join(map(str, net.widths))}, {sum(la.nnz for la in net.layers)} nonzero "
+            "weights."
+        ),
     ]
     doc += _step_instance(an, lim) + _step_construction(an) + _step_values(an, lim)
     if figure is not None:

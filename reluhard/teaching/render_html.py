@@ -154,8 +154,9 @@ def render_html(doc: list[Block], title: str) -> str:
             )
             body.append(
                 '<p class="note">The figure is drawn at full size (scroll sideways if it is '
-                "wider than the window); it is also written as network.png. In each box the green number is the unit's value "
-                "under the certificate, the orange one under the non-certificate.</p>"
+                "wider than the window); it is also written as network.png. In each box the "
+                "green number is the unit's value under the certificate, the orange one under "
+                "the non-certificate.</p>"
             )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

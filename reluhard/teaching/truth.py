@@ -58,7 +58,7 @@ def distance(problem: InversionProblem, output: list[Fraction]) -> Fraction | No
     if q.kind != "approx":
         return None
     diffs = [abs(o - Fraction(float(t))) for o, t in zip(output, problem.target, strict=True)]
-    if q.p == "inf":
+    if q.p == "inf" or q.p is None:
         return max(diffs, default=Fraction(0))
     return sum((d ** int(q.p) for d in diffs), Fraction(0))
 
@@ -81,8 +81,14 @@ def rows(
         output = [Fraction(int(v), den) for v in nums.tolist()]
         cert = decode(z)
         out.append(
-            Row(tuple(z.tolist()), output, distance(problem, output), check_latent(problem, z),
-                cert, fault(cert))  # fmt: skip
+            Row(
+                tuple(z.tolist()),
+                output,
+                distance(problem, output),
+                check_latent(problem, z),
+                cert,
+                fault(cert),
+            )
         )
     return out
 
@@ -124,6 +130,7 @@ def blocks(
     )
     header = ["z", "G(z)"] + (["distance"] if bound else []) + ["solves", "decodes to", "source"]
     rows_, marks = [], []
+    cut = 48 if lim.head < 20 else 400
     for r in table:
         cells = [" ".join(fmt(v) for v in r.z), _short([fmt(v) for v in r.output], lim.head)]
         if bound:
@@ -131,7 +138,7 @@ def blocks(
         cells += [
             "yes" if r.solves else "no",
             show(r.certificate),
-            "certificate" if r.fault is None else "no: " + _cut(r.fault, 40),
+            "certificate" if r.fault is None else "no: " + _cut(r.fault, cut),
         ]
         rows_.append(cells)
         marks.append("" if r.solves else "fire")
