@@ -130,9 +130,12 @@ def blocks(
     )
     header = ["z", "G(z)"] + (["distance"] if bound else []) + ["solves", "decodes to", "source"]
     rows_, marks = [], []
-    cut = 48 if lim.head < 20 else 400
+    cut = 30 if lim.head < 20 else 400  # the terminal table fits 80 columns
     for r in table:
-        cells = [" ".join(fmt(v) for v in r.z), _short([fmt(v) for v in r.output], lim.head)]
+        cells = [
+            " ".join(fmt(v) for v in r.z),
+            _short([fmt(v) for v in r.output], 4 if lim.head < 20 else lim.head),
+        ]
         if bound:
             cells.append(fmt(r.distance))
         cells += [
