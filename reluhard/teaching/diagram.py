@@ -275,9 +275,14 @@ def draw(spec: Figure, path: str | None = None) -> tuple[bytes, float]:  # noqa:
 
 
 def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
-    """The CNF walkthrough's network (:func:`draw` of its :class:`Figure`): clause units
-    labelled by their clauses, biases shown on small networks, the step-5 certificate and
-    the step-6 non-certificate as the two passes."""
+    """The CNF walkthrough's network: :func:`draw` of :func:`network_figure`."""
+    return draw(network_figure(ctx), path)
+
+
+def network_figure(ctx: Context) -> Figure:
+    """The CNF walkthrough's :class:`Figure`: clause units labelled by their clauses, biases
+    shown on small networks, the step-5 certificate and the step-6 non-certificate as the
+    two passes."""
     net = ctx.problem.network
     n, m = ctx.cnf.nvars, ctx.cnf.nclauses
     clause_layer = {"sat-sign": 1, "sat-real": 3}.get(ctx.red)
@@ -304,7 +309,7 @@ def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
         "sat-sign": "G(z) = W2 ReLU(W1 z + b1) + b2",
         "sat-real": "G(z) = W4 ReLU(W3 ReLU(W2 ReLU(W1 z + b1) + b2) + b3) + b4",
     }.get(ctx.red, "")
-    spec = Figure(
+    return Figure(
         net,
         f"{ctx.name} via {ctx.red}:  {formula}",
         _column_titles(ctx),
@@ -316,7 +321,6 @@ def draw_network(ctx: Context, path: str | None = None) -> tuple[bytes, float]:
         groups=groups,
         must=must,
     )
-    return draw(spec, path)
 
 
 def _column_titles(ctx: Context) -> list[str]:
