@@ -73,20 +73,29 @@ def analyse(source: Source, problem: InversionProblem, cert, time_limit: float) 
     table = truth.rows(
         problem, lambda z: red.decode(inst, z, **params), lambda c: red.fault(inst, c, **params)
     )
-    d = pipeline.decide(problem, "auto", time_limit=time_limit)
-    if d.status is Status.UNKNOWN:
-        raise TimeLimitError(
-            f"explain: no answer within {time_limit:g} s ({d.verdict.reason}); raise --time-limit"
-        )
     ex = None
-    if d.status is Status.INVERTIBLE and d.certificate is not None:
-        z = red.encode(inst, d.certificate, **params)
-        ex = _example(problem, red, inst, params, z,
-                      f"found by inverting the network (back end {d.verdict.solver}), decoded "
-                      f"with {red.name}.decode and checked by the source problem")  # fmt: skip
+    solving = [r for r in table or () if r.solves and r.fault is None]
+    if solving:  # a tiny instance: the table's first solving row, checked exactly
+        ex = _example(problem, red, inst, params, solving[0].z,
+                      "the first row of step 4 that solves the problem (exhaustive search, "
+                      "checked exactly)")  # fmt: skip
         note = ex.how
     else:
-        note = f"no certificate: the back end {d.verdict.solver} answers {d.status.answer}"
+        d = pipeline.decide(problem, "auto", time_limit=time_limit)
+        if d.status is Status.UNKNOWN:
+            raise TimeLimitError(
+                f"explain: no answer within {time_limit:g} s ({d.verdict.reason}); "
+                "raise --time-limit"
+            )
+        if d.status is Status.INVERTIBLE and d.certificate is not None:
+            z = red.encode(inst, d.certificate, **params)
+            ex = _example(problem, red, inst, params, z,
+                          f"found by inverting the network (back end {d.verdict.solver}), "
+                          f"decoded with {red.name}.decode, encoded back with "
+                          f"{red.name}.encode")  # fmt: skip
+            note = ex.how
+        else:
+            note = f"no certificate: the back end {d.verdict.solver} answers {d.status.answer}"
     return Analysis(source, problem, red, params, table, ex,
                     _non_certificate(problem, red, inst, params, ex, table), note)  # fmt: skip
 
