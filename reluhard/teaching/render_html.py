@@ -149,7 +149,7 @@ def render_html(doc: list[Block], title: str) -> str:
             data = base64.b64encode(blk.png).decode("ascii")
             wpx, hpx = _png_size(blk.png)
             body.append(  # full size, as the note says: never scaled, scrolled instead
-                '<div class="scroll figure"><img src="data:image/png;base64,'
+                '<div class="scroll figure" id="figure"><img src="data:image/png;base64,'
                 f'{data}" width="{wpx}" height="{hpx}" alt="{_e(blk.alt)}"></div>'
             )
             body.append(
