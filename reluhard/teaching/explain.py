@@ -1,9 +1,16 @@
 """``reluhard explain``: watch a reduction happen on a small instance, step by step.
 
-For a circuit and ``circuit-sign`` / ``circuit-real`` the steps are those of
-:mod:`.circuit_walkthrough` (the circuit, each gate's gadget with its truth table, the
-layers, the target and a worked example); the page has no network figure. The rest of
-this docstring is about CNFs.
+Every registered reduction is explained (:data:`OTHER_KINDS` names the walkthrough of
+each source kind other than CNF): for a circuit and ``circuit-sign`` / ``circuit-real`` the
+steps are those of :mod:`.circuit_walkthrough` (the circuit, each gate's gadget with its
+truth table, the layers, the construction, a worked example); for a graph or CVP reduction
+(Vertex Cover, Half-Clique, (0,1)-CVP and their real lifts) those of
+:mod:`.generic_walkthrough` (the instance, the construction's arithmetic from the reduction
+module's docstring, the constants used, layers and weights, a worked certificate and
+non-certificate). Every kind gets, for up to 4 latent coordinates, a truth table of every
+latent checked exactly (:mod:`.truth`), and with ``out_dir`` the page and ``network.png``.
+``--param KEY=VALUE`` passes the reduction's parameters as ``reduce`` does. The rest of this
+docstring is about CNFs.
 
 For a CNF and one of the SAT reductions (``sat-sign``, ``sat-real``) this produces:
 
@@ -20,14 +27,15 @@ For a CNF and one of the SAT reductions (``sat-sign``, ``sat-real``) this produc
 6. the same for a non-certificate, showing which clause units fire.
 
 :func:`explain` returns the terminal text and, with ``out_dir``, writes ``explain.html``
-(self-contained: inline CSS, the figure embedded as base64 PNG, no scripts) and
-``network.png`` (units as nodes in one column per layer, edges coloured by weight sign).
+(self-contained: inline CSS, the figure embedded as base64 PNG at full size, no scripts)
+and ``network.png`` (units as boxes in one column per layer, edges coloured by weight sign,
+each unit's value under the certificate and the non-certificate, :mod:`.diagram`).
 Instances with more than 30 variables or 60 clauses are summarised on the terminal (sizes,
 nonzeros, the first few clauses and units, "... N more"); the HTML page shows up to 200
 variables and 1000 clauses in full.
 
 :func:`add_arguments` and :func:`run` are the command-line side (``reluhard explain INPUT
-[--via NAME] [--cert CERT] [--out DIR] [--width COLS]``).
+[--via NAME] [--param KEY=VALUE]... [--cert CERT] [--out DIR] [--width COLS]``).
 
 This module holds only the entry points; the work is in :mod:`.analysis` (what is shown),
 :mod:`.walkthrough` (the six steps as a list of blocks, :mod:`.blocks`; steps 5 and 6 in
@@ -138,7 +146,7 @@ def _explain_blocks(source, problem, cert, out_dir, width, time_limit) -> str:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``reluhard explain``."""
     parser.add_argument(
-        "input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)"
+        "input", metavar="INPUT", help="instance file (CNF, graph, .cvp, circuit; .gz/.bz2/.xz ok)"
     )
     parser.add_argument(
         "--via", metavar="NAME", help="reduction (default for a CNF: sat-sign); see `reluhard list`"
@@ -149,7 +157,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=cli_values.key_value,
         action="append",
         default=[],
-        help="reduction parameter (repeatable; e.g. outputs=0101 for a circuit)",
+        help="reduction parameter, as for reduce (repeatable; e.g. q=3 for Vertex Cover, "
+        "M=2 for Half-Clique, outputs=0101 for a circuit)",
     )
     parser.add_argument(
         "--cert",

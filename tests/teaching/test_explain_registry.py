@@ -92,7 +92,7 @@ def test_explain_every_reduction(tmp_path, name):
     out = tmp_path / "out"
     text = explain.explain(src, problem, None, out, 100)
     # text, HTML and PNG, none trivial
-    assert "Step 1." in text and "Exact check PASSED" in text or "confirmed in exact" in text
+    assert "Step 1." in text and ("Exact check PASSED" in text or "confirmed in exact" in text)
     assert len(text) > 2_000
     page = (out / "explain.html").read_text(encoding="utf-8")
     png = (out / "network.png").read_bytes()
@@ -124,7 +124,8 @@ def test_explain_every_reduction(tmp_path, name):
     assert fig.cert is not None and fig.noncert is not None
     assert check_latent(problem, fig.cert[0]) and not check_latent(problem, fig.noncert[0])
     for vals, z in ((fig.cert, fig.cert[0]), (fig.noncert, fig.noncert[0])):
-        assert [list(v) for v in vals] == [list(v) for v in diagram.layer_values(problem.network, z)]
+        expected = diagram.layer_values(problem.network, z)
+        assert [list(v) for v in vals] == [list(v) for v in expected]
     assert any((a != b).any() for a, b in zip(fig.cert, fig.noncert, strict=True))
     assert _pixels_near(out / "network.png", diagram.CERT_COLOUR) > 50
     assert _pixels_near(out / "network.png", diagram.NONCERT_COLOUR) > 50
@@ -165,3 +166,7 @@ def test_graph_via_cli_with_param(tmp_path, capsys):
     assert code == 1 and "--param M=" in one_error_line(err)
     code, out, err = run_cli(capsys, ["explain", src, "--param", "q"])
     assert code == 2 and "KEY=VALUE" in one_error_line(err)
+    cert = tmp_path / "cert.txt"
+    cert.write_text("1 -2 3 0\n")
+    code, out, err = run_cli(capsys, ["explain", src, "--param", "q=2", "--cert", cert])
+    assert code == 1 and "--cert is for CNF and circuit inputs" in one_error_line(err)
