@@ -189,13 +189,17 @@ def _step_instance(an: Analysis, lim: Limits) -> list[Block]:
         edges = sorted(tuple(sorted(e)) for e in inst.edges)
         weighted = any(inst.edges[e].get("weight", 1) != 1 for e in edges)
         out.append(Para(f"{name}: a graph with {len(nodes)} vertices "
-                        f"({', '.join(map(str, nodes[: lim.head * 4]))}) and {len(edges)} edges. "
+                        f"({', '.join(map(str, nodes[: lim.head * 4]))}"
+                        f"{', ...' if len(nodes) > lim.head * 4 else ''}) and {len(edges)} edges. "
                         f"A certificate is {an.red.certificate}."))  # fmt: skip
         shown = edges[: lim.max_clauses]
-        rows = [[f"{u} - {v}"] + ([fmt(inst.edges[u, v].get("weight", 1))] if weighted else [])
-                for u, v in shown]  # fmt: skip
         more = f"... {len(edges) - len(shown)} more edges" if len(shown) < len(edges) else ""
-        out.append(Table(["edge"] + (["weight"] if weighted else []), rows, more=more))
+        if weighted:
+            rows = [[f"{u} - {v}", fmt(inst.edges[u, v].get("weight", 1))] for u, v in shown]
+            out.append(Table(["edge", "weight"], rows, more=more, numeric=(1,)))
+        else:
+            listed = ", ".join(f"{u}-{v}" for u, v in shown)
+            out.append(Para(f"Edges: {listed or 'none'}" + (f" {more}." if more else ".")))
     else:
         B, t = inst.basis, inst.target
         d, n = B.shape
