@@ -116,16 +116,38 @@ def _value(vals: list[np.ndarray] | None, k: int, i: int) -> str:
     return "" if vals is None else fmt(vals[k][i])
 
 
-def draw(spec: Figure, path: str | None = None) -> tuple[bytes, float]:  # noqa: C901
-    """``spec`` as a PNG (returned, and written to ``path`` if given), and the height of its
-    labels in pixels."""
-    require_matplotlib()
-    # a bare Figure renders with the Agg canvas: no pyplot, no global backend switch
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import FancyBboxPatch, Patch
+@dataclass
+class Layout:
+    """Where :func:`draw` puts everything, in inches from the bottom left: per column ``k``
+    the centre ``xs[k]`` and box width ``boxw[k]``, the units drawn ``cols[k]`` (a tuple
+    ``("gap", n)`` for an ellipsis) at heights ``ypos[k]``, and every ``edges`` segment
+    ``(x0, y0, x1, y1, weight)``. Each edge runs from the right side of a box in one column
+    to the left side of a box in the next, so it lies wholly in the gap between them."""
 
+    width: float
+    height: float
+    fs: float
+    char: float
+    pad: float
+    node_h: float
+    xs: list[float]
+    boxw: list[float]
+    cols: list[list]
+    ypos: list[dict[int, float]]
+    ellipses: list[list[tuple[float, int]]]
+    edges: list[tuple[float, float, float, float, float]]
+    differ: list[set[int]]
+    v2_w: list[int]
+
+    def box(self, k: int, i: int) -> tuple[float, float, float, float]:
+        """Unit ``i`` of column ``k`` as ``(left, bottom, right, top)``."""
+        y = self.ypos[k][i]
+        half = self.boxw[k] / 2
+        return self.xs[k] - half, y - self.node_h / 2, self.xs[k] + half, y + self.node_h / 2
+
+
+def layout(spec: Figure) -> Layout:
+    """The geometry of :func:`draw` (no drawing; needs no matplotlib)."""
     net = spec.network
     cert, nc = spec.cert, spec.noncert
     differ: list[set[int]] = []
@@ -170,13 +192,6 @@ def draw(spec: Figure, path: str | None = None) -> tuple[bytes, float]:  # noqa:
     W = max(x + 0.3, 8.0, len(spec.title) * (fs + 2.5) * 0.62 / 72 + 0.6)
     top, bottom = 1.5, 1.0
     H = max(4.5, rows * pitch + top + bottom)
-    dpi = 120
-    fig = MplFigure(figsize=(W, H), dpi=dpi)
-    FigureCanvasAgg(fig)
-    ax = fig.add_axes((0, 0, 1, 1))
-    ax.set_xlim(0, W)
-    ax.set_ylim(0, H)
-    ax.axis("off")
     ypos: list[dict[int, float]] = []
     ell: list[list[tuple[float, int]]] = []
     for col in cols:
@@ -193,24 +208,43 @@ def draw(spec: Figure, path: str | None = None) -> tuple[bytes, float]:  # noqa:
         ypos.append(pos)
         ell.append(el)
     # edges: from the right side of the source box to the left side of the target box
+    edges = []
     for k, layer in enumerate(net.layers):
         Wk = sp.coo_array(layer.W) if layer.sparse else sp.coo_array(np.asarray(layer.W))
-        if Wk.nnz == 0:
-            continue
-        wmax = float(np.abs(Wk.data).max())
         src, dst = ypos[k], ypos[k + 1]
         x0, x1 = xs[k] + boxw[k] / 2, xs[k + 1] - boxw[k + 1] / 2
         for r, c, w in zip(Wk.row.tolist(), Wk.col.tolist(), Wk.data.tolist(), strict=True):
             if r in dst and c in src and w:
-                ax.plot(
-                    [x0, x1],
-                    [src[c], dst[r]],
-                    color="#1f5fbf" if w > 0 else "#c62828",
-                    lw=0.5 + 1.3 * abs(w) / wmax,
-                    alpha=0.55,
-                    zorder=1,
-                    solid_capstyle="butt",
-                )
+                edges.append((x0, src[c], x1, dst[r], float(w)))
+    return Layout(W, H, fs, char, pad, node_h, xs, boxw, cols, ypos, ell, edges, differ, v2_w)
+
+
+def draw(spec: Figure, path: str | None = None) -> tuple[bytes, float]:
+    """``spec`` as a PNG (returned, and written to ``path`` if given), and the height of its
+    labels in pixels; the geometry is :func:`layout`'s."""
+    require_matplotlib()
+    # a bare Figure renders with the Agg canvas: no pyplot, no global backend switch
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyBboxPatch, Patch
+
+    lay = layout(spec)
+    cert, nc = spec.cert, spec.noncert
+    W, H, fs, char, pad, node_h = lay.width, lay.height, lay.fs, lay.char, lay.pad, lay.node_h
+    xs, boxw, cols, ypos, differ = lay.xs, lay.boxw, lay.cols, lay.ypos, lay.differ
+    dpi = 120
+    fig = MplFigure(figsize=(W, H), dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, W)
+    ax.set_ylim(0, H)
+    ax.axis("off")
+    wmax = max((abs(e[4]) for e in lay.edges), default=1.0)
+    for x0, y0, x1, y1, w in lay.edges:
+        ax.plot([x0, x1], [y0, y1], color="#1f5fbf" if w > 0 else "#c62828",
+                lw=0.5 + 1.3 * abs(w) / wmax, alpha=0.55, zorder=1,
+                solid_capstyle="butt")  # fmt: skip
     # nodes: a box of the column's width, the label on the left, the two values on the right
     mono: dict[str, Any] = {
         "fontsize": fs,
@@ -242,11 +276,11 @@ def draw(spec: Figure, path: str | None = None) -> tuple[bytes, float]:  # noqa:
             if nc is not None:
                 ax.text(xr, y, _value(nc, k, i), ha="right", color=NONCERT_COLOUR,
                         weight="bold", **mono)  # fmt: skip
-                xr -= (v2_w[k] + 2) * char
+                xr -= (lay.v2_w[k] + 2) * char
             if cert is not None:
                 ax.text(xr, y, _value(cert, k, i), ha="right", color=CERT_COLOUR,
                         weight="bold", **mono)  # fmt: skip
-        for y, hidden in ell[k]:
+        for y, hidden in lay.ellipses[k]:
             ax.text(xs[k], y, f"\u22ee {hidden} more \u22ee", ha="center", va="center",
                     fontsize=fs, color="#444", style="italic", zorder=3)  # fmt: skip
     ax.text(W / 2, H - 0.15, spec.title, ha="center", va="top", fontsize=fs + 2.5, weight="bold")

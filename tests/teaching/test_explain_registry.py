@@ -84,6 +84,26 @@ def _pixels_near(png_path, colour: str, tol: float = 0.08) -> int:
     return int((np.abs(img - np.array(to_rgb(colour))).max(axis=-1) < tol).sum())
 
 
+def _edges_end_at_box_sides(fig) -> None:
+    """Every edge starts on the right side of its source unit's box and ends on the left
+    side of its target's, and no box (so no label: labels and values are inside their
+    boxes, which are as wide as the longest) lies across an edge's horizontal span."""
+    lay = diagram.layout(fig)
+    assert lay.edges
+    boxes = [lay.box(k, i) for k, pos in enumerate(lay.ypos) for i in pos]
+    for k, pos in enumerate(lay.ypos):
+        for i in pos:  # the label and both values fit the box (monospace advance 0.602 em)
+            text = len(fig.labels[k][i]) + 2 * 2
+            text += len(diagram._value(fig.cert, k, i)) + len(diagram._value(fig.noncert, k, i))
+            assert text * lay.fs * 0.602 / 72 <= lay.boxw[k] - 2 * lay.pad + 1e-9
+    for x0, y0, x1, y1, _w in lay.edges:
+        assert x0 < x1
+        starts = [b for b in boxes if abs(b[2] - x0) < 1e-9 and b[1] <= y0 <= b[3]]
+        ends = [b for b in boxes if abs(b[0] - x1) < 1e-9 and b[1] <= y1 <= b[3]]
+        assert len(starts) == 1 and len(ends) == 1
+        assert not [b for b in boxes if b[0] < x1 - 1e-9 and b[2] > x0 + 1e-9]
+
+
 @pytest.mark.parametrize("name", list(reductions.MODULES))
 def test_explain_every_reduction(tmp_path, name):
     red = reductions.REGISTRY[name]
@@ -127,6 +147,7 @@ def test_explain_every_reduction(tmp_path, name):
         expected = diagram.layer_values(problem.network, z)
         assert [list(v) for v in vals] == [list(v) for v in expected]
     assert any((a != b).any() for a, b in zip(fig.cert, fig.noncert, strict=True))
+    _edges_end_at_box_sides(fig)
     assert _pixels_near(out / "network.png", diagram.CERT_COLOUR) > 50
     assert _pixels_near(out / "network.png", diagram.NONCERT_COLOUR) > 50
     # graph, CVP and circuit pages state the construction from the module's docstring
