@@ -287,7 +287,8 @@ def document(an: Analysis, lim: Limits, figure: tuple[bytes, float] | None) -> l
     doc: list[Block] = [
         Heading(f"reluhard explain: {an.source.name or an.source.kind} via {an.red.name}"),
         Para(
-            f"{an.source.kind} instance -> {len(net.layers)} layers, widths "
+            f"{an.source.kind} instance -> {len(net.layers)} "
+            f"layer{'s' if len(net.layers) != 1 else ''}, widths "
             f"{'-'.join(map(str, net.widths))}, {sum(la.nnz for la in net.layers)} nonzero "
             "weights."
         ),
