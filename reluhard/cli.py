@@ -61,13 +61,6 @@ else:  # loaded on first use: `--help` and a CNF `reduce` load only what they ru
     scaling = lazy_module("reluhard.teaching.scaling")
 
 
-def _param(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key.strip(), value.strip()
-
-
 def _add_reduce_args(p: argparse.ArgumentParser) -> None:
     _add_source_args(p)
     p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
@@ -82,7 +75,7 @@ def _add_source_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--param",
         metavar="KEY=VALUE",
-        type=_param,
+        type=cli_values.key_value,
         action="append",
         default=[],
         help="reduction parameter (repeatable)",
@@ -216,7 +209,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--solver-option",
         metavar="KEY=VALUE",
-        type=_param,
+        type=cli_values.key_value,
         action="append",
         default=[],
         help="back-end option (repeatable; e.g. negation=true for gd); see `reluhard list`",
@@ -739,8 +732,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 def _vnn_bench_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="instance files")
     p.add_argument("--via", required=True, metavar="NAME", help="a real-latent reduction")
-    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
-                   help="reduction parameter (repeatable)")  # fmt: skip
+    p.add_argument("--param", metavar="KEY=VALUE", type=cli_values.key_value, action="append",
+                   default=[], help="reduction parameter (repeatable)")  # fmt: skip
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the category folder")
     p.add_argument("--timeout", type=cli_values.positive_seconds, default=60.0,
                    help="instances.csv timeout (s)")  # fmt: skip
