@@ -11,6 +11,7 @@ nothing to compare.
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 else:
     sp = lazy_module("scipy.sparse")
+
+#: the stated ``unit_bounds`` of problems :func:`require_rebuilt` has just found to be their
+#: reduction's, so that :func:`stated_bounds` on the same problem (``invert --certify``
+#: checks, then decides) does not build the network a second time
+_checked_bounds: weakref.WeakKeyDictionary[InversionProblem, tuple] = weakref.WeakKeyDictionary()
 
 
 def rebuilt(problem: InversionProblem) -> InversionProblem | str | None:
@@ -50,9 +56,13 @@ def rebuilt(problem: InversionProblem) -> InversionProblem | str | None:
 
 def require_rebuilt(problem: InversionProblem, name: str) -> None:
     """:class:`InputError` naming ``name`` unless :func:`mismatch` finds nothing."""
-    why = mismatch(problem)
+    again = rebuilt(problem)
+    why = mismatch(problem, again)
     if why is not None:
         raise InputError(name, None, f"not the reduction of its embedded source: {why}")
+    if isinstance(again, InversionProblem) and again.unit_bounds is not None:
+        if _states_bounds(problem):
+            _checked_bounds[problem] = again.unit_bounds
 
 
 def _same_layer(a: Layer, b: Layer) -> bool:
@@ -65,15 +75,24 @@ def _same_layer(a: Layer, b: Layer) -> bool:
     return bool(np.array_equal(a.W, b.W))
 
 
+def _states_bounds(problem: InversionProblem) -> bool:
+    """Whether ``problem``'s recorded reduction states ``unit_bounds`` (``states_bounds``)."""
+    rec = problem.reduction
+    red = REGISTRY.get(rec.name) if rec is not None else None
+    return red is not None and red.states_bounds
+
+
 def stated_bounds(problem: InversionProblem) -> InversionProblem:
     """``problem`` with the ``unit_bounds`` its reduction states, when the reduction states
     them (``states_bounds``: the circuit reductions) and the network is exactly what it
     builds from the embedded source; else ``problem`` unchanged. Network files do not store
-    the bounds, so a loaded circuit network gets them here."""
-    rec = problem.reduction
-    red = REGISTRY.get(rec.name) if rec is not None else None
-    if problem.unit_bounds is not None or red is None or not red.states_bounds:
+    the bounds, so a loaded circuit network gets them here (without a second build when
+    :func:`require_rebuilt` has just checked the same problem)."""
+    if problem.unit_bounds is not None or not _states_bounds(problem):
         return problem
+    checked = _checked_bounds.pop(problem, None)
+    if checked is not None:
+        return replace(problem, unit_bounds=checked)
     again = rebuilt(problem)
     if not isinstance(again, InversionProblem) or mismatch(problem, again) is not None:
         return problem
