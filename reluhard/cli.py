@@ -270,7 +270,7 @@ def _invert(args: argparse.Namespace) -> int:
         raise InputError(None, None, "--vnn-result needs an ONNX network and --vnnlib")
     problem = netfile.read(args.network)
     if args.certify:  # a proof of the source says nothing of a network not built from it
-        rebuild.require_rebuilt(problem, args.network)
+        problem = rebuild.require_rebuilt(problem, args.network)
     sha = solution_file.file_sha256(args.network)
     return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
 

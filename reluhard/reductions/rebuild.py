@@ -11,7 +11,6 @@ nothing to compare.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -28,11 +27,6 @@ if TYPE_CHECKING:
     import scipy.sparse as sp
 else:
     sp = lazy_module("scipy.sparse")
-
-#: the stated ``unit_bounds`` of problems :func:`require_rebuilt` has just found to be their
-#: reduction's, so that :func:`stated_bounds` on the same problem (``invert --certify``
-#: checks, then decides) does not build the network a second time
-_checked_bounds: weakref.WeakKeyDictionary[InversionProblem, tuple] = weakref.WeakKeyDictionary()
 
 
 def rebuilt(problem: InversionProblem) -> InversionProblem | str | None:
@@ -54,15 +48,22 @@ def rebuilt(problem: InversionProblem) -> InversionProblem | str | None:
     return reduction_fault(again) or again
 
 
-def require_rebuilt(problem: InversionProblem, name: str) -> None:
-    """:class:`InputError` naming ``name`` unless :func:`mismatch` finds nothing."""
+def require_rebuilt(problem: InversionProblem, name: str) -> InversionProblem:
+    """:class:`InputError` naming ``name`` unless :func:`mismatch` finds nothing; else
+    ``problem`` with the ``unit_bounds`` its reduction states (as :func:`stated_bounds`
+    gives, from the one build the check made: ``invert --certify`` checks, then decides)."""
     again = rebuilt(problem)
     why = mismatch(problem, again)
     if why is not None:
         raise InputError(name, None, f"not the reduction of its embedded source: {why}")
-    if isinstance(again, InversionProblem) and again.unit_bounds is not None:
-        if _states_bounds(problem):
-            _checked_bounds[problem] = again.unit_bounds
+    if (
+        problem.unit_bounds is None
+        and isinstance(again, InversionProblem)
+        and again.unit_bounds is not None
+        and _states_bounds(problem)
+    ):
+        return replace(problem, unit_bounds=again.unit_bounds)
+    return problem
 
 
 def _same_layer(a: Layer, b: Layer) -> bool:
@@ -86,13 +87,9 @@ def stated_bounds(problem: InversionProblem) -> InversionProblem:
     """``problem`` with the ``unit_bounds`` its reduction states, when the reduction states
     them (``states_bounds``: the circuit reductions) and the network is exactly what it
     builds from the embedded source; else ``problem`` unchanged. Network files do not store
-    the bounds, so a loaded circuit network gets them here (without a second build when
-    :func:`require_rebuilt` has just checked the same problem)."""
+    the bounds, so a loaded circuit network gets them here."""
     if problem.unit_bounds is not None or not _states_bounds(problem):
         return problem
-    checked = _checked_bounds.pop(problem, None)
-    if checked is not None:
-        return replace(problem, unit_bounds=checked)
     again = rebuilt(problem)
     if not isinstance(again, InversionProblem) or mismatch(problem, again) is not None:
         return problem

@@ -165,13 +165,13 @@ def test_a_checked_network_is_rebuilt_once_for_its_bounds(tmp_path, monkeypatch,
     twice = stated_bounds(netfile.read(tmp_path / "u.npz")).unit_bounds  # the unchecked path
     loaded = netfile.read(tmp_path / "u.npz")
     calls = _counting_compiles(monkeypatch)
-    require_rebuilt(loaded, "u.npz")
-    back = stated_bounds(loaded).unit_bounds
+    checked = require_rebuilt(loaded, "u.npz")
+    back = stated_bounds(checked).unit_bounds
     assert len(calls) == 1
     assert back is not None and twice is not None and len(back) == len(twice)
     for (a, b), (c, d) in zip(back, twice, strict=True):
         assert np.array_equal(a, c) and np.array_equal(b, d)
-    assert stated_bounds(loaded).unit_bounds is not None and len(calls) == 2  # used once
+    assert stated_bounds(loaded).unit_bounds is not None and len(calls) == 2  # unchecked: builds
 
 
 def test_invert_certify_builds_a_circuit_network_once(tmp_path, monkeypatch, capsys):
