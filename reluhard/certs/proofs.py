@@ -20,8 +20,11 @@ PyPI, unverified) with these properties checked here (``tests/certs/test_proofs.
   checking a long DRUP proof slow (its propagation visits every clause it holds: about 20 s
   for a 2,700-lemma uuf150 proof), and could only make a RAT check fail, never pass, that
   would otherwise pass. So CaDiCaL's proofs are written as LRAT and checked lemma by lemma
-  against their hint clauses (:mod:`.lrat`): the same uuf150 proof in 0.7 s;
-- it reads text proofs only; binary DRAT is refused with a clear message here.
+  against their hint clauses (:mod:`.lrat`): the same uuf150 proof in 0.7 s; and a DRUP/DRAT
+  proof goes first through a deletion-aware RUP pass that finds the hints, which the checker
+  then judges the same way (:mod:`.drat`, with the trade-off named there); the whole proof
+  goes to the checker only where that fails;
+- it reads text clauses only; binary DRAT is decoded here (:mod:`.drat`).
 
 Its wheel ships a prebuilt Linux x86-64 library; elsewhere it needs OCaml and Why3 to build.
 Where it is not installed, :func:`check_proof` answers ``UNCHECKED`` and says why; nothing
