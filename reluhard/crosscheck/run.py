@@ -411,6 +411,8 @@ def minimise(
         f"minimised from {res.instance.name} ({res.instance.cnf.nclauses} clauses) by delta "
         f"debugging in {shrunk.tests} tests",
     ]
+    if failure.runner in opts.commands:
+        comments.append(f"command: {opts.commands[failure.runner].template}")
     out_dir.mkdir(parents=True, exist_ok=True)
     dimacs_cnf.write_cnf(cnf, path, comments=comments)
     failure.reproducer = os.fspath(path)

@@ -131,3 +131,12 @@ def test_deleting_a_reason_is_ignored_as_drat_trim_does():
     found = drat.find_hints(f.clauses(), steps)
     assert found.steps is not None and found.ignored_deletions == 1
     assert drat.check_steps(f, steps).status == proofs.VALID
+
+
+def test_rat_lemma_goes_to_the_whole_proof_check():
+    # [3] is RAT on 3 (no clause has -3), not RUP: the RUP pass gives way, drup judges
+    f = CNF.from_clauses([[1, 2], [-1, 2], [1, -2], [-1, -2]])
+    steps = [(False, [3]), (False, [2]), (False, [])]
+    assert drat.find_hints(f.clauses(), steps).steps is None
+    r = drat.check_steps(f, steps)
+    assert r.status == proofs.VALID and "whole proof" in r.checker and "RUP pass" in r.checker

@@ -146,6 +146,7 @@ def test_a_lying_binary_is_caught_and_shrunk(tmp_path, liar, instance, kind):
     (failure,) = res.failures
     assert failure.reproducer is not None and failure.shrink_tests > 0
     small = dimacs_cnf.read_cnf(failure.reproducer)
+    assert f"c command: {script} {{dimacs}} {{proof}}" in Path(failure.reproducer).read_text()
     assert small.nclauses < res.instance.cnf.nclauses
     if kind == "model":
         assert solve(small) is not None  # SAT, and the liar's model of it is wrong
