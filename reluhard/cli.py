@@ -3,7 +3,8 @@
 factor,list}``.
 
 Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
-(``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
+(``file:line: what``) and exit status 1; usage errors exit 2 (argparse, and
+:class:`~reluhard.errors.ConfigError`: a solver command or plug-in that cannot start).
 """
 
 from __future__ import annotations
@@ -920,7 +921,7 @@ def _run(func, args: argparse.Namespace) -> int:
             return code
         except InputError as e:
             print(str(e), file=sys.stderr)
-            return 1
+            return getattr(e, "exit_code", 1)
         except BrokenPipeError:
             return streams.closed_pipe_exit()
         except KeyboardInterrupt:
