@@ -7,6 +7,9 @@ import argparse
 import compileall
 import csv
 import json
+import os
+import subprocess
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +25,25 @@ def warm_bytecode(*packages: Path) -> None:
     them, and every process would then compile the project's modules afresh)."""
     for package in packages:
         compileall.compile_dir(str(package), quiet=1)
+
+
+def timed_process(cmd: list[str], env: dict, cwd: str | None = None) -> dict:
+    """Run ``cmd`` as a whole process (in ``cwd``: ``python -c`` puts the working directory
+    first on the path): its CPU (user + system of the child, from ``os.wait4``), wall
+    (``time.perf_counter`` around it) and peak RSS (bytes, ``ru_maxrss``). A failing
+    process ends the script with its first words, exit code and stderr."""
+    w0 = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - w0
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])} ... failed ({proc.returncode}): {err.strip()}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"cpu": cpu, "wall": wall, "peak_rss": usage.ru_maxrss * 1024}
 
 
 def print_table(header: list[str], body: list[list[str]]) -> None:

@@ -34,10 +34,8 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,6 +46,7 @@ from benchmarks._common import (  # noqa: E402
     argument_parser,
     machine_info,
     print_table,
+    timed_process,
     warm_bytecode,
     write_results,  # noqa: E402
 )
@@ -68,23 +67,6 @@ def write_cnf(path: Path, nclauses: int, nvars: int, seed: int) -> int:
         f.write(f"p cnf {nvars} {nclauses}\n")
         np.savetxt(f, np.c_[lits, np.zeros(nclauses, dtype=np.int64)], fmt="%d")
     return repeats
-
-
-def timed(cmd: list[str], env: dict, cwd: str | None = None) -> dict:
-    """Run ``cmd`` (in ``cwd``: ``python -c`` puts the working directory first on the
-    path): its CPU (user + system), wall and peak RSS (bytes)."""
-    w0 = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - w0
-    err = proc.stderr.read().decode() if proc.stderr else ""
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd[:4])} ... failed ({proc.returncode}): {err.strip()}")
-    cpu = usage.ru_utime + usage.ru_stime
-    return {"cpu": cpu, "wall": wall, "peak_rss": usage.ru_maxrss * 1024}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         for i in range(args.repeats):
             for tool, cmd in tools.items():
-                runs.append({"tool": tool, "run": i, **timed(cmd, env, tmp)})
+                runs.append({"tool": tool, "run": i, **timed_process(cmd, env, tmp)})
                 print(
                     f"{tool:>7} run {i}: cpu {runs[-1]['cpu']:.2f} s  wall {runs[-1]['wall']:.2f} s"
                     f"  peak {runs[-1]['peak_rss'] / 2**20:.0f} MiB",

@@ -32,10 +32,10 @@ from benchmarks._common import (  # noqa: E402
     argument_parser,
     machine_info,
     print_table,
+    timed_process,
     warm_bytecode,
     write_results,  # noqa: E402
 )
-from benchmarks.compile_process import timed  # noqa: E402
 
 TARGET = 0.3
 MAIN = "import sys; from reluhard.cli import main; sys.exit(main())"
@@ -73,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
                 for what, cmd in commands(tiny).items():
                     if tree == "before" and not what.startswith("reluhard"):
                         continue
-                    run = timed(cmd, env, tmp)
+                    run = timed_process(cmd, env, tmp)
                     runs.append({"tree": tree, "command": what, "run": i, **run})
     rows = []
     for tree in trees:

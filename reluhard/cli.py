@@ -3,7 +3,8 @@
 factor,list}``.
 
 Thin by design: parse arguments, call the library, print. Bad input is one line on stderr
-(``file:line: what``) and exit status 1; usage errors exit 2 (argparse).
+(``file:line: what``) and exit status 1; usage errors exit 2 (argparse, and
+:class:`~reluhard.errors.ConfigError`: a solver command or plug-in that cannot start).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
         circuit_commands,
         measurements,
         netfile,
+        network,
         pipeline,
         randomnet,
         reductions,
@@ -43,6 +45,7 @@ else:  # loaded on first use: `--help` and a CNF `reduce` load only what they ru
     circuit_commands = lazy_module("reluhard.circuit_commands")
     measurements = lazy_module("reluhard.measurements")
     netfile = lazy_module("reluhard.netfile")
+    network = lazy_module("reluhard.network")
     pipeline = lazy_module("reluhard.pipeline")
     randomnet = lazy_module("reluhard.randomnet")
     reductions = lazy_module("reluhard.reductions")
@@ -59,13 +62,6 @@ else:  # loaded on first use: `--help` and a CNF `reduce` load only what they ru
     scaling = lazy_module("reluhard.teaching.scaling")
 
 
-def _param(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key.strip(), value.strip()
-
-
 def _add_reduce_args(p: argparse.ArgumentParser) -> None:
     _add_source_args(p)
     p.add_argument("-o", "--output", metavar="OUT.npz", required=True, help="network file")
@@ -80,7 +76,7 @@ def _add_source_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--param",
         metavar="KEY=VALUE",
-        type=_param,
+        type=cli_values.key_value,
         action="append",
         default=[],
         help="reduction parameter (repeatable)",
@@ -142,14 +138,22 @@ def _info(args: argparse.Namespace) -> int:
     shown = " ".join(f"{v:g}" for v in target[:8]) + (" ..." if target.size > 8 else "")
     print(f"query      {problem.query.describe()}, target x = [{shown}]")
     print("layers")
-    print(f"  {'#':>3}  {'in':>9}  {'out':>9}  {'activation':<12} {'format':<6} {'nonzeros':>10}")
-    for i, layer in enumerate(problem.network.layers, 1):
-        act = layer.activation + (f"({layer.slope:g})" if layer.activation == "leaky_relu" else "")
+    acts = [
+        layer.activation + (f"({layer.slope:g})" if "leaky" in layer.activation else "")
+        for layer in problem.network.layers
+    ]
+    w = max(12, *map(len, acts))
+    print(f"  {'#':>3}  {'in':>9}  {'out':>9}  {'activation':<{w}} {'format':<6} {'nonzeros':>10}")
+    for i, (layer, act) in enumerate(zip(problem.network.layers, acts, strict=True), 1):
         fmt = "csr" if layer.sparse else "dense"
         print(
-            f"  {i:>3}  {layer.shape[1]:>9}  {layer.shape[0]:>9}  {act:<12} {fmt:<6} "
+            f"  {i:>3}  {layer.shape[1]:>9}  {layer.shape[0]:>9}  {act:<{w}} {fmt:<6} "
             f"{layer.nnz:>10}"
         )
+    why = network.float_only_reason(problem.network)
+    if why:
+        print(f"exact      none: {why} (verify and the back ends refuse it)")
+    _theorem_lines(args, problem)
     rec = measurements.params(problem)
     if rec:
         k = int(rec["signal_layers"])
@@ -158,6 +162,18 @@ def _info(args: argparse.Namespace) -> int:
                                                rec.get("measurements")):  # fmt: skip
             print(line)
     return 0
+
+
+def _theorem_lines(args: argparse.Namespace, problem: InversionProblem) -> None:
+    """Theorem 1's constants, for a network of its form (docs/posterior.md)."""
+    from .posterior import constants
+
+    if constants.square_refusal(problem.network) is None:
+        lines = constants.report_lines(
+            problem.network, problem.target, args.beta, args.epsilon, args.box, args.samples
+        )
+        for line in lines:
+            print(line)
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -194,7 +210,7 @@ def _add_solver_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--solver-option",
         metavar="KEY=VALUE",
-        type=_param,
+        type=cli_values.key_value,
         action="append",
         default=[],
         help="back-end option (repeatable; e.g. negation=true for gd); see `reluhard list`",
@@ -255,7 +271,7 @@ def _invert(args: argparse.Namespace) -> int:
         raise InputError(None, None, "--vnn-result needs an ONNX network and --vnnlib")
     problem = netfile.read(args.network)
     if args.certify:  # a proof of the source says nothing of a network not built from it
-        rebuild.require_rebuilt(problem, args.network)
+        problem = rebuild.require_rebuilt(problem, args.network)
     sha = solution_file.file_sha256(args.network)
     return _decide(args, problem, sha, args.network, latent_line=args.print_latent)
 
@@ -500,6 +516,27 @@ def _widths(text: str) -> list[int]:
     return widths
 
 
+def _epsilon(text: str) -> float:
+    v = cli_values.positive(text)
+    if v >= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text!r}")
+    return v
+
+
+def _activation(text: str) -> str:
+    return text.replace("-", "_")
+
+
+def _band(text: str) -> tuple[float, float]:
+    parts = text.split(",")
+    if len(parts) != 2:
+        raise argparse.ArgumentTypeError(f"expected LO,HI like 0.8,1.25, got {text!r}")
+    lo, hi = (cli_values.positive(t) for t in parts)
+    if lo > hi:
+        raise argparse.ArgumentTypeError(f"needs LO <= HI, got {text!r}")
+    return lo, hi
+
+
 def _add_random_net_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--widths",
@@ -511,12 +548,33 @@ def _add_random_net_args(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--seed", type=cli_values.seed, default=0, help="seed of weights, latent and noise"
     )
-    p.add_argument("--activation", choices=("relu", "leaky_relu"), default="relu")
+    p.add_argument(
+        "--activation",
+        type=_activation,
+        choices=randomnet.ACTIVATIONS,
+        default="relu",
+        help="relu, leaky_relu, or smooth_leaky_relu c a + (1 - c)(softplus(a) - log 2) "
+        "(float-only; '-' may replace '_')",
+    )
     p.add_argument(
         "--slope",
         type=cli_values.real,
-        default=randomnet.DEFAULT_SLOPE,
-        help=f"LeakyReLU slope c in max(a, c a) (default {randomnet.DEFAULT_SLOPE})",
+        default=None,
+        help=f"the slope c of max(a, c a) (default {randomnet.DEFAULT_SLOPE}) or of the "
+        f"smooth leaky ReLU (default {randomnet.DEFAULT_SMOOTH_SLOPE})",
+    )
+    p.add_argument(
+        "--bijective",
+        action="store_true",
+        help="square layers W = U diag(s) V^T (s in --band), no biases, last layer linear "
+        "(Pareek-Risteski Theorem 1; docs/posterior.md)",
+    )
+    p.add_argument(
+        "--band",
+        type=_band,
+        default=randomnet.DEFAULT_BAND,
+        metavar="LO,HI",
+        help="singular values of --bijective weights, uniform in [LO, HI] (default 0.8,1.25)",
     )
     p.add_argument("--bias", action="store_true", help="draw biases too (default: none)")
     p.add_argument(
@@ -581,17 +639,24 @@ def _random_net(args: argparse.Namespace) -> int:
             measurements=args.measurements,
             weight_variance=args.weight_variance,
             problem=args.problem,
+            bijective=args.bijective,
+            band=args.band,
         )
     except ValueError as e:
         raise InputError(None, None, f"random-net: {e}") from None
     netfile.write(problem, args.output)
-    act = args.activation + (f"({args.slope:g})" if args.activation == "leaky_relu" else "")
+    slope = randomnet.default_slope(args.activation) if args.slope is None else args.slope
+    act = args.activation + (f"({slope:g})" if args.activation != "relu" else "")
     noise = "no noise" if args.noise == "none" else f"{args.noise} noise {args.noise_level:g}"
+    weights = problem.reduction.params["weights"] if problem.reduction else "?"
     print(
         f"c random-net: widths {'-'.join(map(str, problem.network.widths))}, {act}, "
-        f"weights N(0, {args.weight_variance}/n_out){', biases' if args.bias else ''}, "
+        f"weights {weights}{', biases' if args.bias else ''}, "
         f"seed {args.seed}, {noise}"
     )
+    why = network.float_only_reason(problem.network)
+    if why:
+        print(f"c {why}: the planted latent is not checked exactly")
     if args.problem or args.measurements:
         m = f", m = {args.measurements}" if args.measurements else ""
         print(f"c recovery problem {args.problem or 'cs'}{m}")
@@ -612,6 +677,15 @@ def _random_net_args(p: argparse.ArgumentParser) -> None:
 
 def _info_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("network", metavar="NET.npz")
+    g = p.add_argument_group("Theorem 1 constants of a bijective smooth network")
+    g.add_argument("--beta", type=cli_values.positive, default=0.1,
+                   help="noise level beta of rad(D) and S (default 0.1)")  # fmt: skip
+    g.add_argument("--epsilon", type=_epsilon, default=0.1,
+                   help="target accuracy epsilon in (0, 1) (default 0.1)")  # fmt: skip
+    g.add_argument("--box", type=cli_values.positive, default=3.0,
+                   help="m and M are sampled in [-BOX, BOX]^d (default 3)")  # fmt: skip
+    g.add_argument("--samples", type=cli_values.positive_count, default=2000,
+                   help="sampled points for m and M (default 2000)")  # fmt: skip
     p.set_defaults(func=_info)
 
 
@@ -659,8 +733,8 @@ def _export_args(p: argparse.ArgumentParser) -> None:
 def _vnn_bench_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="instance files")
     p.add_argument("--via", required=True, metavar="NAME", help="a real-latent reduction")
-    p.add_argument("--param", metavar="KEY=VALUE", type=_param, action="append", default=[],
-                   help="reduction parameter (repeatable)")  # fmt: skip
+    p.add_argument("--param", metavar="KEY=VALUE", type=cli_values.key_value, action="append",
+                   default=[], help="reduction parameter (repeatable)")  # fmt: skip
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the category folder")
     p.add_argument("--timeout", type=cli_values.positive_seconds, default=60.0,
                    help="instances.csv timeout (s)")  # fmt: skip
@@ -736,6 +810,13 @@ def _conditions(args: argparse.Namespace) -> int:
     return 0
 
 
+def _posterior_args(p: argparse.ArgumentParser) -> None:
+    from .posterior import command
+
+    command.add_arguments(p)
+    p.set_defaults(func=command.run)
+
+
 def _list_args(p: argparse.ArgumentParser) -> None:
     p.set_defaults(func=_list)
 
@@ -766,6 +847,11 @@ COMMANDS: list[tuple[str, str, Callable[[argparse.ArgumentParser], None]]] = [
     ("circuit-gen", "generate a circuit: adder, multiplier, factor, random", _circuit_gen_args),
     ("factor", "factor N by inverting its multiplier network", _factor_args),
     ("conditions", "estimate the R2WDC and RRIC of a recovery network", _conditions_args),
+    (
+        "posterior",
+        "sample p(z | x) of a bijective smooth network (GD, then Langevin)",
+        _posterior_args,
+    ),  # fmt: skip
     ("list", "list reductions and solvers", _list_args),
 ]
 
@@ -835,7 +921,7 @@ def _run(func, args: argparse.Namespace) -> int:
             return code
         except InputError as e:
             print(str(e), file=sys.stderr)
-            return 1
+            return getattr(e, "exit_code", 1)
         except BrokenPipeError:
             return streams.closed_pipe_exit()
         except KeyboardInterrupt:

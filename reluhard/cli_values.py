@@ -108,6 +108,15 @@ def big_integer(text: str) -> int:
     return _integer(text, 0, None, MAX_N_DIGITS)
 
 
+def key_value(text: str) -> tuple[str, str]:
+    """``KEY=VALUE`` (``--param``, ``--solver-option``) as the pair ``(KEY, VALUE)``, both
+    stripped; the reduction or back end types the value."""
+    key, sep, value = text.partition("=")
+    if not sep or not key.strip():
+        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
+    return key.strip(), value.strip()
+
+
 class Parser(argparse.ArgumentParser):
     """An argument parser whose usage errors are one line on standard error (the command
     and the problem; ``--help`` shows the usage) and exit status 2."""

@@ -28,3 +28,14 @@ class TimeLimitError(InputError):
 
     def __init__(self, message: str):
         super().__init__(None, None, message)
+
+
+class ConfigError(InputError):
+    """A configuration that cannot start: a solver command that is not found or not
+    executable, a plug-in that does not import. Reported once, before any run, with exit
+    status 2 (a usage error, like argparse's), not as a crash of every run."""
+
+    exit_code = 2
+
+    def __init__(self, message: str):
+        super().__init__(None, None, message)

@@ -23,6 +23,9 @@ float MILP's NO a solver claim at any scale, as the solution file says.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
@@ -33,6 +36,11 @@ if TYPE_CHECKING:
 
 #: float64 carries every integer of magnitude below this exactly
 FLOAT_EXACT = 2**53
+
+#: inside :func:`one_float_check`: the problems :func:`float_refusal` has checked, by id
+_checked: ContextVar[dict[int, tuple[InversionProblem, str | None]] | None] = ContextVar(
+    "float_refusals_checked", default=None
+)
 
 
 def float64_array(a: object, what: str) -> np.ndarray:
@@ -94,11 +102,36 @@ def _forward_magnitudes(problem: InversionProblem, start: float) -> tuple[str, f
     return None
 
 
+@contextmanager
+def one_float_check() -> Iterator[None]:
+    """Within the block (one decision of a problem: :func:`reluhard.solvers.solve` and the
+    back end it calls), :func:`float_refusal` checks a problem once and answers the same
+    problem object again from memory. Nested blocks share the outermost one's memory."""
+    if _checked.get() is not None:
+        yield
+        return
+    token = _checked.set({})
+    try:
+        yield
+    finally:
+        _checked.reset(token)
+
+
 def float_refusal(problem: InversionProblem) -> str | None:
     """Why float64 arithmetic cannot decide ``problem`` exactly, or None: some weight,
     bias, target entry, box bound or query radius, or (on a bounded latent domain) the
     interval bound on some unit's pre-activation or on the query's sum of p-th powers,
-    reaches ``2^53``."""
+    reaches ``2^53``. Checked once per problem inside :func:`one_float_check`."""
+    memo = _checked.get()
+    if memo is None:
+        return _float_refusal(problem)
+    hit = memo.get(id(problem))
+    if hit is None or hit[0] is not problem:
+        hit = memo[id(problem)] = (problem, _float_refusal(problem))
+    return hit[1]
+
+
+def _float_refusal(problem: InversionProblem) -> str | None:
     for what, a in _data(problem):
         if not _max_abs(a) < FLOAT_EXACT:
             return f"{what} reach {_max_abs(a):.6g} >= 2^53"

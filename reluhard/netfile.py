@@ -76,7 +76,7 @@ def _arrays(problem: InversionProblem) -> tuple[dict[str, np.ndarray], dict]:
             "format": "csr" if layer.sparse else "dense",
             "shape": list(layer.shape),
         }
-        if layer.activation == "leaky_relu":
+        if layer.activation in ("leaky_relu", "smooth_leaky_relu"):
             entry["slope"] = layer.slope
         layers.append(entry)
     arrays["target"] = problem.target

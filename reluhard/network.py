@@ -4,8 +4,12 @@ A :class:`Network` is a sequence of layers ``a -> act(W a + b)`` with ``W`` a de
 array or a CSR matrix (kept sparse end to end: a CNF with a million clauses never becomes a
 dense matrix; held as numpy arrays until scipy's is needed, see :mod:`reluhard.csr`).
 Activations are ``relu``, ``leaky_relu`` (``max(a, c a)`` with slope ``c``; Lei et al. print
-``max(c a, a)`` with the opposite sign convention for ``c``, an erratum) and ``identity`` (a
-final linear layer, as in the papers' ``G(z) = W_2 ReLU(W_1 z + b_1)``).
+``max(c a, a)`` with the opposite sign convention for ``c``, an erratum), ``identity`` (a
+final linear layer, as in the papers' ``G(z) = W_2 ReLU(W_1 z + b_1)``) and
+``smooth_leaky_relu``, ``c a + (1 - c)(softplus(a) - log 2)`` with slope ``c`` (Pareek and
+Risteski's Assumption 2 needs a C^3 activation; spec B.2). The last is not piecewise linear
+and has no exact rational value: a network with such a layer is *float-only*
+(:func:`float_only_reason`), and :func:`exact_forward` refuses it.
 
 The exact forward pass treats every float64 as the rational it denotes (a float is a dyadic
 rational, so ``fractions.Fraction(x)`` is exact) and computes in integers: each layer is
@@ -27,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .csr import CSR, canonical, structure_fault, to_scipy
+from .errors import InputError
 from .exactness import float64_array
 from .lazy import lazy_module
 
@@ -35,7 +40,10 @@ if TYPE_CHECKING:
 else:
     sp = lazy_module("scipy.sparse")
 
-ACTIVATIONS = ("relu", "leaky_relu", "identity")
+ACTIVATIONS = ("relu", "leaky_relu", "identity", "smooth_leaky_relu")
+#: activations with no exact rational forward pass (and no piecewise-linear encoding)
+FLOAT_ONLY = ("smooth_leaky_relu",)
+_LOG2 = float(np.log(2.0))
 _INT64_SAFE = 2**62
 _SMALL = 1 << 14  # entries; a smaller sparse layer is multiplied as a dense one
 
@@ -97,6 +105,8 @@ class Layer:
             raise ValueError(f"b has shape {b.shape}, W has {self.shape[0]} rows")
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}")
+        if not np.isfinite(slope):
+            raise ValueError(f"the slope of a {activation} layer must be finite, got {slope!r}")
         set_(self, "b", b)
         set_(self, "activation", activation)
         set_(self, "slope", float(slope))
@@ -173,7 +183,20 @@ class Layer:
             return np.maximum(H, 0.0)
         if self.activation == "leaky_relu":
             return np.maximum(H, self.slope * H)
+        if self.activation == "smooth_leaky_relu":
+            return smooth_leaky_relu(H, self.slope)
         return H
+
+    def derivative(self, H: np.ndarray) -> np.ndarray:
+        """``act'`` at the pre-activations ``H`` (elementwise; ReLU'(0) taken as 0 and
+        LeakyReLU'(0) as the slope, the Clarke subgradient of :mod:`reluhard.solvers.gd`)."""
+        if self.activation == "relu":
+            return (H > 0).astype(np.float64)
+        if self.activation == "leaky_relu":
+            return np.where(H > 0, 1.0, self.slope)
+        if self.activation == "smooth_leaky_relu":
+            return smooth_leaky_relu_derivative(H, self.slope)
+        return np.ones_like(H, dtype=np.float64)
 
     @cached_property
     def _rational(self) -> _RationalLayer:
@@ -212,6 +235,36 @@ class Network:
 
     def __call__(self, z: np.ndarray) -> np.ndarray:
         return forward(self, z)
+
+
+def smooth_leaky_relu(a: np.ndarray, slope: float) -> np.ndarray:
+    """``slope a + (1 - slope)(softplus(a) - log 2)``, with a stable softplus
+    (``logaddexp(0, a)``). It is 0 at 0, and its derivative lies in ``(slope, 1)`` for
+    ``0 <= slope < 1`` (spec B.2).
+
+    >>> smooth_leaky_relu(np.array([0.0, 800.0, -800.0]), 0.2)
+    array([   0.        ,  799.44548226, -160.55451774])
+    """
+    a = np.asarray(a, dtype=np.float64)
+    return slope * a + (1.0 - slope) * (np.logaddexp(0.0, a) - _LOG2)
+
+
+def smooth_leaky_relu_derivative(a: np.ndarray, slope: float) -> np.ndarray:
+    """``slope + (1 - slope) sigmoid(a)``; the sigmoid as ``(1 + tanh(a/2))/2`` (no overflow)."""
+    a = np.asarray(a, dtype=np.float64)
+    return slope + (1.0 - slope) * 0.5 * (1.0 + np.tanh(0.5 * a))
+
+
+def float_only_reason(net: Network) -> str | None:
+    """Why ``net`` has no exact rational forward pass (its first layer whose activation is
+    in :data:`FLOAT_ONLY`), or None."""
+    for i, layer in enumerate(net.layers, 1):
+        if layer.activation in FLOAT_ONLY:
+            return (
+                f"the network is float-only: layer {i} is {layer.activation}, which has no "
+                "exact rational forward pass"
+            )
+    return None
 
 
 def _is_scipy_sparse(W: object) -> bool:
@@ -357,8 +410,12 @@ def exact_forward(net: Network, z: Sequence | np.ndarray) -> tuple[np.ndarray, i
 
     ``z`` may hold floats (taken as the exact rationals they denote), ints or Fractions,
     or be a ``(num, den)`` pair as :func:`rational_vector` returns; a 2-D ``z`` is a
-    batch of latents (rows), giving ``num`` of shape (batch, out).
+    batch of latents (rows), giving ``num`` of shape (batch, out). A float-only network
+    (:func:`float_only_reason`) raises :class:`~reluhard.errors.InputError`.
     """
+    why = float_only_reason(net)
+    if why:
+        raise InputError(None, None, f"no exact forward pass: {why}")
     num, den = z if isinstance(z, tuple) else rational_vector(z)
     batch = num.ndim == 2
     num = num.T if batch else num.reshape(-1)

@@ -23,6 +23,15 @@ problem is returned:
 - Gaussian noise: ``||G(z) - x||_2 <= ||e||_2 + tol`` (the realized noise norm: "is there a
   latent at least as consistent with x as the one that made it").
 
+With ``bijective`` (Pareek and Risteski's Theorem 1 setting, spec B.2) every width is the
+same ``d``, each ``W_i = U diag(s) V^T`` with ``U``, ``V`` Haar-random orthogonal and the
+singular values ``s`` uniform in a band (default ``[0.8, 1.25]``), there are no biases (so
+``G(0) = 0``, Assumption 3), the hidden layers have the activation (``smooth_leaky_relu``,
+slope ``α`` default 0.2, for Assumption 2) and the last layer is linear. With
+``σ' ∈ (α, 1)`` the network is bijective with ``m >= α^(L-1) ∏ min s`` and
+``M <= ∏ max s``. A ``smooth_leaky_relu`` network is float-only (no exact rational
+forward pass), so its planted latent is not checked exactly.
+
 Everything is drawn from one ``numpy.random.default_rng(seed)`` in a fixed order (weights and
 biases layer by layer, then ``z*``, then ``e``), so a seed names one instance.
 
@@ -45,21 +54,79 @@ import numpy as np
 from . import limits
 from . import measurements as measurements_mod
 from .inversion import Domain, InversionProblem, Query, ReductionRecord, check_latent
-from .network import Layer, Network, forward
+from .network import Layer, Network, float_only_reason, forward
 
 NAME = "random-net"
 PAPER = "Lei, Jalal, Dhillon, Dimakis: Inverting Deep Generative Models, One Layer at a Time"
 SETTING = "section 5.1: Gaussian weights N(0, 1/n_i), planted latent N(0, I), optional noise"
 NOISES = ("none", "uniform", "gaussian", "sphere")
 DEFAULT_SLOPE = 0.12
+DEFAULT_SMOOTH_SLOPE = 0.2
+DEFAULT_BAND = (0.8, 1.25)
 DEFAULT_TOL = 1e-6
+ACTIVATIONS = ("relu", "leaky_relu", "smooth_leaky_relu")
+
+
+def default_slope(activation: str) -> float:
+    """The slope an activation gets when none is given: 0.12 (Lei) or 0.2 (spec B.2)."""
+    return DEFAULT_SMOOTH_SLOPE if activation == "smooth_leaky_relu" else DEFAULT_SLOPE
+
+
+def random_orthogonal(rng: np.random.Generator, d: int) -> np.ndarray:
+    """A Haar-random ``d x d`` orthogonal matrix (QR of a Gaussian, signs fixed by
+    ``diag(R) > 0``; Mezzadri 2007)."""
+    Q, R = np.linalg.qr(rng.standard_normal((d, d)))
+    return Q * np.where(np.diag(R) < 0, -1.0, 1.0)
+
+
+def bijective_network(
+    widths: Sequence[int],
+    *,
+    activation: str = "smooth_leaky_relu",
+    slope: float | None = None,
+    band: tuple[float, float] = DEFAULT_BAND,
+    rng: np.random.Generator | int | None = None,
+) -> Network:
+    """Square layers ``σ(W_i a)``, ``W_i = U diag(s) V^T`` (``s`` uniform in ``band``, drawn
+    after ``U`` and before ``V``), no biases, the last layer linear (module docstring).
+
+    >>> net = bijective_network([2, 2, 2], rng=0)
+    >>> [layer.activation for layer in net.layers]
+    ['smooth_leaky_relu', 'identity']
+    >>> bool(np.all(np.abs(np.linalg.svd(net.layers[0].W)[1] - 1) <= 0.25))
+    True
+    """
+    widths = [int(w) for w in widths]
+    if len(widths) < 2 or min(widths) < 1 or len(set(widths)) != 1:
+        raise ValueError(
+            f"a bijective network needs at least two equal widths (d,d,...), got {widths}"
+        )
+    if activation not in ("leaky_relu", "smooth_leaky_relu"):
+        raise ValueError(f"a bijective network needs a leaky activation, not {activation}")
+    slope = default_slope(activation) if slope is None else slope
+    if not 0 < slope < 1:
+        raise ValueError(f"the slope must be in (0, 1), got {slope}")
+    lo, hi = band
+    if not (0 < lo <= hi and np.isfinite(hi)):
+        raise ValueError(f"the singular-value band needs 0 < lo <= hi, got {lo:g}, {hi:g}")
+    rng = np.random.default_rng(rng)
+    d = widths[0]
+    layers = []
+    for i in range(len(widths) - 1):
+        U = random_orthogonal(rng, d)
+        s = rng.uniform(lo, hi, size=d)
+        V = random_orthogonal(rng, d)
+        last = i == len(widths) - 2
+        act, c = ("identity", 0.0) if last else (activation, slope)
+        layers.append(Layer((U * s) @ V.T, np.zeros(d), act, c))
+    return Network(tuple(layers))
 
 
 def random_network(
     widths: Sequence[int],
     *,
     activation: str = "relu",
-    slope: float = DEFAULT_SLOPE,
+    slope: float | None = None,
     bias: bool = False,
     rng: np.random.Generator | int | None = None,
     weight_variance: int = 1,
@@ -74,10 +141,11 @@ def random_network(
     widths = [int(w) for w in widths]
     if len(widths) < 2 or min(widths) < 1:
         raise ValueError("give at least two widths, each >= 1 (latent first)")
-    if activation not in ("relu", "leaky_relu"):
-        raise ValueError(f"activation must be relu or leaky_relu, got {activation!r}")
-    if activation == "leaky_relu" and not 0 < slope < 1:
-        raise ValueError(f"the LeakyReLU slope must be in (0, 1), got {slope}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {', '.join(ACTIVATIONS)}, got {activation!r}")
+    slope = default_slope(activation) if slope is None else slope
+    if activation != "relu" and not 0 < slope < 1:
+        raise ValueError(f"the {activation} slope must be in (0, 1), got {slope}")
     if weight_variance not in (1, 2):
         raise ValueError(f"the weight variance must be 1 or 2 (times 1/n_i), got {weight_variance}")
     rng = np.random.default_rng(rng)
@@ -86,7 +154,7 @@ def random_network(
         sd = np.sqrt(weight_variance / n_out)
         W = rng.normal(0.0, sd, size=(n_out, n_in))
         b = rng.normal(0.0, sd, size=n_out) if bias else np.zeros(n_out)
-        layers.append(Layer(W, b, activation, slope if activation == "leaky_relu" else 0.0))
+        layers.append(Layer(W, b, activation, slope if activation != "relu" else 0.0))
     return Network(tuple(layers))
 
 
@@ -95,7 +163,7 @@ def random_problem(
     *,
     seed: int = 0,
     activation: str = "relu",
-    slope: float = DEFAULT_SLOPE,
+    slope: float | None = None,
     bias: bool = False,
     noise: str = "none",
     level: float = 0.0,
@@ -105,6 +173,8 @@ def random_problem(
     measurements: int | None = None,
     weight_variance: int = 1,
     problem: str | None = None,
+    bijective: bool = False,
+    band: tuple[float, float] = DEFAULT_BAND,
 ) -> InversionProblem:
     """A random network, a planted latent and its (noisy) target, with the approximate query
     the module docstring describes; the planted latent is checked exactly against it (unless
@@ -128,10 +198,9 @@ def random_problem(
     problem = _problem_kind(problem, measurements)
     limits.check_size("the random network", _estimated_bytes(widths, measurements, problem))
     rng = np.random.default_rng(seed)
-    net = random_network(
-        widths, activation=activation, slope=slope, bias=bias, rng=rng,
-        weight_variance=weight_variance,
-    )  # fmt: skip
+    slope = default_slope(activation) if slope is None else slope
+    net = _draw_network(widths, activation, slope, bias, rng, weight_variance, problem,
+                        bijective, band)  # fmt: skip
     z = rng.standard_normal(net.in_dim)
     if box is not None and np.max(np.abs(z)) > box:
         raise ValueError(
@@ -162,8 +231,11 @@ def random_problem(
         "tolerance": float(tol),
         "weights": f"N(0, {weight_variance}/n_out)",
     }
-    if activation == "leaky_relu":
+    if activation != "relu":
         params["slope"] = float(slope)
+    if bijective:
+        params.update(bijective=True, band=[float(band[0]), float(band[1])])
+        params["weights"] = f"U diag(s) V^T, s ~ U[{band[0]:g}, {band[1]:g}]"
     if box is not None:
         params["box"] = float(box)
     if problem is not None:
@@ -184,7 +256,7 @@ def random_problem(
         z,
         extra=extra,
     )
-    if not check:
+    if not check or float_only_reason(net):
         return result
     checked = check_latent(result, z)
     if not checked:  # only a tolerance below the rounding error of G(z*) gets here
@@ -193,6 +265,28 @@ def random_problem(
             f"fails the stated query ({checked.reason})"
         )
     return result
+
+
+def _draw_network(
+    widths: Sequence[int],
+    activation: str,
+    slope: float,
+    bias: bool,
+    rng: np.random.Generator,
+    weight_variance: int,
+    problem: str | None,
+    bijective: bool,
+    band: tuple[float, float],
+) -> Network:
+    """:func:`bijective_network` or :func:`random_network`, as :func:`random_problem` asks."""
+    if not bijective:
+        return random_network(
+            widths, activation=activation, slope=slope, bias=bias, rng=rng,
+            weight_variance=weight_variance,
+        )  # fmt: skip
+    if bias or problem is not None:
+        raise ValueError("a bijective network has no biases (G(0) = 0) and no measurements")
+    return bijective_network(widths, activation=activation, slope=slope, band=band, rng=rng)
 
 
 def _estimated_bytes(widths: Sequence[int], m: int | None, problem: str | None) -> int:

@@ -105,7 +105,14 @@ def check_lrat(
     (through the hints) are checked: a lemma left out is not in the table, so a proof that
     cites it fails. A literal past ``max_variable`` is a rejection before the checker sees
     it (its C int would wrap around)."""
-    steps = list(parse_lrat(lines, name))
+    return check_lrat_steps(clauses, list(parse_lrat(lines, name)), max_variable)
+
+
+def check_lrat_steps(
+    clauses: Sequence[Sequence[int]], steps: list[Step], max_variable: int | None = None
+) -> LratCheck:
+    """:func:`check_lrat` of parsed steps (also the judge of the hints that
+    :mod:`.drat` finds for a DRUP/DRAT proof)."""
     needed = _needed(steps)
     checker = _Checker()
     table: dict[int, object] = {i: checker.clause(c) for i, c in enumerate(clauses, 1)}

@@ -20,8 +20,11 @@ PyPI, unverified) with these properties checked here (``tests/certs/test_proofs.
   checking a long DRUP proof slow (its propagation visits every clause it holds: about 20 s
   for a 2,700-lemma uuf150 proof), and could only make a RAT check fail, never pass, that
   would otherwise pass. So CaDiCaL's proofs are written as LRAT and checked lemma by lemma
-  against their hint clauses (:mod:`.lrat`): the same uuf150 proof in 0.7 s;
-- it reads text proofs only; binary DRAT is refused with a clear message here.
+  against their hint clauses (:mod:`.lrat`): the same uuf150 proof in 0.7 s; and a DRUP/DRAT
+  proof goes first through a deletion-aware RUP pass that finds the hints, which the checker
+  then judges the same way (:mod:`.drat`, with the trade-off named there); the whole proof
+  goes to the checker only where that fails;
+- it reads text clauses only; binary DRAT is decoded here (:mod:`.drat`).
 
 Its wheel ships a prebuilt Linux x86-64 library; elsewhere it needs OCaml and Why3 to build.
 Where it is not installed, :func:`check_proof` answers ``UNCHECKED`` and says why; nothing
@@ -180,7 +183,16 @@ def _full_model(model: Sequence[int] | None, nvars: int) -> list[int]:
 def parse_proof(
     lines: Iterable[str], name: str = "<proof>", nvars: int | None = None
 ) -> tuple[list[list[int]], int]:
-    """The lemmas added by a text DRUP/DRAT proof, and the number of deletions.
+    """The lemmas added by a text DRUP/DRAT proof, and the number of deletions
+    (:func:`proof_steps`, which checks every line)."""
+    steps = proof_steps(lines, name, nvars)
+    return [lits for d, lits in steps if not d], sum(d for d, _ in steps)
+
+
+def proof_steps(
+    lines: Iterable[str], name: str = "<proof>", nvars: int | None = None
+) -> list[tuple[bool, list[int]]]:
+    """The steps of a text DRUP/DRAT proof in order: ``(is a deletion, literals)``.
 
     Each line is ``lit ... 0`` (a lemma) or ``d lit ... 0`` (a deletion); ``c`` lines and
     blank lines are skipped. A malformed line raises :class:`InputError` with its number,
@@ -188,10 +200,9 @@ def parse_proof(
     literals in 32-bit integers, where a literal like ``2^70 + 2`` wraps around onto
     variable 2 (and a refutation then checks VALID), so none reaches it unchecked.
     """
-    lines = list(lines)
+    lines = lines if isinstance(lines, list) else list(lines)
     limit = None if nvars is None else max_variable(nvars, len(lines))
-    lemmas: list[list[int]] = []
-    deletions = 0
+    steps: list[tuple[bool, list[int]]] = []
     for lineno, line in enumerate(lines, 1):
         tokens = line.split()
         if not tokens or tokens[0] == "c":
@@ -210,11 +221,9 @@ def parse_proof(
             raise InputError(name, lineno, "a proof line must end with 0")
         if 0 in lits[:-1]:
             raise InputError(name, lineno, "0 inside a proof line (one clause per line)")
-        if delete:
-            deletions += 1
-        else:
-            lemmas.append(lits[:-1])
-    return lemmas, deletions
+        lits.pop()
+        steps.append((delete, lits))
+    return steps
 
 
 #: the checker's literals are C ints
@@ -241,15 +250,15 @@ def _check_range(lits: list[int], limit: int, name: str, lineno: int) -> None:
 
 
 def read_proof(path: str | os.PathLike) -> list[str]:
-    """The lines of a text proof file; binary DRAT is refused with a clear message."""
+    """The lines of a text proof file; a binary DRAT file (:mod:`.drat`) as text lines."""
     from ..problems.textio import decompress, read_raw
 
     name = os.fspath(path)
     data = decompress(read_raw(name), name)
-    if data[:1] in (b"a", b"d") and any(
-        b > 127 or (b < 32 and b not in b"\t\r\n ") for b in data[:256]
-    ):
-        raise InputError(name, None, "binary DRAT proofs are not supported; write text DRUP")
+    from . import drat
+
+    if drat.is_binary(data):
+        return drat.to_text(drat.parse_binary(data, name))
     try:
         return data.decode("ascii").splitlines()
     except UnicodeDecodeError as e:
@@ -294,7 +303,21 @@ def check_proof(cnf: CNF, proof: Iterable[str], name: str = "<proof>") -> ProofC
             if again.valid:
                 return ProofCheck(VALID, "", r.lemmas, r.deletions, r.time + again.time, format=fmt)
         return ProofCheck(INVALID, r.reason, r.lemmas, r.deletions, r.time, format=fmt)
-    return _check_drup(cnf, lines, name)
+    return check_steps_or_unchecked(cnf, proof_steps(lines, name, cnf.nvars), name, fmt)
+
+
+def check_steps_or_unchecked(
+    cnf: CNF, steps: list[tuple[bool, list[int]]], name: str, fmt: str
+) -> ProofCheck:
+    """:func:`reluhard.certs.drat.check_steps` where the verified checker is installed,
+    else UNCHECKED saying why."""
+    from . import drat
+
+    if checker_version() is None:
+        reason = "the verified checker is not installed (pip install drup; Linux x86-64 wheels)"
+        lemmas = sum(not d for d, _ in steps)
+        return ProofCheck(UNCHECKED, reason, lemmas, len(steps) - lemmas, format=fmt)
+    return drat.check_steps(cnf, steps, name, fmt)
 
 
 def _count(lines: Sequence[str], fmt: str, name: str) -> tuple[int, int]:
@@ -316,16 +339,23 @@ def proof_format(lines: Sequence[str]) -> str:
 
 
 def _check_drup(cnf: CNF, lines: Sequence[str], name: str) -> ProofCheck:
+    lemmas, deletions = parse_proof(lines, name, cnf.nvars)
+    r = check_proof_whole(cnf, lemmas, name)
+    return dataclasses.replace(r, deletions=deletions)
+
+
+def check_proof_whole(cnf: CNF, lemmas: list[list[int]], name: str = "<proof>") -> ProofCheck:
+    """The verified checker on a whole DRUP/DRAT proof's lemmas, deletions ignored (sound:
+    RUP is monotone in the clause set; slow: it propagates over every clause it holds)."""
     import drup
 
-    lemmas, deletions = parse_proof(lines, name, cnf.nvars)
     start = time.perf_counter()
     result = drup.check_proof(cnf.clauses(), lemmas, verbose=False)
     elapsed = time.perf_counter() - start
     if result.outcome == drup.Outcome.VALID:
-        return ProofCheck(VALID, "", len(lemmas), deletions, elapsed)
+        return ProofCheck(VALID, "", len(lemmas), 0, elapsed)
     detail = drup.check_proof(cnf.clauses(), lemmas, verbose=True) if len(lemmas) < 5000 else None
-    return ProofCheck(INVALID, _failure(detail, len(lemmas)), len(lemmas), deletions, elapsed)
+    return ProofCheck(INVALID, _failure(detail, len(lemmas)), len(lemmas), 0, elapsed)
 
 
 def check_proof_file(

@@ -46,6 +46,7 @@ from typing import Any
 from .. import limits, reductions
 from ..errors import InputError
 from ..inversion import InversionProblem, check_latent
+from ..network import float_only_reason
 from ..problems.kinds import KINDS
 from ..reductions.rebuild import mismatch
 from ..status import Status
@@ -444,6 +445,9 @@ def verify_files(
         problem = load(net, os.fspath(vnnlib))
     else:
         problem = netfile.read(net)
+    why = float_only_reason(problem.network)
+    if why:
+        raise InputError(net, None, f"{why}: no exact check is possible")
     doc, read = read_solution(solution_path)
     v = verify(
         problem,

@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 
 from .. import cli_values
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..machine import machine_info
 from ..progress import Progress
-from . import report, runners
+from . import external, plugins, report, runners
 from .run import Instance, Options, load, run_all
 
 
@@ -29,8 +30,24 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         metavar="LIST",
         type=_names,
         default=None,
-        help="comma-separated python-sat solvers, or module:function plug-ins "
-        "(default: every solver python-sat ships that works here; 'none' for none)",
+        help="comma-separated python-sat solvers, or module:function (or FILE.py:function) "
+        "plug-ins (default: every solver python-sat ships that works here; 'none' for none)",
+    )
+    p.add_argument(
+        "--solver-cmd",
+        metavar="NAME=TEMPLATE",
+        action="append",
+        default=[],
+        help="also run an external solver binary, e.g. cadical='cadical -q {dimacs} {proof}' "
+        "(repeatable; placeholders {cnf} {dimacs} {proof} {out}; runner cmd:NAME)",
+    )
+    p.add_argument(
+        "--plugin",
+        metavar="FILE.py[:FUNCTION]",
+        action="append",
+        default=[],
+        help="also run a plug-in loaded from a file, no PYTHONPATH needed "
+        "(repeatable; FUNCTION defaults to solve)",
     )
     p.add_argument(
         "--via",
@@ -74,7 +91,26 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _runners(args: argparse.Namespace, circuits: bool = False) -> list[str]:
+def _external(args: argparse.Namespace) -> tuple[list[str], dict[str, external.Command]]:
+    """The plug-in and command runners, each tried once here: one that cannot start is a
+    ConfigError (exit 2) before anything runs."""
+    names = [n for n in args.solvers or [] if runners.kind(n) == "plugin"]
+    extra = [plugins.runner_name(spec) for spec in args.plugin]
+    for name in dict.fromkeys(names + extra):
+        plugins.check(name)
+    commands: dict[str, external.Command] = {}
+    for spec in args.solver_cmd:
+        cmd = external.parse_spec(spec)
+        if cmd.runner in commands:
+            raise ConfigError(f"--solver-cmd {cmd.runner[len(external.PREFIX) :]}: given twice")
+        external.check_startable(cmd)
+        commands[cmd.runner] = cmd
+    return list(dict.fromkeys(extra)) + list(commands), commands
+
+
+def _runners(
+    args: argparse.Namespace, circuits: bool = False, extra: Sequence[str] = ()
+) -> list[str]:
     from .. import reductions, solvers
 
     via = args.via
@@ -94,6 +130,7 @@ def _runners(args: argparse.Namespace, circuits: bool = False) -> list[str]:
         if backend:
             solvers.get(backend)
         routes.append(runners.NET_PREFIX + route)
+    chosen += [name for name in extra if name not in chosen]
     if not chosen and not routes:
         raise InputError(None, None, "nothing to run: no solvers and no routes")
     return chosen + routes
@@ -102,6 +139,7 @@ def _runners(args: argparse.Namespace, circuits: bool = False) -> list[str]:
 def run(args: argparse.Namespace) -> int:
     if args.jobs < 0 or args.fuzz < 0:
         raise InputError(None, None, "--jobs and --fuzz must be >= 0")
+    extra, commands = _external(args)
     instances = load(args.paths)
     if args.fuzz:
         from ..problems.cnf_fuzz import fuzz_corpus
@@ -113,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
         )
     out = Path(args.report) if args.report else None
     opts = Options(
-        runners=_runners(args, any(i.circuit is not None for i in instances)),
+        runners=_runners(args, any(i.circuit is not None for i in instances), extra),
+        commands=commands,
         time_limit=args.time_limit,
         jobs=args.jobs,
         proofs=not args.no_proofs,

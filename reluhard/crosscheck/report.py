@@ -56,7 +56,9 @@ def runner_table(results: Sequence[Result], opts: Options) -> str:
             str(r["UNSAT"]),
             str(r["unknown"]),
             str(r["models_checked"]),
-            str(r["proofs_valid"]) if proof_plan(r["runner"], opts.proofs)[0] else "-",
+            str(r["proofs_valid"])
+            if proof_plan(r["runner"], opts.proofs, opts.commands.get(r["runner"]))[0]
+            else "-",
             str(r["failures"]),
             f"{r['time_median'] * 1e3:.1f}",
             f"{r['time_total']:.2f}",
@@ -125,7 +127,7 @@ def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: fl
         "runners": [
             {"runner": name, "kind": runners.kind(name), "proofs": want, "proof_note": note}
             for name in opts.runners
-            for want, note in [proof_plan(name, opts.proofs)]
+            for want, note in [proof_plan(name, opts.proofs, opts.commands.get(name))]
         ],
         "instances": [
             {

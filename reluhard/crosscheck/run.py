@@ -13,7 +13,8 @@ A failure is any of: ``crash`` (a runner died or raised), ``model`` (a model tha
 satisfy the CNF), ``proof`` (a proof the checker rejects), ``verdict`` (UNSAT although a
 checked model exists; SAT although a checked proof exists), ``disagreement`` (SAT against
 UNSAT with no certificate either way), ``checker`` (a checked model and a checked proof for
-the same formula: the checker itself would be wrong). Each failure is minimised by delta
+the same formula: the checker itself would be wrong), ``output`` (an external solver's
+output breaks the SAT-competition conventions, :mod:`.external`). Each failure is minimised by delta
 debugging (:mod:`.shrink`) while the same runner keeps failing the same way, and the
 reproducer is written as a DIMACS file.
 
@@ -27,7 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,7 +36,7 @@ from ..certs import proofs
 from ..problems import circuit_format, dimacs_cnf, tseitin
 from ..problems.circuit import Circuit
 from ..problems.cnf import CNF, model_fault
-from . import runners
+from . import external, runners
 from .sandbox import Outcome, Pool, Task
 from .shrink import shrink_cnf
 
@@ -66,7 +67,7 @@ class Run:
     """One runner on one instance, as judged by the parent."""
 
     runner: str
-    verdict: str  # SAT, UNSAT, UNKNOWN, TIMEOUT, CRASH, ERROR
+    verdict: str  # SAT, UNSAT, UNKNOWN, TIMEOUT, CRASH, ERROR, BAD-OUTPUT (a cmd: runner's)
     time: float = 0.0
     model_check: str | None = None  # PASS / FAIL; None when there is no model
     model_reason: str = ""
@@ -136,6 +137,8 @@ class Options:
     shrink_budget: int = 1000
     out_dir: str | os.PathLike | None = None  # where reproducers go
     out_stem: str = "crosscheck"
+    #: the ``cmd:NAME`` runners' commands (``--solver-cmd``, :mod:`.external`)
+    commands: Mapping[str, external.Command] = field(default_factory=dict)
 
 
 # ------------------------------------------------------------------------------- inputs
@@ -181,11 +184,18 @@ def load(paths: Iterable[str | os.PathLike]) -> list[Instance]:
 # ------------------------------------------------------------------------------- running
 
 
-def proof_plan(runner: str, want: bool) -> tuple[bool, str]:
-    """Whether to ask ``runner`` for a proof, and if not, why not (for the report)."""
+def proof_plan(
+    runner: str, want: bool, command: external.Command | None = None
+) -> tuple[bool, str]:
+    """Whether to ask ``runner`` for a proof, and if not, why not (for the report);
+    ``command``: a ``cmd:`` runner's."""
     if not want:
         return False, "proofs off"
     kind = runners.kind(runner)
+    if kind == "cmd":
+        if command is None or not command.uses("proof"):
+            return False, "the command template has no {proof}"
+        return True, ""
     if kind == "net":
         return False, "MILP infeasibility: a solver claim, no proof format"
     if kind == "plugin":
@@ -197,9 +207,26 @@ def proof_plan(runner: str, want: bool) -> tuple[bool, str]:
     return True, ""
 
 
-def task(runner: str, cnf: CNF, opts: Options, circuit: Circuit | None = None) -> Task:
-    want, _ = proof_plan(runner, opts.proofs)
-    p = runners.payload(runner, cnf, proof=want, time_limit=opts.time_limit, circuit=circuit)
+def task(
+    runner: str,
+    cnf: CNF,
+    opts: Options,
+    circuit: Circuit | None = None,
+    source: str | None = None,
+) -> Task:
+    """The task of ``runner`` on ``cnf``; ``source``: the CNF's file (a ``cmd:`` runner reads
+    its original bytes), None for a circuit's CNF, a fuzz or a shrunk one."""
+    command = opts.commands.get(runner)
+    want, _ = proof_plan(runner, opts.proofs, command)
+    p = runners.payload(
+        runner,
+        cnf,
+        proof=want,
+        time_limit=opts.time_limit,
+        circuit=circuit,
+        command=command,
+        source=source if circuit is None else None,
+    )
     solve_budget = None if opts.time_limit is None else opts.time_limit * 1.2 + 1.0
     check_budget = None if opts.time_limit is None else max(PROOF_BUDGET, 4 * opts.time_limit)
     return Task(HANDLER, p, (solve_budget, check_budget))
@@ -207,7 +234,7 @@ def task(runner: str, cnf: CNF, opts: Options, circuit: Circuit | None = None) -
 
 def judge_run(runner: str, cnf: CNF, out: Outcome, opts: Options) -> Run:
     """Turn what came back from a worker into a :class:`Run`, checking the model here."""
-    _, note = proof_plan(runner, opts.proofs)
+    _, note = proof_plan(runner, opts.proofs, opts.commands.get(runner))
     first = out.messages[0] if out.messages else None
     if first is None:
         verdict = {"timeout": "TIMEOUT", "crash": "CRASH"}.get(out.ended, "ERROR")
@@ -241,6 +268,8 @@ def judge(cnf: CNF, runs: Sequence[Run]) -> tuple[str, list[tuple[str, str, str]
     for r in runs:
         if r.verdict in ("CRASH", "ERROR"):
             failures.append((r.runner, "crash", r.detail))
+        if r.verdict == external.BAD_OUTPUT:
+            failures.append((r.runner, "output", r.detail))
         if r.model_check == "FAIL":
             failures.append((r.runner, "model", r.model_reason))
         if r.proof_status == proofs.INVALID:
@@ -286,7 +315,7 @@ def run_all(
     pending: dict[int, dict[str, Run]] = {i: {} for i in range(len(instances))}
     results: list[Result | None] = [None] * len(instances)
     tasks = (
-        ((i, r), task(r, inst.cnf, opts, inst.circuit))
+        ((i, r), task(r, inst.cnf, opts, inst.circuit, inst.path))
         for i, inst in enumerate(instances)
         for r in opts.runners
     )
@@ -327,6 +356,8 @@ def still_fails(pool: Pool, failure: Failure, witness: str | None, opts: Options
         r = run(failure.runner, cnf)
         if failure.kind == "crash":
             return r.verdict in ("CRASH", "ERROR")
+        if failure.kind == "output":
+            return r.verdict == external.BAD_OUTPUT
         if failure.kind == "model":
             return r.model_check == "FAIL"
         if failure.kind == "proof":
@@ -380,6 +411,8 @@ def minimise(
         f"minimised from {res.instance.name} ({res.instance.cnf.nclauses} clauses) by delta "
         f"debugging in {shrunk.tests} tests",
     ]
+    if failure.runner in opts.commands:
+        comments.append(f"command: {opts.commands[failure.runner].template}")
     out_dir.mkdir(parents=True, exist_ok=True)
     dimacs_cnf.write_cnf(cnf, path, comments=comments)
     failure.reproducer = os.fspath(path)

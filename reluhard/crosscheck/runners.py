@@ -12,7 +12,10 @@ A runner is named by a string:
 - ``module:function`` for a plug-in, ``function(cnf, proof) -> (sat, model, proof_lines)``
   with ``sat`` True, False or None (unknown), ``model`` a list of DIMACS literals or None and
   ``proof_lines`` text DRUP lines or None. This is how a solver outside python-sat (or a
-  deliberately faulty one, in the tests) is cross-checked.
+  deliberately faulty one, in the tests) is cross-checked; ``FILE.py:function`` loads the
+  plug-in from a file (:mod:`.plugins`);
+- ``cmd:NAME`` for an external solver binary (``--solver-cmd NAME=TEMPLATE``,
+  :mod:`.external`), run on the instance's original file bytes.
 
 :func:`execute` runs in a worker process (:mod:`.sandbox`): it yields the solver's answer
 first and then, for an UNSAT answer with a proof, the verified checker's verdict on it. The
@@ -21,7 +24,6 @@ model is *not* checked here: the parent checks it against its own copy of the CN
 
 from __future__ import annotations
 
-import importlib
 import time
 from collections.abc import Iterator
 from functools import cache
@@ -33,6 +35,7 @@ from ..problems import circuit as circuit_mod
 from ..problems.circuit import Circuit
 from ..problems.cnf import CNF
 from ..problems.kinds import KINDS
+from . import external, plugins
 
 SAT, UNSAT, UNKNOWN = "SAT", "UNSAT", "UNKNOWN"
 NET_PREFIX = "net:"
@@ -67,18 +70,30 @@ def proof_capable(solver: str) -> bool:
 
 
 def kind(runner: str) -> str:
-    """``net``, ``plugin`` or ``pysat``."""
+    """``net``, ``cmd``, ``plugin`` or ``pysat``."""
     if runner.startswith(NET_PREFIX):
         return "net"
+    if runner.startswith(external.PREFIX):
+        return "cmd"
     return "plugin" if ":" in runner else "pysat"
 
 
 def payload(
-    runner: str, cnf: CNF, *, proof: bool, time_limit: float | None, circuit: Circuit | None = None
+    runner: str,
+    cnf: CNF,
+    *,
+    proof: bool,
+    time_limit: float | None,
+    circuit: Circuit | None = None,
+    command: external.Command | None = None,
+    source: str | None = None,
 ) -> dict:
     """What a worker needs to run ``runner`` on ``cnf`` (plain arrays: cheap to pickle),
-    and the circuit (with its target) whose Tseitin CNF ``cnf`` is, if any."""
+    and the circuit (with its target) whose Tseitin CNF ``cnf`` is, if any; for a ``cmd:``
+    runner its ``command`` and the instance's file ``source`` (None: none, or not a CNF)."""
     return {
+        "command": command,
+        "source": source,
         "runner": runner,
         "nvars": cnf.nvars,
         "literals": cnf.literals,
@@ -100,9 +115,22 @@ def execute(p: dict) -> Iterator[dict]:
         circuit = p.get("circuit")
         circuit = None if circuit is None else circuit_mod.from_arrays(*circuit)
         verdict, model, proof, detail = _net(runner, cnf, circuit, p["time_limit"])
+    elif kind(runner) == "cmd":
+        answer = external.run(p["command"], cnf, p.get("source"), p["time_limit"])
+        verdict, model, detail = answer.verdict, answer.model, answer.detail
+        yield {
+            "verdict": verdict,
+            "time": time.perf_counter() - start,
+            "model": model,
+            # binary DRAT has a 0 byte at the end of each step only; text, a newline
+            "lemmas": None if answer.proof is None else _steps(answer.proof),
+            "detail": detail,
+        }
+        if verdict == UNSAT and p["proof"] and answer.proof is not None:
+            yield {"proof": _check_bytes(cnf, answer.proof).to_json()}
+        return
     elif kind(runner) == "plugin":
-        module, _, name = runner.rpartition(":")
-        sat, model, proof = getattr(importlib.import_module(module), name)(cnf, p["proof"])
+        sat, model, proof = plugins.load(runner)(cnf, p["proof"])
         verdict = UNKNOWN if sat is None else (SAT if sat else UNSAT)
     else:
         verdict, model, proof = _pysat(runner, cnf, p["proof"])
@@ -116,6 +144,23 @@ def execute(p: dict) -> Iterator[dict]:
     }
     if verdict == UNSAT and p["proof"] and proof is not None:
         yield {"proof": proofs.check_proof(cnf, proof).to_json()}
+
+
+def _steps(proof: bytes) -> int:
+    from ..certs.drat import is_binary
+
+    return proof.count(0) if is_binary(proof) else proof.count(b"\n")
+
+
+def _check_bytes(cnf: CNF, proof: bytes) -> proofs.ProofCheck:
+    """A solver's proof file checked; a malformed one is INVALID, saying why."""
+    from ..certs.drat import check_proof_bytes
+    from ..errors import InputError
+
+    try:
+        return check_proof_bytes(cnf, proof, "proof")
+    except InputError as e:
+        return proofs.ProofCheck(proofs.INVALID, f"malformed proof: {e}")
 
 
 def _pysat(name: str, cnf: CNF, want_proof: bool):

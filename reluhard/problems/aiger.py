@@ -27,7 +27,7 @@ from __future__ import annotations
 from ..errors import InputError
 from . import sniffing
 from .circuit import Circuit
-from .circuit_build import Builder, to_aig
+from .circuit_build import Builder, to_aig, topological
 from .textio import count, show_token
 
 _FIELDS = ("M", "I", "L", "O", "A", "B", "C", "J", "F")
@@ -177,35 +177,15 @@ class _Ascii:
 
     def topological(self, ands: dict[int, tuple[int, int, int]]) -> list[int]:
         """The AND variables, each after the ANDs it reads; a cycle is an error."""
-        order: list[int] = []
-        state: dict[int, int] = {}  # 1 = on the current path, 2 = done
-        for root in ands:
-            if root in state:
-                continue
-            path = [root]
-            state[root] = 1
-            stack = [(root, 0)]
-            while stack:
-                v, i = stack.pop()
-                fan = [x >> 1 for x in ands[v][:2] if (x >> 1) in ands]
-                if i < len(fan):
-                    stack.append((v, i + 1))
-                    w = fan[i]
-                    if state.get(w) == 1:
-                        cycle = path[path.index(w) :] + [w]
-                        shown = " -> ".join(str(2 * x) for x in cycle)
-                        raise self.error(
-                            f"combinational cycle through the AND gates {shown}", ands[w][2]
-                        )
-                    if w not in state:
-                        state[w] = 1
-                        path.append(w)
-                        stack.append((w, 0))
-                    continue
-                state[v] = 2
-                path.pop()
-                order.append(v)
-        return order
+
+        def cycle(path: list[int]) -> Exception:
+            shown = " -> ".join(str(2 * x) for x in path)
+            return self.error(
+                f"combinational cycle through the AND gates {shown}", ands[path[-1]][2]
+            )
+
+        fanins = {v: [x >> 1 for x in fan[:2]] for v, fan in ands.items()}
+        return topological(fanins, cycle)
 
     def symbols(self) -> dict[str, list[str]]:
         h = self.h

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from ..errors import InputError
 from . import sniffing
 from .circuit import AND, XOR, Circuit
-from .circuit_build import Builder, neg
+from .circuit_build import Builder, neg, topological
 from .textio import show_token
 
 _NAME = sniffing.BENCH_NAME
@@ -149,31 +149,11 @@ def _build(path, inputs, outputs, gates, defined) -> Circuit:
 
 def _topological(path: str, gates: dict[str, _Gate]) -> list[str]:
     """The gate names, each after the gates it reads; a cycle is an error."""
-    order: list[str] = []
-    state: dict[str, int] = {}
-    for root in gates:
-        if root in state:
-            continue
-        state[root], path_ = 1, [root]
-        stack = [(root, 0)]
-        while stack:
-            v, i = stack.pop()
-            fan = [a for a in gates[v].args if a in gates]
-            if i < len(fan):
-                stack.append((v, i + 1))
-                w = fan[i]
-                if state.get(w) == 1:
-                    cycle = " -> ".join(path_[path_.index(w) :] + [w])
-                    raise InputError(path, gates[w].line, f"combinational cycle: {cycle}")
-                if w not in state:
-                    state[w] = 1
-                    path_.append(w)
-                    stack.append((w, 0))
-                continue
-            state[v] = 2
-            path_.pop()
-            order.append(v)
-    return order
+
+    def cycle(names: list[str]) -> Exception:
+        return InputError(path, gates[names[-1]].line, f"combinational cycle: {' -> '.join(names)}")
+
+    return topological({name: gate.args for name, gate in gates.items()}, cycle)
 
 
 # --------------------------------------------------------------------------- writing

@@ -15,18 +15,21 @@ Every reader and generator builds its :class:`~reluhard.problems.circuit.Circuit
   writer wrote gives back an equal circuit.
 
 :func:`to_aig` lowers XOR and MAJ gates and k-ary ANDs to 2-input ANDs (what AIGER files
-hold).
+hold). :func:`topological` orders a reader's named gates before they are built.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from typing import TypeVar
 
 import numpy as np
 
 from .circuit import AND, MAJ, XOR, Circuit
 
 FALSE, TRUE = 0, 1
+
+K = TypeVar("K", bound=Hashable)
 
 
 def neg(lit: int) -> int:
@@ -249,3 +252,41 @@ def _majority_aig(b: Builder, ins: list[int], and2) -> int:
     for t in terms:
         out = b.or_(out, t)
     return out
+
+
+def topological(fanins: Mapping[K, Sequence[K]], cycle: Callable[[list[K]], Exception]) -> list[K]:
+    """The gates of ``fanins`` (gate -> the gates it reads, in order; fanins that are not
+    keys are inputs and ignored), each after the gates it reads: depth-first from each gate
+    in the mapping's order, without recursion. A combinational cycle raises ``cycle(path)``,
+    ``path`` the gates around it from its first gate back to that gate.
+
+    >>> topological({"c": ["a", "b"], "a": ["x"], "b": ["a"]}, ValueError)
+    ['a', 'b', 'c']
+    >>> topological({"a": ["b"], "b": ["a"]}, lambda p: ValueError(" -> ".join(p)))
+    Traceback (most recent call last):
+    ValueError: a -> b -> a
+    """
+    order: list[K] = []
+    state: dict[K, int] = {}  # 1 = on the current path, 2 = done
+    for root in fanins:
+        if root in state:
+            continue
+        state[root], path = 1, [root]
+        stack = [(root, 0)]
+        while stack:
+            v, i = stack.pop()
+            fan = [x for x in fanins[v] if x in fanins]
+            if i < len(fan):
+                stack.append((v, i + 1))
+                w = fan[i]
+                if state.get(w) == 1:
+                    raise cycle(path[path.index(w) :] + [w])
+                if w not in state:
+                    state[w] = 1
+                    path.append(w)
+                    stack.append((w, 0))
+                continue
+            state[v] = 2
+            path.pop()
+            order.append(v)
+    return order

@@ -1,6 +1,6 @@
 """The preimage question both circuit reductions ask, in one place: the target parameters
-(``outputs=BITS`` or ``planted=BITS``), and the certificate maps between input vectors and
-latents.
+(``outputs=BITS`` or ``planted=BITS``), the certificate maps between input vectors and
+latents, and the inversion problem and construction each builds from its compiled form.
 
 The conventions, fixed so that others can check them: the latent is the circuit's inputs
 in file order (AIGER input order, BENCH ``INPUT`` order) with +1 = true; network output
@@ -21,9 +21,12 @@ from dataclasses import replace
 import numpy as np
 
 from ..errors import InputError
-from ..inversion import Source
+from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
+from ..network import Network
 from ..options import Param
 from ..problems.circuit import Circuit, input_fault, literals_of, preimage_fault, simulate
+from .base import Construction
+from .circuit_layers import compile_circuit
 
 
 def bits(text: str) -> str:
@@ -84,6 +87,38 @@ def recorded(outputs: str | None = None, planted: str | None = None) -> dict:
 def embedded(source: Source | None, circuit: Circuit, target: np.ndarray) -> Source | None:
     """``source`` with its circuit carrying ``target``."""
     return None if source is None else replace(source, instance=circuit.with_target(target))
+
+
+def problem(circuit: Circuit, form: str, record: tuple[str, str, str], domain: Domain, *,
+            source: Source | None = None, outputs: str | None = None,
+            planted: str | None = None) -> InversionProblem:  # fmt: skip
+    """The inversion problem of ``circuit`` compiled in ``form`` (``"sign"`` or ``"real"``,
+    :func:`.circuit_layers.compile_circuit`) on ``domain``, recorded as ``record`` (name,
+    paper, theorem): target +1/-1 per output the parameters ask for and, for ``"real"``, the
+    penalty output's target ``n`` last (:mod:`.circuit_real`)."""
+    target = target_of(circuit, outputs, planted)
+    compiled = compile_circuit(circuit, form)
+    values = np.where(target, 1.0, -1.0)
+    if form == "real":
+        values = np.r_[values, float(circuit.ninputs)]
+    return InversionProblem(
+        Network(tuple(compiled.layers)),
+        values,
+        domain,
+        Query(),
+        ReductionRecord(*record, recorded(outputs, planted)),
+        embedded(source, circuit, target),
+        planted_of(circuit, planted),
+        tuple(compiled.bounds),
+    )
+
+
+def construction(ns: dict) -> Construction:
+    """The reduction a circuit module defines (its constants, ``build`` and ``size``), with
+    the certificate maps and parameters of this module (:meth:`Construction.of_module`)."""
+    return Construction.of_module(
+        ns, encode=encode, decode=decode, fault=fault, params=PARAMS, states_bounds=True
+    )
 
 
 def encode(circuit: Circuit, certificate: Sequence[int], **params) -> np.ndarray:

@@ -33,14 +33,10 @@ penalty rejects it, so no convention is needed.
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
-from ..network import Network
+from ..inversion import Domain, InversionProblem, Source
 from ..problems.circuit import Circuit
 from . import circuit_query
-from .base import Construction
-from .circuit_layers import compile_circuit, compiled_size
+from .circuit_layers import compiled_size
 
 NAME = "circuit-real"
 SOURCE_KIND = "circuit"
@@ -61,18 +57,14 @@ def build(circuit: Circuit, *, source: Source | None = None, outputs: str | None
     >>> p.network.widths, p.target.tolist()
     ([2, 2, 2, 7, 3], [1.0, -1.0, 2.0])
     """
-    target = circuit_query.target_of(circuit, outputs, planted)
-    compiled = compile_circuit(circuit, "real")
-    record = ReductionRecord(NAME, PAPER, THEOREM, circuit_query.recorded(outputs, planted))
-    return InversionProblem(
-        Network(tuple(compiled.layers)),
-        np.r_[np.where(target, 1.0, -1.0), float(circuit.ninputs)],
+    return circuit_query.problem(
+        circuit,
+        "real",
+        (NAME, PAPER, THEOREM),
         Domain("real", -1.0, 1.0, WLOG_REASON),
-        Query(),
-        record,
-        circuit_query.embedded(source, circuit, target),
-        circuit_query.planted_of(circuit, planted),
-        tuple(compiled.bounds),
+        source=source,
+        outputs=outputs,
+        planted=planted,
     )
 
 
@@ -81,11 +73,4 @@ def size(circuit: Circuit, **params: str | None) -> int:
     return compiled_size(circuit, "real")
 
 
-REDUCTION = Construction.of_module(
-    globals(),
-    encode=circuit_query.encode,
-    decode=circuit_query.decode,
-    fault=circuit_query.fault,
-    params=circuit_query.PARAMS,
-    states_bounds=True,
-)
+REDUCTION = circuit_query.construction(globals())

@@ -22,14 +22,10 @@ preimage question asked here.
 
 from __future__ import annotations
 
-import numpy as np
-
-from ..inversion import Domain, InversionProblem, Query, ReductionRecord, Source
-from ..network import Network
+from ..inversion import Domain, InversionProblem, Source
 from ..problems.circuit import Circuit
 from . import circuit_query
-from .base import Construction
-from .circuit_layers import compile_circuit, compiled_size
+from .circuit_layers import compiled_size
 
 NAME = "circuit-sign"
 SOURCE_KIND = "circuit"
@@ -49,18 +45,14 @@ def build(circuit: Circuit, *, source: Source | None = None, outputs: str | None
     >>> p.network.widths, p.target.tolist(), p.domain.kind
     ([2, 3, 2], [1.0, -1.0], 'sign')
     """
-    target = circuit_query.target_of(circuit, outputs, planted)
-    compiled = compile_circuit(circuit, "sign")
-    record = ReductionRecord(NAME, PAPER, THEOREM, circuit_query.recorded(outputs, planted))
-    return InversionProblem(
-        Network(tuple(compiled.layers)),
-        np.where(target, 1.0, -1.0),
+    return circuit_query.problem(
+        circuit,
+        "sign",
+        (NAME, PAPER, THEOREM),
         Domain("sign"),
-        Query(),
-        record,
-        circuit_query.embedded(source, circuit, target),
-        circuit_query.planted_of(circuit, planted),
-        tuple(compiled.bounds),
+        source=source,
+        outputs=outputs,
+        planted=planted,
     )
 
 
@@ -69,11 +61,4 @@ def size(circuit: Circuit, **params: str | None) -> int:
     return compiled_size(circuit, "sign")
 
 
-REDUCTION = Construction.of_module(
-    globals(),
-    encode=circuit_query.encode,
-    decode=circuit_query.decode,
-    fault=circuit_query.fault,
-    params=circuit_query.PARAMS,
-    states_bounds=True,
-)
+REDUCTION = circuit_query.construction(globals())

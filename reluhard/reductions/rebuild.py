@@ -48,11 +48,22 @@ def rebuilt(problem: InversionProblem) -> InversionProblem | str | None:
     return reduction_fault(again) or again
 
 
-def require_rebuilt(problem: InversionProblem, name: str) -> None:
-    """:class:`InputError` naming ``name`` unless :func:`mismatch` finds nothing."""
-    why = mismatch(problem)
+def require_rebuilt(problem: InversionProblem, name: str) -> InversionProblem:
+    """:class:`InputError` naming ``name`` unless :func:`mismatch` finds nothing; else
+    ``problem`` with the ``unit_bounds`` its reduction states (as :func:`stated_bounds`
+    gives, from the one build the check made: ``invert --certify`` checks, then decides)."""
+    again = rebuilt(problem)
+    why = mismatch(problem, again)
     if why is not None:
         raise InputError(name, None, f"not the reduction of its embedded source: {why}")
+    if (
+        problem.unit_bounds is None
+        and isinstance(again, InversionProblem)
+        and again.unit_bounds is not None
+        and _states_bounds(problem)
+    ):
+        return replace(problem, unit_bounds=again.unit_bounds)
+    return problem
 
 
 def _same_layer(a: Layer, b: Layer) -> bool:
@@ -65,14 +76,19 @@ def _same_layer(a: Layer, b: Layer) -> bool:
     return bool(np.array_equal(a.W, b.W))
 
 
+def _states_bounds(problem: InversionProblem) -> bool:
+    """Whether ``problem``'s recorded reduction states ``unit_bounds`` (``states_bounds``)."""
+    rec = problem.reduction
+    red = REGISTRY.get(rec.name) if rec is not None else None
+    return red is not None and red.states_bounds
+
+
 def stated_bounds(problem: InversionProblem) -> InversionProblem:
     """``problem`` with the ``unit_bounds`` its reduction states, when the reduction states
     them (``states_bounds``: the circuit reductions) and the network is exactly what it
     builds from the embedded source; else ``problem`` unchanged. Network files do not store
     the bounds, so a loaded circuit network gets them here."""
-    rec = problem.reduction
-    red = REGISTRY.get(rec.name) if rec is not None else None
-    if problem.unit_bounds is not None or red is None or not red.states_bounds:
+    if problem.unit_bounds is not None or not _states_bounds(problem):
         return problem
     again = rebuilt(problem)
     if not isinstance(again, InversionProblem) or mismatch(problem, again) is not None:

@@ -18,8 +18,8 @@ which is ``<= delta^p = Z alpha^p`` exactly when every edge is covered and the c
 (``q <= n``). For ``p = inf`` the norm is ``alpha``, ``3 alpha`` or ``beta |...|`` and
 ``delta = alpha`` works the same way.
 
-Constants: ``alpha = 1`` (any ``alpha > 0``); ``beta`` the least integer with
-``beta^p > Z alpha^p`` (``beta > alpha`` for ``inf``), so a wrong count alone exceeds
+Constants: ``alpha = 1`` (any ``alpha > 0``); ``beta = ceil((Z alpha^p)^(1/p)) + 1``, an
+integer with ``beta^p > Z alpha^p`` (``beta = 2 alpha`` for ``inf``), so a wrong count alone exceeds
 ``delta``; ``delta^p = Z alpha^p`` kept exactly (``Query.delta_pow``), query ``<= delta``.
 
 Valid for every ``p >= 1`` and ``inf`` (``3^p - 1 > 0``); the paper states it for even ``p``,

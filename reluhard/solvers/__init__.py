@@ -24,8 +24,9 @@ from typing import Any
 import numpy as np
 
 from ..errors import InputError
-from ..exactness import float_refusal, float_unknown_reason
+from ..exactness import float_refusal, float_unknown_reason, one_float_check
 from ..inversion import InversionProblem
+from ..network import float_only_reason
 from ..options import parse_values
 from . import recovery
 from .registry import BACKENDS, NAMES, Backend
@@ -87,13 +88,17 @@ def solve(
     end found it."""
     backend = get(solver)
     kwargs = parse_options(solver, options or {})
+    smooth = float_only_reason(problem.network)
+    if smooth:  # every back end encodes piecewise-linear layers and checks answers exactly
+        raise InputError(None, None, f"solver '{solver}' cannot take it: {smooth}")
     refusal = backend.refusal(problem)
     if refusal:
         raise InputError(None, None, refusal)
-    inexact = float_refusal(problem) if backend.float_arithmetic else None
-    if inexact:
-        return Verdict(UNKNOWN, solver, reason=float_unknown_reason(solver, inexact))
-    verdict = backend.solve(problem, time_limit=time_limit, **kwargs)
+    with one_float_check():  # a float MILP back end asks again before LP tightening
+        inexact = float_refusal(problem) if backend.float_arithmetic else None
+        if inexact:
+            return Verdict(UNKNOWN, solver, reason=float_unknown_reason(solver, inexact))
+        verdict = backend.solve(problem, time_limit=time_limit, **kwargs)
     if (
         problem.planted is not None
         and verdict.latent is not None

@@ -77,24 +77,29 @@ OPTIONS = {
 
 
 def forward_keeping(net: Network, z: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
-    """``G(z)`` and every layer's pre-activation (for :func:`backpropagate`)."""
+    """``G(z)`` and every layer's pre-activation (for :func:`backpropagate`); ``z`` is one
+    latent ``(in,)`` or a batch ``(N, in)``, and the results have the same leading shape."""
+    single = z.ndim == 1
     pres = []
-    a = z
+    a = np.atleast_2d(z)
     for layer in net.layers:
-        pre = layer.pre(a[None, :])[0]
-        pres.append(pre)
+        pre = layer.pre(a)
+        pres.append(pre[0] if single else pre)
         a = layer.act(pre)
-    return a, pres
+    return (a[0] if single else a), pres
 
 
 def backpropagate(net: Network, pres: list[np.ndarray], g: np.ndarray) -> np.ndarray:
-    """``J^T g`` for the Jacobian ``J`` of ``G`` at the point of ``pres`` (ReLU'(0) = 0)."""
+    """``J^T g`` for the Jacobian ``J`` of ``G`` at the point of ``pres`` (ReLU'(0) = 0,
+    :meth:`reluhard.network.Layer.derivative`); for a batch, ``g`` and every ``pres`` entry
+    have a leading axis ``N`` and row ``i`` of the result is ``J(z_i)^T g_i``."""
     for layer, pre in zip(reversed(net.layers), reversed(pres), strict=True):
-        if layer.activation == "relu":
-            g = g * (pre > 0)
-        elif layer.activation == "leaky_relu":
-            g = g * np.where(pre > 0, 1.0, layer.slope)
-        g = np.asarray(layer.W.T @ g).reshape(-1)
+        if layer.activation != "identity":
+            g = g * layer.derivative(pre)
+        if g.ndim == 1:
+            g = np.asarray(layer.W.T @ g).reshape(-1)
+        else:
+            g = np.asarray(layer.W.T @ g.T).T
     return g
 
 

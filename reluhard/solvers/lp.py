@@ -214,18 +214,10 @@ def linf_step(
             certified += 1
             return lp
         lps += 1
-        A, rlo, rhi = slack_rows(layer, y, e, per_row=False)
         cost = np.zeros(n + 1)
         cost[-1] = 1.0
-        return solve_lp(
-            A,
-            rlo,
-            rhi,
-            np.append(lo, floor),
-            np.append(hi, e),
-            cost,
-            solver=solver,
-            time_limit=_left(deadline),
+        return _slack_lp(
+            layer, y, e, False, np.append(lo, floor), np.append(hi, e), cost, solver, deadline
         )
 
     if known or floor > eps * alpha**MAX_ROUNDS:
@@ -240,6 +232,16 @@ def linf_step(
         step.h, step.objective = best.x[:n], float(best.x[n])
     step.time = time.perf_counter() - t0
     return step
+
+
+def _slack_lp(layer: Layer, y: np.ndarray, e: float, per_row: bool, col_lo: np.ndarray,
+              col_hi: np.ndarray, cost: np.ndarray, solver: str,
+              deadline: float | None) -> LPResult:  # fmt: skip
+    """The slack LP of Algorithms 1 (one slack, ``per_row`` false) and 2 (a slack per row) at
+    ``eps = e`` (:func:`slack_rows`), over the columns ``[h, slacks]`` in ``[col_lo, col_hi]``,
+    minimising ``cost``, within what is left of ``deadline``."""
+    A, rlo, rhi = slack_rows(layer, y, e, per_row=per_row)
+    return solve_lp(A, rlo, rhi, col_lo, col_hi, cost, solver=solver, time_limit=_left(deadline))
 
 
 def _first_feasible(solve_t, deadline) -> tuple[int, LPResult]:
@@ -296,17 +298,8 @@ def l1_step(
             count["presolved"] += 1
             return lp
         count["lps"] += 1
-        A, rlo, rhi = slack_rows(layer, y, e, per_row=True)
-        return solve_lp(
-            A,
-            rlo,
-            rhi,
-            np.concatenate([lo, floor]),
-            np.concatenate([hi, np.full(m, np.inf)]),
-            cost,
-            solver=solver,
-            time_limit=_left(deadline),
-        )
+        col_lo, col_hi = np.concatenate([lo, floor]), np.concatenate([hi, np.full(m, np.inf)])
+        return _slack_lp(layer, y, e, True, col_lo, col_hi, cost, solver, deadline)
 
     rounds = _while_improving(layer, y, eps, alpha, solve_at, deadline, 1, False)
     extra = {"presolved": count["presolved"]} if count["presolved"] else {}

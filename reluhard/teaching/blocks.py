@@ -83,7 +83,7 @@ class Matrix:
 class Image:
     png: bytes
     alt: str
-    font_px: float = 14.0  # the labels' height at full size: the page never shrinks it below 10.5
+    font_px: float = 14.0  # the labels' height in pixels; the page shows the figure at full size
 
 
 Block = Heading | Para | Pre | Table | Vector | Matrix | Image

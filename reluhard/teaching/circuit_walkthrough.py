@@ -1,7 +1,10 @@
 """``reluhard explain`` on a circuit reduction (``circuit-sign``, ``circuit-real``): the
 circuit, the gadget of each gate with its truth table (fanin values, pre-activations, unit
 outputs, the gate's value), the levelised layers, the target and latent domain, and a
-worked example (a preimage's forward pass, and a non-preimage's differing outputs).
+worked example (a preimage's forward pass, and a non-preimage's differing outputs), the
+construction as :mod:`reluhard.reductions.circuit_sign` / ``circuit_real`` state it in their
+docstrings, ``network.png`` with both latents' unit values, and for up to
+:data:`.truth.MAX_LATENTS` inputs a truth table of every latent.
 
 A document is a list of :mod:`.blocks`, rendered by :mod:`.render_text` and
 :mod:`.render_html` like the CNF walkthrough. Circuits beyond the limits are summarised
@@ -11,6 +14,7 @@ A document is a list of :mod:`.blocks`, rendered by :mod:`.render_text` and
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -22,7 +26,10 @@ from ..problems.circuit import OP_NAMES, Circuit, literals_of, preimage_fault
 from ..reductions.circuit_layers import compile_circuit
 from ..reductions.circuit_query import target_of
 from ..status import Status
-from .blocks import Block, Heading, Limits, Para, Table, Vector, fmt
+from . import truth
+from .blocks import Block, Heading, Image, Limits, Para, Table, Vector, fmt
+from .diagram import Figure, layer_values
+from .docstring import doc_blocks
 
 MAX_TRUTH_ROWS = 16  # a gate's truth table is shown in full up to 4 fanins
 
@@ -149,18 +156,31 @@ def _step_layers(problem: InversionProblem, c: Circuit, mode: str) -> list[Block
     return out
 
 
-def _step_example(problem: InversionProblem, c: Circuit, params: dict,
-                  cert: list[int] | None, time_limit: float) -> list[Block]:  # fmt: skip
-    out: list[Block] = [Heading("Step 4. Target, domain, and a worked example")]
-    target = target_of(c, **params)
-    out.append(
-        Para(
-            f"The target x is the outputs {''.join('1' if t else '0' for t in target)} as +-1"
-            + (f", then {c.ninputs} for sum |v_i|" if problem.domain.kind == "real" else "")
-            + f"; the latent domain is {problem.domain.describe()}; the query "
-            f"{problem.query.describe()}."
-        )
-    )
+@dataclass
+class Analysis:
+    """A circuit problem decided once: the certificate (None: no preimage), the latents of
+    the worked example, and the truth table for tiny circuits."""
+
+    source: Source
+    problem: InversionProblem
+    circuit: Circuit
+    params: dict
+    mode: str
+    cert: list[int] | None
+    z_cert: np.ndarray | None
+    z_non: np.ndarray | None
+    non_why: str  # why the non-certificate is one
+    table: list[truth.Row] | None
+
+
+def analyse(source: Source, problem: InversionProblem, cert: list[int] | None,
+            time_limit: float = 30.0) -> Analysis:  # fmt: skip
+    """Decide ``problem`` (unless ``cert`` is given) and pick the worked example."""
+    c = source.instance
+    params = reductions.params_of(problem)
+    mode = "real" if problem.domain.kind == "real" else "sign"
+    red = reductions.of(problem)
+    assert red is not None
     if cert is None:
         d = pipeline.decide(problem, "auto", time_limit=time_limit)
         if d.status is Status.UNKNOWN:
@@ -169,13 +189,44 @@ def _step_example(problem: InversionProblem, c: Circuit, params: dict,
                 "certificate with --cert or raise --time-limit"
             )
         cert = d.certificate if d.status is Status.INVERTIBLE else None
-        if cert is None:
-            out.append(Para(f"No preimage ({d.status.answer}): the target is unreachable.",
-                            "bad"))  # fmt: skip
+    target = target_of(c, **params)
+    z_cert = z_non = None
+    non_why = ""
     if cert is not None:
-        red = reductions.of(problem)
-        assert red is not None
-        z = red.encode(c, cert, **params)
+        z_cert = red.encode(c, cert, **params)
+        bits = np.array([x > 0 for x in cert])
+        for i in range(bits.size):  # the first input whose flip breaks the preimage
+            other = bits.copy()
+            other[i] = not other[i]
+            why = preimage_fault(c, literals_of(other), target)
+            if why or i == bits.size - 1:
+                z_non = red.encode(c, literals_of(other), **params)
+                non_why = f"Flipping x{i + 1}: {why or 'still a preimage'}."
+                break
+    elif c.ninputs:
+        z_non = -np.ones(c.ninputs)
+        non_why = "No input vector is a preimage; the all-false one, for instance, is not."
+    table = truth.rows(problem, lambda z: red.decode(c, z, **params),
+                       lambda x: red.fault(c, x, **params))  # fmt: skip
+    return Analysis(source, problem, c, params, mode, cert, z_cert, z_non, non_why, table)
+
+
+def _step_example(an: Analysis) -> list[Block]:
+    problem, c = an.problem, an.circuit
+    out: list[Block] = [Heading("Step 4. Target, domain, and a worked example")]
+    target = target_of(c, **an.params)
+    out.append(
+        Para(
+            f"The target x is the outputs {''.join('1' if t else '0' for t in target)} as +-1"
+            + (f", then {c.ninputs} for sum |v_i|" if problem.domain.kind == "real" else "")
+            + f"; the latent domain is {problem.domain.describe()}; the query "
+            f"{problem.query.describe()}."
+        )
+    )
+    if an.z_cert is None:
+        out.append(Para("No preimage: the target is unreachable.", "bad"))
+    else:
+        z = an.z_cert
         y = forward(problem.network, z)
         ok = check_latent(problem, z)
         out.append(Vector("the certificate's latent z", [f"z{i + 1}" for i in range(c.ninputs)],
@@ -183,25 +234,69 @@ def _step_example(problem: InversionProblem, c: Circuit, params: dict,
         out.append(Vector("G(z)", [f"y{j + 1}" for j in range(len(y))], [fmt(v) for v in y]))
         out.append(Para("G(z) = x, confirmed in exact rational arithmetic." if ok else
                         f"G(z) misses x: {ok.reason}", "ok" if ok else "bad"))  # fmt: skip
-        bits = np.array([x > 0 for x in cert])
-        other = bits.copy()
-        if other.size:
-            other[0] = not other[0]
-            why = preimage_fault(c, literals_of(other), target)
-            out.append(Para(f"Flipping x1: {why or 'still a preimage'}.", "note"))
+    if an.non_why:
+        out.append(Para(an.non_why, "note"))
     return out
 
 
-def document(source: Source, problem: InversionProblem, cert: list[int] | None,
-             lim: Limits, time_limit: float = 30.0) -> list[Block]:  # fmt: skip
-    """The explanation of a circuit reduction's ``problem`` as a list of blocks."""
-    c = source.instance
-    params = reductions.params_of(problem)
-    mode = "real" if problem.domain.kind == "real" else "sign"
-    name = source.name or "the circuit"
-    return (
-        _step_circuit(c, name, lim)
-        + _step_gadgets(c, lim)
-        + _step_layers(problem, c, mode)
-        + _step_example(problem, c, params, cert, time_limit)
+def _signal_name(c: Circuit, v: int) -> str:
+    return f"x{v}" if v <= c.ninputs else f"g{v}"
+
+
+def _role_label(c: Circuit, role: tuple) -> str:
+    kind = role[0]
+    if kind == "gate":
+        return f"{_signal_name(c, role[1])}.u{role[2] + 1}"
+    if kind == "wire":
+        return f"wire {_signal_name(c, role[1])}"
+    if kind in ("abs+", "abs-"):
+        return f"R({'' if kind == 'abs+' else '-'}v{role[1]})"
+    if kind == "output":
+        return f"out{role[1] + 1}"
+    if kind in ("clamp h", "clamp g"):
+        return f"{kind[-1]}{role[1] + 1}"
+    return {"sigma": "sum|v|", "penalty": "sum|v| (out)"}.get(kind, kind)
+
+
+def figure(an: Analysis) -> Figure:
+    """The levelised network with the worked example's two latents."""
+    c, net = an.circuit, an.problem.network
+    compiled = compile_circuit(c, an.mode)
+    labels = [[f"z{i + 1}" for i in range(c.ninputs)]]
+    labels += [[_role_label(c, r) for r in roles] for roles in compiled.roles]
+    titles = ["input: latent z\n(+1 true, -1 false)"] + [
+        f"layer {k + 1}: {la.activation}" for k, la in enumerate(net.layers)
+    ]
+    if an.mode == "real":  # the clamp, as step 3 writes it
+        titles[1] += "\nh = R(z + 1)"
+        titles[2] += "\ng = R(2 - h)"
+    name = an.source.name or "the circuit"
+    return Figure(
+        net,
+        f"{name} via {an.problem.reduction.name if an.problem.reduction else '?'}",
+        titles,
+        labels,
+        cert=None if an.z_cert is None else layer_values(net, an.z_cert),
+        noncert=None if an.z_non is None else layer_values(net, an.z_non),
+        cert_name="the step-4 preimage",
+        noncert_name="the non-preimage",
     )
+
+
+def document(an: Analysis, lim: Limits, figure: tuple[bytes, float] | None = None) -> list[Block]:
+    """The explanation of a circuit reduction's problem as a list of blocks."""
+    c = an.circuit
+    name = an.source.name or "the circuit"
+    red = reductions.of(an.problem)
+    assert red is not None
+    doc = _step_circuit(c, name, lim) + _step_gadgets(c, lim) + _step_layers(an.problem, c, an.mode)
+    doc.append(Para(f"{red.name}, as its module's docstring states it:", "note"))
+    body, departures = doc_blocks(red.doc)
+    doc += body + departures
+    if figure is not None:
+        doc.append(Heading("The network, drawn"))
+        doc.append(Image(figure[0], f"the {red.name} network of {name}", figure[1]))
+    doc += _step_example(an)
+    doc.append(Heading("Step 5. Every latent"))
+    doc += truth.blocks(an.problem, an.table, lim, lambda x: " ".join(map(str, x)))
+    return doc

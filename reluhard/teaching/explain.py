@@ -1,9 +1,16 @@
 """``reluhard explain``: watch a reduction happen on a small instance, step by step.
 
-For a circuit and ``circuit-sign`` / ``circuit-real`` the steps are those of
-:mod:`.circuit_walkthrough` (the circuit, each gate's gadget with its truth table, the
-layers, the target and a worked example); the page has no network figure. The rest of
-this docstring is about CNFs.
+Every registered reduction is explained (:data:`OTHER_KINDS` names the walkthrough of
+each source kind other than CNF): for a circuit and ``circuit-sign`` / ``circuit-real`` the
+steps are those of :mod:`.circuit_walkthrough` (the circuit, each gate's gadget with its
+truth table, the layers, the construction, a worked example); for a graph or CVP reduction
+(Vertex Cover, Half-Clique, (0,1)-CVP and their real lifts) those of
+:mod:`.generic_walkthrough` (the instance, the construction's arithmetic from the reduction
+module's docstring, the constants used, layers and weights, a worked certificate and
+non-certificate). Every kind gets, for up to 4 latent coordinates, a truth table of every
+latent checked exactly (:mod:`.truth`), and with ``out_dir`` the page and ``network.png``.
+``--param KEY=VALUE`` passes the reduction's parameters as ``reduce`` does. The rest of this
+docstring is about CNFs.
 
 For a CNF and one of the SAT reductions (``sat-sign``, ``sat-real``) this produces:
 
@@ -20,14 +27,15 @@ For a CNF and one of the SAT reductions (``sat-sign``, ``sat-real``) this produc
 6. the same for a non-certificate, showing which clause units fire.
 
 :func:`explain` returns the terminal text and, with ``out_dir``, writes ``explain.html``
-(self-contained: inline CSS, the figure embedded as base64 PNG, no scripts) and
-``network.png`` (units as nodes in one column per layer, edges coloured by weight sign).
+(self-contained: inline CSS, the figure embedded as base64 PNG at full size, no scripts)
+and ``network.png`` (units as boxes in one column per layer, edges coloured by weight sign,
+each unit's value under the certificate and the non-certificate, :mod:`.diagram`).
 Instances with more than 30 variables or 60 clauses are summarised on the terminal (sizes,
 nonzeros, the first few clauses and units, "... N more"); the HTML page shows up to 200
 variables and 1000 clauses in full.
 
 :func:`add_arguments` and :func:`run` are the command-line side (``reluhard explain INPUT
-[--via NAME] [--cert CERT] [--out DIR] [--width COLS]``).
+[--via NAME] [--param KEY=VALUE]... [--cert CERT] [--out DIR] [--width COLS]``).
 
 This module holds only the entry points; the work is in :mod:`.analysis` (what is shown),
 :mod:`.walkthrough` (the six steps as a list of blocks, :mod:`.blocks`; steps 5 and 6 in
@@ -46,12 +54,12 @@ from .. import atomic, cli_values
 from ..certs.modelfile import read_certificate
 from ..errors import InputError
 from ..inversion import InversionProblem, Source
-from . import circuit_walkthrough
+from . import circuit_walkthrough, generic_walkthrough
 from .analysis import analyse
 from .blocks import HTML, TEXT
 from .blocks import TEXT_LIMITS_CLAUSES as TEXT_LIMITS_CLAUSES  # re-exported
 from .blocks import TEXT_LIMITS_VARS as TEXT_LIMITS_VARS  # re-exported
-from .diagram import draw_network, require_matplotlib
+from .diagram import draw, draw_network, require_matplotlib
 from .render_html import render_html
 from .render_text import render_text
 from .walkthrough import document
@@ -60,13 +68,6 @@ __all__ = ["explain", "add_arguments", "run", "read_certificate"]
 
 #: seconds ``explain`` spends finding a certificate when none is given
 DEFAULT_TIME_LIMIT = 60.0
-
-
-def _param(text: str) -> tuple[str, str]:
-    key, sep, value = text.partition("=")
-    if not sep or not key:
-        raise argparse.ArgumentTypeError(f"expected KEY=VALUE, got {text!r}")
-    return key.strip(), value.strip()
 
 
 def explain(
@@ -111,34 +112,41 @@ def explain(
     return text
 
 
-#: source kinds explained by a walkthrough of their own: ``document(source, problem, cert,
-#: limits)`` -> blocks
-OTHER_KINDS = {"circuit": circuit_walkthrough.document}
+#: source kinds explained by a walkthrough of their own: a module with ``analyse(source,
+#: problem, cert, time_limit)``, ``document(analysis, limits, figure)`` and ``figure(analysis)``
+OTHER_KINDS = {
+    "circuit": circuit_walkthrough,
+    "graph": generic_walkthrough,
+    "cvp": generic_walkthrough,
+}
 
 
 def _explain_blocks(source, problem, cert, out_dir, width, time_limit) -> str:
-    build = OTHER_KINDS[source.kind]
-    text = render_text(build(source, problem, cert, TEXT, time_limit), width)
+    walk = OTHER_KINDS[source.kind]
+    an = walk.analyse(source, problem, cert, time_limit)
+    text = render_text(walk.document(an, TEXT, None), width)
     if out_dir is not None:
         out = os.fspath(out_dir)
         html_path = os.path.join(out, "explain.html")
+        png_path = os.path.join(out, "network.png")
         try:
             os.makedirs(out, exist_ok=True)
+            fig = draw(walk.figure(an), png_path)
             page = render_html(
-                build(source, problem, cert, HTML, time_limit),
+                walk.document(an, HTML, fig),
                 f"reluhard explain: {source.name or source.kind} via {problem.reduction.name}",
             )
             atomic.write_text(html_path, page, "explanation")
         except OSError as e:
             raise InputError(out, None, f"cannot write explanation: {e.strerror or e}") from None
-        text += f"\nwrote {html_path}\n"
+        text += f"\nwrote {html_path}\nwrote {png_path}\n"
     return text
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The arguments of ``reluhard explain``."""
     parser.add_argument(
-        "input", metavar="INPUT", help="instance file (DIMACS CNF; .gz/.bz2/.xz ok)"
+        "input", metavar="INPUT", help="instance file (CNF, graph, .cvp, circuit; .gz/.bz2/.xz ok)"
     )
     parser.add_argument(
         "--via", metavar="NAME", help="reduction (default for a CNF: sat-sign); see `reluhard list`"
@@ -146,10 +154,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--param",
         metavar="KEY=VALUE",
-        type=_param,
+        type=cli_values.key_value,
         action="append",
         default=[],
-        help="reduction parameter (repeatable; e.g. outputs=0101 for a circuit)",
+        help="reduction parameter, as for reduce (repeatable; e.g. q=3 for Vertex Cover, "
+        "M=2 for Half-Clique, outputs=0101 for a circuit)",
     )
     parser.add_argument(
         "--cert",

@@ -148,15 +148,15 @@ def render_html(doc: list[Block], title: str) -> str:
         elif isinstance(blk, Image):
             data = base64.b64encode(blk.png).decode("ascii")
             wpx, hpx = _png_size(blk.png)
-            shown = round(max(wpx * min(1.0, 10.5 / blk.font_px), min(wpx, 1140)))
-            body.append(
-                '<div class="scroll figure"><img src="data:image/png;base64,'
-                f'{data}" width="{shown}" height="{round(hpx * shown / wpx)}" '
-                f'alt="{_e(blk.alt)}"></div>'
+            body.append(  # full size, as the note says: never scaled, scrolled instead
+                '<div class="scroll figure" id="figure"><img src="data:image/png;base64,'
+                f'{data}" width="{wpx}" height="{hpx}" alt="{_e(blk.alt)}"></div>'
             )
             body.append(
                 '<p class="note">The figure is drawn at full size (scroll sideways if it is '
-                "wider than the window); it is also written as network.png.</p>"
+                "wider than the window); it is also written as network.png. In each box the "
+                "green number is the unit's value under the certificate, the orange one under "
+                "the non-certificate.</p>"
             )
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'

@@ -1,7 +1,8 @@
 """The six steps of ``reluhard explain`` as one document (a list of blocks): the
 instance, clauses becoming ReLU units, the weight matrices, the target and latent domain
 (steps 1-4, the construction, here), then the certificate's forward pass and the
-non-certificate's (steps 5 and 6, :mod:`.passes`).
+non-certificate's (steps 5 and 6, :mod:`.passes`), and for up to :data:`.truth.MAX_LATENTS`
+variables every latent with its exact output and verdict (step 7, :mod:`.truth`).
 
 Built from an analysed :class:`~.analysis.Context` and a :class:`~.blocks.Limits`, so the
 same function produces the short terminal version and the fuller HTML one.
@@ -13,6 +14,7 @@ import numpy as np
 
 from .. import reductions
 from ..network import exact_output
+from . import truth
 from .analysis import Context, clause_label, summarised
 from .blocks import Block, Heading, Image, Limits, Matrix, Para, Pre, Table, fmt, lit
 from .passes import certificate_step, non_certificate_step
@@ -345,4 +347,10 @@ def document(ctx: Context, lim: Limits, figure: tuple[bytes, float] | None) -> l
         doc.append(Heading("The network, drawn"))
         doc.append(Image(figure[0], f"the {ctx.red} network of {ctx.name}", figure[1]))
     doc += _step4(ctx, lim) + certificate_step(ctx, lim) + non_certificate_step(ctx, lim)
+    if red_mod is not None and p.n <= truth.MAX_LATENTS:
+        table = truth.rows(
+            p, lambda z: red_mod.decode(ctx.cnf, z), lambda m: red_mod.fault(ctx.cnf, m)
+        )
+        doc.append(Heading("Step 7. Every latent"))
+        doc += truth.blocks(p, table, lim, lambda m: " ".join(map(str, m)))
     return doc

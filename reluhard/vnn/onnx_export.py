@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import atomic
 from ..errors import InputError
-from ..network import Network
+from ..network import Network, float_only_reason
 
 OPSET = 13
 PRODUCER = "reluhard"
@@ -50,6 +50,9 @@ def to_onnx(net: Network, name: str = "reluhard"):
     elem = TensorProto.FLOAT if dtype == np.float32 else TensorProto.DOUBLE
     nodes, inits = [], []
     prev = "X"
+    why = float_only_reason(net)
+    if why:
+        raise InputError(None, None, f"{why}; ONNX export writes piecewise-linear networks only")
     for i, layer in enumerate(net.layers, 1):
         rows, cols = layer.shape
         if rows * cols > MAX_DENSE:

@@ -294,13 +294,18 @@ def test_write_then_read_round_trip(tmp_path, uuf50):
     assert check_proof(uuf50, read_proof(path), str(path)).status == VALID
 
 
-def test_read_proof_refuses_binary_drat(tmp_path):
+def test_read_proof_reads_binary_drat(tmp_path):
     path = tmp_path / "p.drat"
     path.write_bytes(b"a\x02\x04\x00a\x03\x00d\x02\x04\x00a\x00")
+    assert read_proof(path) == ["1 2 0", "-1 0", "d 1 2 0", "0"]
+
+
+def test_read_proof_refuses_cut_binary_drat(tmp_path):
+    path = tmp_path / "p.drat"
+    path.write_bytes(b"a\x02\x04\x00a\x03")
     with pytest.raises(InputError) as e:
         read_proof(path)
-    assert str(e.value).startswith(str(path))
-    assert "binary DRAT" in str(e.value) and "text DRUP" in str(e.value)
+    assert str(e.value).startswith(str(path)) and "cut off" in str(e.value)
 
 
 def test_read_proof_refuses_non_ascii_with_line(tmp_path):

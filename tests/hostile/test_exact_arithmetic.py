@@ -66,7 +66,17 @@ def test_half_clique_with_a_huge_bound_is_refused(tmp_path, capsys):
     f = tmp_path / "g.col"
     f.write_text("p edge 4 2\ne 1 2\ne 3 4\n")
     code, _, err = run_cli(
-        capsys, ["reduce", f, "--via", "halfclique-binary", "--param", f"M={2**120}", "-o", tmp_path / "x.npz"]
+        capsys,
+        [
+            "reduce",
+            f,
+            "--via",
+            "halfclique-binary",
+            "--param",
+            f"M={2**120}",
+            "-o",
+            tmp_path / "x.npz",
+        ],
     )
     assert code == 1
     assert one_error_line(err).endswith(

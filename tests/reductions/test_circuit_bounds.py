@@ -134,3 +134,58 @@ def test_a_loaded_circuit_network_gets_its_bounds_back(tmp_path):
     changed = Layer(first.W, first.b + 1.0, first.activation)
     tampered = replace(loaded, network=Network((changed, *loaded.network.layers[1:])))
     assert stated_bounds(tampered).unit_bounds is None  # not the reduction of its source
+
+
+#: x & y & (x ^ y) as 2-input ANDs: no input vector makes it true
+UNSAT_AAG = "aag 7 2 0 1 5\n2\n4\n14\n6 2 4\n8 2 5\n10 3 4\n12 9 11\n14 6 13\n"
+
+
+def _counting_compiles(monkeypatch) -> list[str]:
+    """Record the form of every circuit network compiled from now on."""
+    from reluhard.reductions import circuit_query
+
+    calls: list[str] = []
+    real = circuit_query.compile_circuit
+
+    def counted(circuit, form):
+        calls.append(form)
+        return real(circuit, form)
+
+    monkeypatch.setattr(circuit_query, "compile_circuit", counted)
+    return calls
+
+
+@pytest.mark.parametrize("via", ["circuit-sign", "circuit-real"])
+def test_a_checked_network_is_rebuilt_once_for_its_bounds(tmp_path, monkeypatch, via):
+    from reluhard import netfile, pipeline
+    from reluhard.reductions.rebuild import require_rebuilt, stated_bounds
+
+    (tmp_path / "u.aag").write_text(UNSAT_AAG)
+    pipeline.reduce_file(tmp_path / "u.aag", tmp_path / "u.npz", via)
+    twice = stated_bounds(netfile.read(tmp_path / "u.npz")).unit_bounds  # the unchecked path
+    loaded = netfile.read(tmp_path / "u.npz")
+    calls = _counting_compiles(monkeypatch)
+    checked = require_rebuilt(loaded, "u.npz")
+    back = stated_bounds(checked).unit_bounds
+    assert len(calls) == 1
+    assert back is not None and twice is not None and len(back) == len(twice)
+    for (a, b), (c, d) in zip(back, twice, strict=True):
+        assert np.array_equal(a, c) and np.array_equal(b, d)
+    assert stated_bounds(loaded).unit_bounds is not None and len(calls) == 2  # unchecked: builds
+
+
+def test_invert_certify_builds_a_circuit_network_once(tmp_path, monkeypatch, capsys):
+    import json
+
+    from reluhard import cli
+
+    (tmp_path / "u.aag").write_text(UNSAT_AAG)
+    net, out = tmp_path / "u.npz", tmp_path / "u.json"
+    assert (
+        cli.main(["reduce", str(tmp_path / "u.aag"), "--via", "circuit-sign", "-o", str(net)]) == 0
+    )
+    calls = _counting_compiles(monkeypatch)
+    code = cli.main(["invert", str(net), "--certify", "-o", str(out)])
+    assert calls == ["sign"]
+    assert "s UNSATISFIABLE" in capsys.readouterr().out, code
+    assert json.loads(out.read_text())["proof"]["check"]["status"] == "VALID"

@@ -65,7 +65,8 @@ def solve(
         )
     if problem.n == 0:
         return _empty_latent(problem, "cpsat" if solver == "auto" else solver, t0)
-    inexact = float_refusal(problem) if lp_tighten else None
+    checked = bool(lp_tighten)  # float data is checked once, here or for auto's scip below
+    inexact = float_refusal(problem) if checked else None
     if inexact:  # LP tightening is float arithmetic too: it could cut off a solution
         lp_tighten = 0.0
     pre = presolve(problem, lp_tighten=lp_tighten, time_limit=time_limit)
@@ -75,8 +76,9 @@ def solve(
     two = None if pre.infeasible else pre.two
     if solver == "auto":
         solver = "scip" if CpSat.refusal(problem, two) else "cpsat"
-        inexact = float_refusal(problem) if solver == "scip" else None
-        if inexact:
+        if solver == "scip" and not checked:
+            inexact = float_refusal(problem)
+        if solver == "scip" and inexact:
             return _exact_instead(problem, inexact, t0, time_limit)
     adapter = ADAPTERS[solver]
     refusal = adapter.refusal(problem, two)
