@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing as mp
+import os
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,6 +29,7 @@ from typing import Any
 
 #: modules the forkserver imports once, so that every worker starts with them loaded.
 PRELOAD = ["reluhard.crosscheck.runners"]
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -52,9 +55,26 @@ def _resolve(handler: str) -> Callable[[Any], Iterable]:
     return getattr(importlib.import_module(module), name)
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when its parent (the forkserver, which exits when
+    the process that owns the pool dies) goes: no solver outlives a killed cross-check."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _serve(conn) -> None:
     """Worker loop: receive a task, stream its messages, then ``("end", None)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     while True:
         try:
             task = conn.recv()
