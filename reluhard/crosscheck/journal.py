@@ -29,10 +29,15 @@ from typing import IO, Any
 SCHEMA = "reluhard.crosscheck.journal/1"
 
 
+def beside(report: str | os.PathLike, suffix: str) -> Path:
+    """The file beside ``report`` with ``suffix``: ``x.json`` -> ``x.jsonl``, ``x.csv``."""
+    p = Path(report)
+    return p.with_suffix(suffix) if p.suffix == ".json" else p.with_name(p.name + suffix)
+
+
 def path_for(report: str | os.PathLike) -> Path:
     """The journal beside ``report``: ``x.json`` -> ``x.jsonl``."""
-    p = Path(report)
-    return p.with_suffix(".jsonl") if p.suffix == ".json" else p.with_name(p.name + ".jsonl")
+    return beside(report, ".jsonl")
 
 
 def settings_key(time_limit: float | None, proofs: bool) -> str:
