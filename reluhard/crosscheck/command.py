@@ -157,7 +157,9 @@ def run(args: argparse.Namespace) -> int:
 
         folder = journal.beside(out, ".fuzz") if out else Path("crosscheck.fuzz")
         instances += save_fuzz(fuzz_corpus(args.fuzz, args.seed, args.fuzz_vars), folder)
-    if not instances and not problems:
+    if not instances and problems:  # nothing to check: the first bad file, as bad input
+        raise InputError(None, None, problems[0].error)
+    if not instances:
         raise InputError(
             None, None, "no CNF or circuit files found and no --fuzz: nothing to check"
         )
