@@ -119,8 +119,9 @@ def _sessions(sid: int) -> list[str]:
 
 
 def _command(files, out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "reluhard", "crosscheck", *map(str, files), "--via", "none",
-            "--solvers", f"cadical195,{SLOW}", "--no-proofs", "--report", str(out), *extra]  # fmt: skip
+    runners = ["--via", "none", "--solvers", f"cadical195,{SLOW}", "--no-proofs"]
+    command = [sys.executable, "-m", "reluhard", "crosscheck", *map(str, files), *runners]
+    return [*command, "--report", str(out), *extra]
 
 
 def _same(a: Path, b: Path) -> dict:
