@@ -14,7 +14,7 @@ from ..errors import InputError
 from ..machine import machine_info
 from ..progress import Progress
 from . import exports, journal, report, runners
-from .run import Interrupted, Options, load_all, run_all, save_fuzz
+from .run import Instance, Interrupted, Options, load_all, run_all, save_fuzz
 
 
 def _names(text: str) -> list[str]:
@@ -155,8 +155,11 @@ def run(args: argparse.Namespace) -> int:
     if args.fuzz:
         from ..problems.cnf_fuzz import fuzz_corpus
 
-        folder = journal.beside(out, ".fuzz") if out else Path("crosscheck.fuzz")
-        instances += save_fuzz(fuzz_corpus(args.fuzz, args.seed, args.fuzz_vars), folder)
+        corpus = fuzz_corpus(args.fuzz, args.seed, args.fuzz_vars)
+        if out:  # saved beside the report, as REPORT.fuzz/fuzz-S-I.cnf
+            instances += save_fuzz(corpus, journal.beside(out, ".fuzz"))
+        else:
+            instances += [Instance(name, cnf) for name, cnf in corpus]
     if not instances and problems:  # nothing to check: the first bad file, as bad input
         raise InputError(None, None, problems[0].error)
     if not instances:
