@@ -31,6 +31,7 @@ the run. The engine is the local sandbox pool, or a Dask cluster (:mod:`.cluster
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Sequence
@@ -429,12 +430,16 @@ def run_all(
     *,
     journal: Journal | None = None,
     resumed: tuple[dict, dict] | None = None,
+    pool: Pool | None = None,
+    outcomes: list[Outcome] | None = None,
 ) -> list[Result]:
     """Run every runner on every instance, judge, and shrink each failure.
 
     Each judged run goes to ``journal`` as it finishes; runs and shrinks in ``resumed``
     (:func:`.journal.read`) are taken as done. ^C or SIGTERM (raised as KeyboardInterrupt)
-    stops every worker and raises :class:`Interrupted` with the finished instances."""
+    stops every worker and raises :class:`Interrupted` with the finished instances.
+    ``pool``: an open engine to use (and leave open) instead of one from :func:`open_pool`;
+    ``outcomes`` receives every raw outcome (for the benchmarks' CPU accounting)."""
     journal = journal or Journal(None)
     done_runs, done_shrinks = resumed or ({}, {})
     settings = opts.settings
@@ -467,8 +472,10 @@ def run_all(
                 todo.append((i, r))
     tasks = (((i, r), task(r, instances[i].cnf, opts, instances[i].circuit)) for i, r in todo)
     try:
-        with open_pool(opts) as pool:
+        with contextlib.nullcontext(pool) if pool else open_pool(opts) as pool:
             for (i, r), out in pool.map(tasks):
+                if outcomes is not None:
+                    outcomes.append(out)
                 run = judge_run(r, instances[i].cnf, out, opts)
                 journal.run((instances[i].digest, r, settings), instances[i].name, run.to_json())
                 finish_run(i, r, run)

@@ -42,12 +42,14 @@ class Task:
 @dataclass
 class Outcome:
     """What came back from a task: the messages, and how it ended (``ok``, ``timeout``,
-    ``crash`` or ``error``, with ``detail``)."""
+    ``crash`` or ``error``, with ``detail``); ``cpu``: the worker's CPU seconds for the
+    task when it ended ``ok`` (else 0: a killed worker reports nothing)."""
 
     messages: list = field(default_factory=list)
     ended: str = "ok"
     detail: str = ""
     time: float = 0.0
+    cpu: float = 0.0
 
 
 def _resolve(handler: str) -> Callable[[Any], Iterable]:
@@ -83,9 +85,10 @@ def _serve(conn) -> None:
         if task is None:
             return
         try:
+            cpu = time.process_time()
             for msg in _resolve(task.handler)(task.payload):
                 conn.send(("msg", msg))
-            conn.send(("end", None))
+            conn.send(("end", time.process_time() - cpu))
         except Exception as e:  # reported to the parent, the worker lives on
             tb = traceback.extract_tb(e.__traceback__)[-1]
             where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
@@ -229,6 +232,7 @@ class Pool:
                     w.outcome.messages.append(value)
                     w._arm(len(w.outcome.messages))
                 elif kind == "end":
+                    w.outcome.cpu = value
                     return (*w.finish("ok"), None)
                 else:
                     return (*w.finish("error", value), None)
@@ -247,10 +251,11 @@ class Pool:
 
 def _run_here(task: Task) -> Outcome:
     out = Outcome()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         out.messages.extend(_resolve(task.handler)(task.payload))
     except Exception as e:
         out.ended, out.detail = "error", f"{type(e).__name__}: {e}"
     out.time = time.perf_counter() - start
+    out.cpu = time.process_time() - cpu
     return out
