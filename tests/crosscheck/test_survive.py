@@ -167,3 +167,23 @@ def test_sigterm_mid_run_then_resume_equals_an_uninterrupted_run(tmp_path):
                    timeout=120)  # fmt: skip
     final = _same(out, whole)
     assert not final["interrupted"] and len(final["instances"]) == len(files)
+
+
+def test_progress_is_a_line_every_so_often_when_not_on_a_terminal():
+    import io
+
+    from reluhard.progress import Progress
+
+    log = io.StringIO()
+    bar = Progress(log, every=0.0)
+    bar.update(0.25, "1/4 a.cnf cadical195")
+    bar.update(0.5, "2/4 b.cnf cadical195")
+    bar.finish("done")
+    lines = log.getvalue().splitlines()
+    assert lines[0].startswith("c progress 25% ") and lines[0].endswith(": 1/4 a.cnf cadical195")
+    assert lines[1].startswith("c progress 50% ") and lines[2] == "done"
+    quiet = io.StringIO()
+    bar = Progress(quiet, every=3600.0)
+    bar.update(0.5, "x")
+    bar.finish("done")
+    assert quiet.getvalue() == "done\n"
