@@ -141,6 +141,7 @@ class _Stop(KeyboardInterrupt):
 
 def _on_signal(signum, frame) -> None:
     _Stop.signum = signum
+    signal.signal(signum, signal.SIG_IGN)  # a second SIGTERM must not cut the clean-up short
     raise _Stop()
 
 

@@ -52,6 +52,7 @@ class Journal:
         self.path = None if path is None else Path(path)
         self._f: IO[str] | None = None
         if self.path is not None:
+            fresh = fresh or not self.path.exists()
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._f = open(self.path, "w" if fresh else "a", encoding="utf-8")  # noqa: SIM115
             if fresh:

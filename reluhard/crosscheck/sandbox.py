@@ -28,7 +28,8 @@ from multiprocessing.connection import wait
 from typing import Any
 
 #: modules the forkserver imports once, so that every worker starts with them loaded.
-PRELOAD = ["reluhard.crosscheck.runners"]
+#: (the guard first: it ties the forkserver's life to the pool owner's)
+PRELOAD = ["reluhard.crosscheck.forkserver_guard", "reluhard.crosscheck.runners"]
 PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
@@ -58,8 +59,9 @@ def _resolve(handler: str) -> Callable[[Any], Iterable]:
 
 
 def _die_with_parent() -> None:
-    """Have the kernel kill this worker when its parent (the forkserver, which exits when
-    the process that owns the pool dies) goes: no solver outlives a killed cross-check."""
+    """Have the kernel kill this process when its parent goes (Linux ``prctl``): a worker
+    dies with the forkserver, and the forkserver with the pool's owner
+    (:mod:`.forkserver_guard`), so no solver outlives a killed cross-check."""
     if not sys.platform.startswith("linux"):
         return
     import ctypes
@@ -160,18 +162,21 @@ class Pool:
     def __enter__(self) -> Pool:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, *exc) -> None:
+        self.close(now=kind is not None)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Stop the workers: ask each to exit, and kill those still busy after a second;
+        ``now`` (an exception, ^C, SIGTERM): kill them all at once."""
         for w in self._workers:
-            if w.proc.is_alive():
+            if w.proc.is_alive() and not now:
                 try:
                     w.conn.send(None)
                 except OSError:
                     pass
         for w in self._workers:
-            w.proc.join(timeout=1)
+            if not now:
+                w.proc.join(timeout=1)
             w.kill()
         self._workers = []
 

@@ -187,3 +187,23 @@ def test_progress_is_a_line_every_so_often_when_not_on_a_terminal():
     bar.update(0.5, "x")
     bar.finish("done")
     assert quiet.getvalue() == "done\n"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_sigkill_of_the_crosscheck_takes_its_solvers_with_it():
+    hangs = "tests.helpers.faulty_solvers:hangs"  # sleeps 60 s: busy when the owner dies
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "reluhard", "crosscheck", "--fuzz", "4", "--via", "none",
+               "--solvers", hangs, "--jobs", "2", "--no-shrink"]  # fmt: skip
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while len(_sessions(proc.pid)) < 5 and time.monotonic() < deadline:  # owner, tracker,
+        time.sleep(0.1)  # forkserver and two workers
+    assert len(_sessions(proc.pid)) >= 5
+    proc.kill()
+    proc.wait()
+    deadline = time.monotonic() + 10
+    while _sessions(proc.pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert _sessions(proc.pid) == []
