@@ -135,8 +135,8 @@ def trivial_instances(n: int) -> list[Instance]:
     ]
 
 
-def engine_rows(engine: str, workers: int, workloads, repeat: int) -> list[dict]:
-    """Open one engine, warm it, then time each workload on it (best of ``repeat``)."""
+def engine_rows(engine: str, workers: int, workloads) -> list[dict]:
+    """Open one engine, warm it, then time each workload on it (best of its ``repeat``)."""
     jobs, cluster = workers, workers if engine == "dask" else None
     start = time.perf_counter()
     rows = []
@@ -144,7 +144,7 @@ def engine_rows(engine: str, workers: int, workloads, repeat: int) -> list[dict]
         warm = trivial_instances(4 * workers)
         run_all(warm, Options(runners=["cadical195"], proofs=False, shrink=False), pool=pool)
         startup = time.perf_counter() - start
-        for workload, instances, names, proofs in workloads:
+        for workload, instances, names, proofs, repeat in workloads:
             opts = Options(runners=names, time_limit=120.0, shrink=False, proofs=proofs,
                            jobs=jobs, cluster=cluster)  # fmt: skip
             best = None
@@ -189,13 +189,13 @@ def engines(args, instances, solvers) -> None:
     except ImportError:
         print("(dask is not installed: no engine comparison; pip install -e '.[dask]')")
         return
-    workloads = [
-        ("satlib", instances, solvers, True),
-        ("trivial", trivial_instances(40 if args.quick else 400), ["cadical195"], False),
+    workloads = [  # name, instances, runners, proofs, best of how many runs
+        ("satlib", instances, solvers, True, 2 if args.quick else 1),
+        ("trivial", trivial_instances(40 if args.quick else 400), ["cadical195"], False, 2),
     ]
     rows = []
     for engine, workers in (("sandbox", 1), ("sandbox", 2), ("dask", 1), ("dask", 2)):
-        rows += engine_rows(engine, workers, workloads, 2 if args.quick else 3)
+        rows += engine_rows(engine, workers, workloads)
     rows.sort(key=lambda r: [w[0] for w in workloads].index(r["workload"]))
     for r in rows:
         ref = next(x for x in rows if x["workload"] == r["workload"] and x["engine"] == "sandbox")
