@@ -21,6 +21,7 @@ input error.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import multiprocessing as mp
 import threading
@@ -114,34 +115,31 @@ class DaskPool:
         return next(self.map([(None, task)]))[1]
 
     def map(self, tasks: Iterable[tuple[Any, Task]]) -> Iterator[tuple[Any, Outcome]]:
-        """Run ``(key, task)`` pairs, yielding ``(key, outcome)`` as each finishes; at most a
-        few tasks per worker thread are submitted ahead (thousands of CNFs stay here)."""
+        """Run ``(key, task)`` pairs, yielding ``(key, outcome)`` as each finishes. At most a
+        few tasks per worker thread are in flight (thousands of CNFs stay here), submitted
+        in batches when half of them have come back (one message per batch, not per task)."""
         from distributed import as_completed
 
         pending = iter(tasks)
         window = 4 * self.workers + 8
-        done = as_completed()
+        done = as_completed(with_results=True, raise_errors=False)
 
-        def submit() -> bool:
-            nxt = next(pending, None)
-            if nxt is None:
-                return False
-            key, task = nxt
-            fut = self.client.submit(run_in_sandbox, task, pure=False)
-            self._futures[fut] = key
-            done.add(fut)
-            return True
+        def submit(n: int) -> None:
+            batch = list(itertools.islice(pending, n))
+            if batch:
+                futs = self.client.map(run_in_sandbox, [t for _, t in batch], pure=False)
+                for fut, (key, _) in zip(futs, batch, strict=True):
+                    self._futures[fut] = key
+                done.update(futs)
 
-        while len(self._futures) < window and submit():
-            pass
-        for fut in done:
+        submit(window)
+        for fut, result in done:
             key = self._futures.pop(fut)
-            try:
-                out = fut.result()
-            except Exception as e:  # KilledWorker after repeated losses, or a broken worker
-                name = type(e).__name__
+            if fut.status == "error":  # KilledWorker after repeated losses, or a broken worker
+                name = type(result).__name__
                 reason = "lost Dask worker" if name == "KilledWorker" else "Dask task failed"
-                out = Outcome(ended="crash", detail=f"{reason}: {name}: {e}")
+                result = Outcome(ended="crash", detail=f"{reason}: {name}: {result}")
             fut.release()
-            submit()
-            yield key, out
+            if len(self._futures) <= window // 2:
+                submit(window - len(self._futures))
+            yield key, result
