@@ -17,7 +17,7 @@ import pytest
 
 from reluhard.cli import main
 from reluhard.crosscheck import journal, report, scores
-from reluhard.crosscheck.run import Failure, Instance, Options, Result, Run, find_cnfs
+from reluhard.crosscheck.run import Failure, Instance, Options, Result, Run, find_cnfs, run_all
 from reluhard.errors import InputError
 from reluhard.problems import dimacs_cnf
 from reluhard.problems.cnf import CNF
@@ -207,3 +207,22 @@ def test_sigkill_of_the_crosscheck_takes_its_solvers_with_it():
     while _sessions(proc.pid) and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _sessions(proc.pid) == []
+
+
+def test_resume_takes_runs_and_shrunk_failures_from_the_journal(tmp_path):
+    inst = [Instance("a", CNF.from_clauses([[1], [2, 3]])), Instance("b", CNF.from_clauses([[-1]]))]
+    opts = Options(runners=["cadical195", FLIPPED], out_dir=tmp_path)
+    log = journal.Journal(tmp_path / "r.jsonl")
+    first = run_all(inst, opts, journal=log)
+    log.close()
+    again: list = []
+    second = run_all(inst, opts, resumed=journal.read(tmp_path / "r.jsonl"), outcomes=again)
+    assert again == []  # nothing ran: every run and every shrink came from the journal
+    assert [f.to_json() for r in second for f in r.failures] == [
+        f.to_json() for r in first for f in r.failures
+    ]
+    assert [f.kind for r in first for f in r.failures] == ["model", "model"]
+    other = Options(runners=["cadical195", FLIPPED], out_dir=tmp_path, time_limit=5.0)
+    ran: list = []
+    run_all(inst, other, resumed=journal.read(tmp_path / "r.jsonl"), outcomes=ran)
+    assert len(ran) == 4  # other settings: the journal's runs do not count
