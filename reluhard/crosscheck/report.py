@@ -1,7 +1,7 @@
 """The cross-check's output: a table per runner, a line per instance, and the JSON report
 (schema ``reluhard.crosscheck/1``).
 
-The JSON report holds ``schema``, ``machine``, ``options``, ``runners`` (with why a runner
+The JSON report holds ``schema``, ``machine``, ``options`` (with ``engine``), ``runners`` (with why a runner
 gives no proofs), ``instances`` (each with ``name``, ``path``, ``sha256``, ``nvars``,
 ``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``, ``time``, ``model_check``,
 ``model_reason``, ``proof_check`` (status VALID/INVALID/UNCHECKED, lemmas, deletions,
