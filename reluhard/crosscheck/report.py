@@ -2,8 +2,8 @@
 (schema ``reluhard.crosscheck/1``).
 
 The JSON report holds ``schema``, ``machine``, ``options`` (with ``engine``), ``runners``
-(with why a runner gives no proofs), ``instances`` (each with ``name``, ``path``, ``sha256``, ``nvars``,
-``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``, ``time``, ``model_check``,
+(with why a runner gives no proofs), ``instances`` (each with ``name``, ``path``,
+``sha256``, ``nvars``, ``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``, ``time``, ``model_check``,
 ``model_reason``, ``proof_check`` (status VALID/INVALID/UNCHECKED, lemmas, deletions,
 checker time, checker), ``proof_note``, ``detail``), ``failures`` (``instance``,
 ``runner``, ``kind``, ``detail``, ``reproducer`` and its size), ``input_errors`` (``name``,
