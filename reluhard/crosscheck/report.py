@@ -3,13 +3,14 @@
 
 The JSON report holds ``schema``, ``machine``, ``options`` (with ``engine``), ``runners``
 (with why a runner gives no proofs), ``instances`` (each with ``name``, ``path``,
-``sha256``, ``nvars``, ``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``, ``time``, ``model_check``,
-``model_reason``, ``proof_check`` (status VALID/INVALID/UNCHECKED, lemmas, deletions,
-checker time, checker), ``proof_note``, ``detail``), ``failures`` (``instance``,
-``runner``, ``kind``, ``detail``, ``reproducer`` and its size), ``input_errors`` (``name``,
-``path``, ``sha256``, ``error``: the INPUT-ERROR rows), ``interrupted`` (true when ^C or
-SIGTERM stopped the run: the instances are those finished) and ``summary`` (per runner also
-``solved``, ``par2`` and ``par2_mean``: :mod:`.scores`).
+``sha256``, ``nvars``, ``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``,
+``time``, ``model_check``, ``model_reason``, ``proof_check`` (status
+VALID/INVALID/UNCHECKED, lemmas, deletions, checker time, checker), ``proof_note``,
+``detail``), ``failures`` (``instance``, ``runner``, ``kind``, ``detail``, ``reproducer``
+and its size), ``input_errors`` (``name``, ``path``, ``sha256``, ``error``: the INPUT-ERROR
+rows), ``interrupted`` (true when ^C or SIGTERM stopped the run: the instances are those
+finished) and ``summary`` (per runner also ``solved``, ``par2`` and ``par2_mean``:
+:mod:`.scores`).
 """
 
 from __future__ import annotations
