@@ -128,20 +128,22 @@ class Answer:
     detail: str = ""
 
 
-def run(cmd: Command, cnf: CNF, source: str | None, time_limit: float | None) -> Answer:
-    """Run ``cmd`` on the instance (``source``: its file, if it has one) in a fresh
-    temporary folder, within ``time_limit`` seconds."""
+def run(cmd: Command, cnf: CNF, original: bytes | None, time_limit: float | None) -> Answer:
+    """Run ``cmd`` on the instance (``original``: its file's bytes, decompressed, if it has
+    a file: :func:`original_bytes`) in a fresh temporary folder, within ``time_limit``
+    seconds. The bytes travel with the task, so a worker on another machine (Dask) needs
+    no shared file system."""
     with tempfile.TemporaryDirectory(prefix="reluhard-cmd-") as tmp:
         d = Path(tmp)
         values: dict[str, str] = {}
-        original = _original(cnf, source, d)
+        original_path = _original(cnf, original, d)
         stdin_path = None
         if cmd.uses("cnf"):
-            values["cnf"] = original
+            values["cnf"] = original_path
         if cmd.uses("dimacs"):
             values["dimacs"] = _write_dimacs(cnf, d)
         if not cmd.uses("cnf") and not cmd.uses("dimacs"):
-            stdin_path = original
+            stdin_path = original_path
         for name in ("proof", "out"):
             values[name] = os.fspath(d / name)
         argv = [w.format(**values) for w in cmd.argv]
@@ -167,18 +169,21 @@ def run(cmd: Command, cnf: CNF, source: str | None, time_limit: float | None) ->
         return Answer(verdict, model, proof if verdict == "UNSAT" else None, f"exit code {code}")
 
 
-def _original(cnf: CNF, source: str | None, d: Path) -> str:
-    """A path holding the instance's original bytes (decompressed), see the docstring."""
-    if source is None:
-        return _write_dimacs(cnf, d)
+def original_bytes(source: str) -> bytes:
+    """The bytes of the instance file ``source``, decompressed (gz, bz2, xz): what
+    ``{cnf}`` hands the solver."""
     from ..problems.textio import decompress, read_raw
 
-    raw = read_raw(source)
-    data = decompress(raw, source)
-    if data is raw or data == raw:
-        return os.path.abspath(source)
+    return decompress(read_raw(source), source)
+
+
+def _original(cnf: CNF, original: bytes | None, d: Path) -> str:
+    """A path holding the instance's original bytes, or (none: a fuzz, shrunk or circuit
+    CNF) the CNF as this tool writes DIMACS."""
+    if original is None:
+        return _write_dimacs(cnf, d)
     path = d / "instance.cnf"
-    path.write_bytes(data)
+    path.write_bytes(original)
     return os.fspath(path)
 
 

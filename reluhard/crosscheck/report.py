@@ -1,12 +1,16 @@
 """The cross-check's output: a table per runner, a line per instance, and the JSON report
 (schema ``reluhard.crosscheck/1``).
 
-The JSON report holds ``schema``, ``machine``, ``options``, ``runners`` (with why a runner
-gives no proofs), ``instances`` (each with ``name``, ``path``, ``sha256``, ``nvars``,
-``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``, ``time``, ``model_check``,
-``model_reason``, ``proof_check`` (status VALID/INVALID/UNCHECKED, lemmas, deletions,
-checker time, checker), ``proof_note``, ``detail``), ``failures`` (``instance``,
-``runner``, ``kind``, ``detail``, ``reproducer`` and its size) and ``summary``.
+The JSON report holds ``schema``, ``machine``, ``options`` (with ``engine``), ``runners``
+(with why a runner gives no proofs), ``instances`` (each with ``name``, ``path``,
+``sha256``, ``nvars``, ``nclauses``, ``truth`` and ``runs``: ``runner``, ``verdict``,
+``time``, ``model_check``, ``model_reason``, ``proof_check`` (status
+VALID/INVALID/UNCHECKED, lemmas, deletions, checker time, checker), ``proof_note``,
+``detail``), ``failures`` (``instance``, ``runner``, ``kind``, ``detail``, ``reproducer``
+and its size), ``input_errors`` (``name``, ``path``, ``sha256``, ``error``: the INPUT-ERROR
+rows), ``interrupted`` (true when ^C or SIGTERM stopped the run: the instances are those
+finished) and ``summary`` (per runner also ``solved``, ``par2`` and ``par2_mean``:
+:mod:`.scores`).
 """
 
 from __future__ import annotations
@@ -19,8 +23,8 @@ from collections.abc import Sequence
 from .. import atomic
 from ..certs import proofs
 from ..tables import format_table
-from . import runners
-from .run import Options, Result, proof_plan
+from . import runners, scores
+from .run import InputProblem, Options, Result, proof_plan
 
 SCHEMA = "reluhard.crosscheck/1"
 
@@ -42,6 +46,7 @@ def summary(results: Sequence[Result], opts: Options) -> list[dict]:
                 "failures": sum(f.runner == name for res in results for f in res.failures),
                 "time_total": sum(times),
                 "time_median": statistics.median(times) if times else 0.0,
+                **scores.par2(results, name, opts.time_limit),
             }
         )
     return rows
@@ -62,16 +67,20 @@ def runner_table(results: Sequence[Result], opts: Options) -> str:
             str(r["failures"]),
             f"{r['time_median'] * 1e3:.1f}",
             f"{r['time_total']:.2f}",
+            "-" if r["par2"] is None else f"{r['par2']:.2f}",
         ]
         for r in rows
     ]
     header = ["runner", "SAT", "UNSAT", "other", "models ok", "proofs ok", "FAIL", "median ms",
-              "total s"]  # fmt: skip
+              "total s", "PAR-2 s"]  # fmt: skip
     return format_table(header, body)
 
 
-def instance_lines(results: Sequence[Result], limit: int = 60) -> str:
-    """A line per instance; beyond ``limit`` instances only those with failures."""
+def instance_lines(
+    results: Sequence[Result], limit: int = 60, problems: Sequence[InputProblem] = ()
+) -> str:
+    """A line per instance; beyond ``limit`` instances only those with failures; then an
+    INPUT-ERROR line per file that did not parse."""
     body = []
     shown = results if len(results) <= limit else [r for r in results if r.failures]
     for res in shown:
@@ -89,6 +98,8 @@ def instance_lines(results: Sequence[Result], limit: int = 60) -> str:
                 ", ".join(f"{f.runner}: {f.kind}" for f in res.failures) or "ok",
             ]
         )
+    for p in problems:
+        body.append([p.name, "INPUT-ERROR", "-", "-", "-", "-", "-", p.error])
     header = ["instance", "truth", "SAT", "UNSAT", "other", "proofs ok", "slowest", "checks"]
     hidden = len(results) - len(shown)
     note = f"\n({hidden} more instances, all checks ok: see the JSON report)" if hidden else ""
@@ -111,7 +122,14 @@ def failure_lines(results: Sequence[Result]) -> list[str]:
     return lines
 
 
-def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: float) -> dict:
+def to_json(
+    results: Sequence[Result],
+    opts: Options,
+    machine: dict,
+    elapsed: float,
+    problems: Sequence[InputProblem] = (),
+    interrupted: bool = False,
+) -> dict:
     failures = [f.to_json() for res in results for f in res.failures]
     return {
         "schema": SCHEMA,
@@ -119,6 +137,7 @@ def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: fl
         "options": {
             "time_limit": opts.time_limit,
             "jobs": opts.jobs,
+            "engine": opts.engine,
             "proofs": opts.proofs,
             "shrink": opts.shrink,
             "proof_checker": proofs.CHECKER,
@@ -133,7 +152,7 @@ def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: fl
             {
                 "name": res.instance.name,
                 "path": res.instance.path,
-                "sha256": res.instance.sha256,
+                "sha256": res.instance.digest,
                 "nvars": res.instance.cnf.nvars,
                 "nclauses": res.instance.cnf.nclauses,
                 "truth": res.truth,
@@ -142,8 +161,11 @@ def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: fl
             for res in results
         ],
         "failures": failures,
+        "input_errors": [p.to_json() for p in problems],
+        "interrupted": interrupted,
         "summary": {
             "instances": len(results),
+            "input_errors": len(problems),
             "runs": sum(len(res.runs) for res in results),
             "failures": len(failures),
             "clean": not failures,
@@ -155,3 +177,18 @@ def to_json(results: Sequence[Result], opts: Options, machine: dict, elapsed: fl
 
 def write(path: str | os.PathLike, data: dict) -> None:
     atomic.write_text(path, json.dumps(data, indent=1) + "\n", "report", allow_stdout=True)
+
+
+#: report fields that depend on the machine, the engine or the clock, not on the answers
+TIMING_KEYS = frozenset({"time", "time_total", "time_median", "elapsed", "par2", "par2_mean",
+                         "machine", "jobs", "engine"})  # fmt: skip
+
+
+def comparable(data):
+    """``data`` (a JSON report, or part of one) without timings, machine and engine: two
+    runs of the same instances with the same options, on any engine, give equal values."""
+    if isinstance(data, dict):
+        return {k: comparable(v) for k, v in data.items() if k not in TIMING_KEYS}
+    if isinstance(data, list):
+        return [comparable(v) for v in data]
+    return data

@@ -22,10 +22,17 @@ A circuit file (AIGER or BENCH) is an instance too: its CNF is the Tseitin CNF w
 output required true (AIGER's reading; :mod:`reluhard.problems.tseitin`), which every SAT
 solver and CNF route decides, while the circuit routes reduce the circuit itself. A
 failure of a circuit route is not shrunk (the CNF shrinker cannot shrink a circuit).
+
+Runs survive: each judged run is appended to a journal as it finishes (:mod:`.journal`),
+``resumed`` runs and shrinks are not done again, and ^C/SIGTERM ends :func:`run_all` with
+:class:`Interrupted`, carrying the instances finished so far, after every worker is stopped.
+A file that does not parse is an :class:`InputProblem` (an INPUT-ERROR row), not the end of
+the run. The engine is the local sandbox pool, or a Dask cluster (:mod:`.cluster`).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -33,10 +40,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..certs import proofs
+from ..errors import InputError
 from ..problems import circuit_format, dimacs_cnf, tseitin
 from ..problems.circuit import Circuit
 from ..problems.cnf import CNF, model_fault
 from . import external, runners
+from .journal import Journal, settings_key
 from .sandbox import Outcome, Pool, Task
 from .shrink import shrink_cnf
 
@@ -60,6 +69,28 @@ class Instance:
     path: str | None = None
     sha256: str | None = None
     circuit: Circuit | None = None
+
+    @property
+    def digest(self) -> str:
+        """The sha256 of the file's bytes, or of the DIMACS text for an instance built in
+        memory: what the journal and the reproducer names key on."""
+        if self.sha256 is None:
+            text = dimacs_cnf.format_cnf(self.cnf).encode()
+            self.sha256 = hashlib.sha256(text).hexdigest()
+        return self.sha256
+
+
+@dataclass
+class InputProblem:
+    """A file that could not be read as a CNF or circuit: an INPUT-ERROR row."""
+
+    name: str
+    path: str
+    sha256: str | None
+    error: str
+
+    def to_json(self) -> dict:
+        return {"name": self.name, "path": self.path, "sha256": self.sha256, "error": self.error}
 
 
 @dataclass
@@ -91,6 +122,19 @@ class Run:
             "detail": self.detail,
         }
 
+    @classmethod
+    def from_json(cls, d: dict) -> Run:
+        return cls(
+            d["runner"],
+            d["verdict"],
+            d["time"],
+            d["model_check"],
+            d["model_reason"],
+            d["proof_check"],
+            d["proof_note"],
+            d["detail"],
+        )
+
 
 @dataclass
 class Failure:
@@ -116,6 +160,20 @@ class Failure:
             "shrink_tests": self.shrink_tests,
         }
 
+    def restore(self, d: dict) -> None:
+        """Take the shrinking's outcome from a journal line (:meth:`to_json`)."""
+        self.detail, self.reproducer, self.shrink_tests = (
+            d["detail"],
+            d["reproducer"],
+            d["shrink_tests"],
+        )
+        if d["reproducer_vars"] is not None:
+            self.reproducer_size = (
+                d["reproducer_vars"],
+                d["reproducer_clauses"],
+                d["reproducer_literals"],
+            )
+
 
 @dataclass
 class Result:
@@ -139,17 +197,63 @@ class Options:
     out_stem: str = "crosscheck"
     #: the ``cmd:NAME`` runners' commands (``--solver-cmd``, :mod:`.external`)
     commands: Mapping[str, external.Command] = field(default_factory=dict)
+    cluster: int | None = None  # workers of a Dask LocalCluster
+    scheduler: str | None = None  # address of a running Dask scheduler
+
+    @property
+    def settings(self) -> str:
+        """What a run's outcome depends on besides the instance and the runner."""
+        return settings_key(self.time_limit, self.proofs)
+
+    @property
+    def engine(self) -> str:
+        if self.scheduler:
+            return f"dask {self.scheduler}"
+        return f"dask local:{self.cluster}" if self.cluster else f"local, {self.jobs} jobs"
+
+
+class Interrupted(Exception):
+    """^C or SIGTERM: the run stopped (every worker too); ``results`` are the instances
+    whose runs were all finished (not shrunk unless that finished too)."""
+
+    def __init__(self, results: list[Result]) -> None:
+        super().__init__("interrupted")
+        self.results = results
 
 
 # ------------------------------------------------------------------------------- inputs
 
 
+def read_list(path: str) -> list[Path]:
+    """The paths an ``@LIST`` file names: one per line, blank lines and lines starting with
+    ``#`` skipped, surrounding spaces stripped; a relative path is relative to the folder of
+    the list file (not the current directory), so a list moves with its instances."""
+    from ..problems.textio import read_raw
+
+    base = Path(path).parent
+    try:
+        text = read_raw(path, "file list").decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(path, None, "a file list must be UTF-8 text") from None
+    out = []
+    for line in text.splitlines():
+        entry = line.strip()
+        if entry and not entry.startswith("#"):
+            out.append(base / entry)
+    return out
+
+
 def find_cnfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
     """The CNF and circuit files named by ``paths``: files as given, folders searched
     recursively for ``*.cnf`` (and ``.dimacs``), ``*.aag``, ``*.aig`` and ``*.bench``
-    (each also compressed with gz/bz2/xz); sorted within each folder."""
+    (each also compressed with gz/bz2/xz); sorted within each folder. ``@LIST`` stands for
+    the paths in the file LIST (:func:`read_list`; folders in it are searched too)."""
     found: list[Path] = []
-    for p in map(Path, paths):
+    for given in paths:
+        if isinstance(given, str) and given.startswith("@"):
+            found += find_cnfs(read_list(given[1:]))
+            continue
+        p = Path(given)
         if p.is_dir():
             found += sorted(
                 f
@@ -161,24 +265,57 @@ def find_cnfs(paths: Iterable[str | os.PathLike]) -> list[Path]:
     return found
 
 
-def load(paths: Iterable[str | os.PathLike]) -> list[Instance]:
-    """Parse every CNF and circuit file (told apart by content); the first bad one raises
-    InputError (file, line, problem)."""
+def load_file(f: Path, sha: list[str] | None = None) -> Instance:
+    """Parse one CNF or circuit file (told apart by content); InputError if it is bad.
+    ``sha`` receives the file's sha256 as soon as the bytes are read."""
     from ..problems.textio import decompress, read_raw
 
-    out = []
+    raw = read_raw(os.fspath(f))
+    digest = hashlib.sha256(raw).hexdigest()
+    if sha is not None:
+        sha.append(digest)
+    data = decompress(raw, os.fspath(f))
+    if circuit_format.sniff(data):
+        circuit = circuit_format.parse_circuit(data, os.fspath(f))
+        circuit = circuit.with_target(circuit.required())
+        cnf = tseitin.preimage_cnf(circuit)
+        return Instance(f.name, cnf, os.fspath(f), digest, circuit)
+    cnf = dimacs_cnf.parse_cnf(data, os.fspath(f))
+    return Instance(f.name, cnf, os.fspath(f), digest)
+
+
+def load(paths: Iterable[str | os.PathLike]) -> list[Instance]:
+    """Parse every CNF and circuit file; the first bad one raises InputError (file, line,
+    problem)."""
+    return [load_file(f) for f in find_cnfs(paths)]
+
+
+def load_all(paths: Iterable[str | os.PathLike]) -> tuple[list[Instance], list[InputProblem]]:
+    """Parse every CNF and circuit file; a bad one becomes an :class:`InputProblem` (its
+    ``file:line: problem``) and the others are still read. A bad ``@LIST`` raises."""
+    instances, problems = [], []
     for f in find_cnfs(paths):
-        raw = read_raw(os.fspath(f))
-        data, sha = decompress(raw, os.fspath(f)), hashlib.sha256(raw).hexdigest()
-        if circuit_format.sniff(data):
-            circuit = circuit_format.parse_circuit(data, os.fspath(f))
-            circuit = circuit.with_target(circuit.required())
-            cnf = tseitin.preimage_cnf(circuit)
-            out.append(Instance(f.name, cnf, os.fspath(f), sha, circuit))
-            continue
-        cnf = dimacs_cnf.parse_cnf(data, os.fspath(f))
-        out.append(Instance(f.name, cnf, os.fspath(f), sha))
-    return out
+        sha: list[str] = []
+        try:
+            instances.append(load_file(f, sha))
+        except InputError as e:
+            problems.append(InputProblem(f.name, os.fspath(f), sha[0] if sha else None, str(e)))
+    return instances, problems
+
+
+def save_fuzz(corpus: Sequence[tuple[str, CNF]], folder: str | os.PathLike) -> list[Instance]:
+    """Write the fuzz instances as ``folder/NAME.cnf`` and return them as instances of
+    those files (path and sha256 of the bytes written), so each can be rerun alone."""
+    out = Path(folder)
+    out.mkdir(parents=True, exist_ok=True)
+    instances = []
+    for name, cnf in corpus:
+        text = dimacs_cnf.format_cnf(cnf, comments=[f"reluhard crosscheck --fuzz: {name}"])
+        path = out / f"{name}.cnf"
+        path.write_text(text, encoding="utf-8")
+        sha = hashlib.sha256(text.encode()).hexdigest()
+        instances.append(Instance(name, cnf, os.fspath(path), sha))
+    return instances
 
 
 # ------------------------------------------------------------------------------- running
@@ -225,7 +362,11 @@ def task(
         time_limit=opts.time_limit,
         circuit=circuit,
         command=command,
-        source=source if circuit is None else None,
+        original=(
+            external.original_bytes(source)
+            if command is not None and source is not None and circuit is None
+            else None
+        ),
     )
     solve_budget = None if opts.time_limit is None else opts.time_limit * 1.2 + 1.0
     check_budget = None if opts.time_limit is None else max(PROOF_BUDGET, 4 * opts.time_limit)
@@ -305,41 +446,89 @@ def judge(cnf: CNF, runs: Sequence[Run]) -> tuple[str, list[tuple[str, str, str]
     return truth, failures
 
 
+def open_pool(opts: Options):
+    """The engine that runs the tasks: the local sandbox :class:`~.sandbox.Pool`, or a
+    :class:`~.cluster.DaskPool` (same interface)."""
+    if opts.cluster or opts.scheduler:
+        from .cluster import DaskPool
+
+        return DaskPool(workers=opts.cluster, address=opts.scheduler)
+    return Pool(opts.jobs)
+
+
 def run_all(
     instances: Sequence[Instance],
     opts: Options,
     progress: Callable[[int, int, str], None] | None = None,
+    *,
+    journal: Journal | None = None,
+    resumed: tuple[dict, dict] | None = None,
+    pool: Pool | None = None,
+    outcomes: list[Outcome] | None = None,
 ) -> list[Result]:
-    """Run every runner on every instance, judge, and shrink each failure."""
+    """Run every runner on every instance, judge, and shrink each failure.
+
+    Each judged run goes to ``journal`` as it finishes; runs and shrinks in ``resumed``
+    (:func:`.journal.read`) are taken as done. ^C or SIGTERM (raised as KeyboardInterrupt)
+    stops every worker and raises :class:`Interrupted` with the finished instances.
+    ``pool``: an open engine to use (and leave open) instead of one from :func:`open_pool`;
+    ``outcomes`` receives every raw outcome (for the benchmarks' CPU accounting)."""
+    journal = journal or Journal(None)
+    done_runs, done_shrinks = resumed or ({}, {})
+    settings = opts.settings
     total = len(instances) * len(opts.runners)
     pending: dict[int, dict[str, Run]] = {i: {} for i in range(len(instances))}
     results: list[Result | None] = [None] * len(instances)
-    tasks = (
-        ((i, r), task(r, inst.cnf, opts, inst.circuit, inst.path))
-        for i, inst in enumerate(instances)
-        for r in opts.runners
-    )
     done = 0
-    with Pool(opts.jobs) as pool:
-        for (i, r), out in pool.map(tasks):
-            pending[i][r] = judge_run(r, instances[i].cnf, out, opts)
-            done += 1
-            if progress:
-                progress(done, total, f"{instances[i].name} {r}")
-            if len(pending[i]) == len(opts.runners):
-                got = pending.pop(i)
-                runs = [got[name] for name in opts.runners]
-                truth, found = judge(instances[i].cnf, runs)
-                results[i] = Result(instances[i], runs, truth)
-                for runner, kind, detail in found:
-                    results[i].failures.append(Failure(instances[i].name, runner, kind, detail))
-        finished = [res for res in results if res is not None]
-        assert len(finished) == len(instances)  # pool.map ran every task
-        if opts.shrink:
-            written: dict[tuple[str, str, str], str] = {}
-            for res in finished:
-                for failure in res.failures:
-                    minimise(pool, res, failure, opts, written)
+
+    def finish_run(i: int, r: str, run: Run) -> None:
+        nonlocal done
+        pending[i][r] = run
+        done += 1
+        if progress:
+            progress(done, total, f"{instances[i].name} {r}")
+        if len(pending[i]) == len(opts.runners):
+            got = pending.pop(i)
+            runs = [got[name] for name in opts.runners]
+            truth, found = judge(instances[i].cnf, runs)
+            res = results[i] = Result(instances[i], runs, truth)
+            for runner, kind, detail in found:
+                res.failures.append(Failure(instances[i].name, runner, kind, detail))
+
+    todo = []
+    for i, inst in enumerate(instances):
+        for r in opts.runners:
+            old = done_runs.get((inst.digest, r, settings))
+            if old is not None:
+                finish_run(i, r, Run.from_json(old))
+            else:
+                todo.append((i, r))
+    tasks = (
+        ((i, r), task(r, instances[i].cnf, opts, instances[i].circuit, instances[i].path))
+        for i, r in todo
+    )
+    try:
+        with contextlib.nullcontext(pool) if pool else open_pool(opts) as pool:
+            for (i, r), out in pool.map(tasks):
+                if outcomes is not None:
+                    outcomes.append(out)
+                run = judge_run(r, instances[i].cnf, out, opts)
+                journal.run((instances[i].digest, r, settings), instances[i].name, run.to_json())
+                finish_run(i, r, run)
+            finished = [res for res in results if res is not None]
+            assert len(finished) == len(instances)  # pool.map ran every task
+            if opts.shrink:
+                written: dict[tuple[str, str, str], str] = {}
+                for res in finished:
+                    for failure in res.failures:
+                        key = (res.instance.digest, failure.runner, failure.kind, settings)
+                        if key in done_shrinks:
+                            failure.restore(done_shrinks[key])
+                            continue
+                        minimise(pool, res, failure, opts, written)
+                        journal.shrink(key, failure.to_json())
+    except KeyboardInterrupt:
+        raise Interrupted([res for res in results if res is not None]) from None
     return finished
 
 
@@ -402,9 +591,7 @@ def minimise(
         failure.reproducer = written[key]
         return
     out_dir = Path(opts.out_dir or ".")
-    stem = Path(res.instance.name).name.split(".")[0]
-    safe_runner = failure.runner.replace(":", "_").replace("/", "_").replace("@", "_")
-    path = out_dir / f"{opts.out_stem}.{stem}.{safe_runner}.{failure.kind}.cnf"
+    path = out_dir / reproducer_name(res.instance, failure, opts.out_stem)
     comments = [
         "reluhard crosscheck reproducer",
         f"runner {failure.runner}: {failure.kind}: {failure.detail}",
@@ -418,3 +605,12 @@ def minimise(
     failure.reproducer = os.fspath(path)
     if written is not None:
         written[key] = failure.reproducer
+
+
+def reproducer_name(instance: Instance, failure: Failure, stem: str = "crosscheck") -> str:
+    """``STEM.NAME-SHA8.RUNNER.KIND.cnf``: the first 8 hex digits of the instance's sha256
+    keep apart two inputs of the same file name in different folders (and differ only when
+    the bytes do: the same file given twice shares its reproducer)."""
+    name = Path(instance.name).name.split(".")[0]
+    safe_runner = failure.runner.replace(":", "_").replace("/", "_").replace("@", "_")
+    return f"{stem}.{name}-{instance.digest[:8]}.{safe_runner}.{failure.kind}.cnf"

@@ -86,14 +86,15 @@ def payload(
     time_limit: float | None,
     circuit: Circuit | None = None,
     command: external.Command | None = None,
-    source: str | None = None,
+    original: bytes | None = None,
 ) -> dict:
     """What a worker needs to run ``runner`` on ``cnf`` (plain arrays: cheap to pickle),
     and the circuit (with its target) whose Tseitin CNF ``cnf`` is, if any; for a ``cmd:``
-    runner its ``command`` and the instance's file ``source`` (None: none, or not a CNF)."""
+    runner its ``command`` and the instance file's bytes ``original`` (None: none, or not a
+    CNF)."""
     return {
         "command": command,
-        "source": source,
+        "original": original,
         "runner": runner,
         "nvars": cnf.nvars,
         "literals": cnf.literals,
@@ -116,7 +117,7 @@ def execute(p: dict) -> Iterator[dict]:
         circuit = None if circuit is None else circuit_mod.from_arrays(*circuit)
         verdict, model, proof, detail = _net(runner, cnf, circuit, p["time_limit"])
     elif kind(runner) == "cmd":
-        answer = external.run(p["command"], cnf, p.get("source"), p["time_limit"])
+        answer = external.run(p["command"], cnf, p.get("original"), p["time_limit"])
         verdict, model, detail = answer.verdict, answer.model, answer.detail
         yield {
             "verdict": verdict,

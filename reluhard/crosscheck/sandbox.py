@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import importlib
 import multiprocessing as mp
+import os
 import signal
+import sys
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -26,7 +28,9 @@ from multiprocessing.connection import wait
 from typing import Any
 
 #: modules the forkserver imports once, so that every worker starts with them loaded.
-PRELOAD = ["reluhard.crosscheck.runners"]
+#: (the guard first: it ties the forkserver's life to the pool owner's)
+PRELOAD = ["reluhard.crosscheck.forkserver_guard", "reluhard.crosscheck.runners"]
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 @dataclass
@@ -39,12 +43,14 @@ class Task:
 @dataclass
 class Outcome:
     """What came back from a task: the messages, and how it ended (``ok``, ``timeout``,
-    ``crash`` or ``error``, with ``detail``)."""
+    ``crash`` or ``error``, with ``detail``); ``cpu``: the worker's CPU seconds for the
+    task when it ended ``ok`` (else 0: a killed worker reports nothing)."""
 
     messages: list = field(default_factory=list)
     ended: str = "ok"
     detail: str = ""
     time: float = 0.0
+    cpu: float = 0.0
 
 
 def _resolve(handler: str) -> Callable[[Any], Iterable]:
@@ -52,9 +58,27 @@ def _resolve(handler: str) -> Callable[[Any], Iterable]:
     return getattr(importlib.import_module(module), name)
 
 
+def _die_with_parent() -> None:
+    """Have the kernel kill this process when its parent goes (Linux ``prctl``): a worker
+    dies with the forkserver, and the forkserver with the pool's owner
+    (:mod:`.forkserver_guard`), so no solver outlives a killed cross-check."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent died before prctl took effect
+        os._exit(1)
+
+
 def _serve(conn) -> None:
     """Worker loop: receive a task, stream its messages, then ``("end", None)``."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles ^C and kills us
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    _die_with_parent()
     while True:
         try:
             task = conn.recv()
@@ -63,9 +87,10 @@ def _serve(conn) -> None:
         if task is None:
             return
         try:
+            cpu = time.process_time()
             for msg in _resolve(task.handler)(task.payload):
                 conn.send(("msg", msg))
-            conn.send(("end", None))
+            conn.send(("end", time.process_time() - cpu))
         except Exception as e:  # reported to the parent, the worker lives on
             tb = traceback.extract_tb(e.__traceback__)[-1]
             where = f"{tb.filename.rsplit('/', 1)[-1]}:{tb.lineno}"
@@ -137,18 +162,21 @@ class Pool:
     def __enter__(self) -> Pool:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, *exc) -> None:
+        self.close(now=kind is not None)
 
-    def close(self) -> None:
+    def close(self, now: bool = False) -> None:
+        """Stop the workers: ask each to exit, and kill those still busy after a second;
+        ``now`` (an exception, ^C, SIGTERM): kill them all at once."""
         for w in self._workers:
-            if w.proc.is_alive():
+            if w.proc.is_alive() and not now:
                 try:
                     w.conn.send(None)
                 except OSError:
                     pass
         for w in self._workers:
-            w.proc.join(timeout=1)
+            if not now:
+                w.proc.join(timeout=1)
             w.kill()
         self._workers = []
 
@@ -209,6 +237,7 @@ class Pool:
                     w.outcome.messages.append(value)
                     w._arm(len(w.outcome.messages))
                 elif kind == "end":
+                    w.outcome.cpu = value
                     return (*w.finish("ok"), None)
                 else:
                     return (*w.finish("error", value), None)
@@ -227,10 +256,11 @@ class Pool:
 
 def _run_here(task: Task) -> Outcome:
     out = Outcome()
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     try:
         out.messages.extend(_resolve(task.handler)(task.payload))
     except Exception as e:
         out.ended, out.detail = "error", f"{type(e).__name__}: {e}"
     out.time = time.perf_counter() - start
+    out.cpu = time.process_time() - cpu
     return out

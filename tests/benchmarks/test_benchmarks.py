@@ -63,6 +63,14 @@ def test_crosscheck_throughput_quick(tmp_path: Path) -> None:
     assert rows[("full", 1)]["runners"] == 4
     assert (tmp_path / "crosscheck_throughput.csv").exists()
     assert "inst/s" in proc.stdout
+    engines = tmp_path / "crosscheck_engines.json"
+    if engines.exists():  # Dask installed: local sandbox against a LocalCluster of 1 and 2
+        got = {(r["workload"], r["engine"], r["workers"]): r
+               for r in json.loads(engines.read_text())["rows"]}  # fmt: skip
+        assert set(got) == {(w, e, n) for w in ("satlib", "trivial")
+                            for e in ("sandbox", "dask") for n in (1, 2)}  # fmt: skip
+        assert all(r["failures"] == 0 and r["runs_per_s"] > 0 for r in got.values())
+        assert got[("trivial", "dask", 2)]["runs"] == 40
 
 
 def test_graph_cvp_quick(tmp_path: Path) -> None:

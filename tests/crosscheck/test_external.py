@@ -94,7 +94,7 @@ def test_cadical_and_minisat_on_satlib_models_and_proofs_checked(tmp_path):
 
 @needs_cadical
 def test_original_bytes_go_to_the_solver(tmp_path):
-    """{cnf} is the file itself (SATLIB's '%' trailer: CaDiCaL refuses it, a finding the
+    """{cnf} is the file's bytes (SATLIB's '%' trailer: CaDiCaL refuses it, a finding the
     report shows) or a compressed file's decompressed bytes; no {cnf}: stdin."""
     (inst,) = _satlib("uuf50-01.cnf")
     clean = tmp_path / "clean.cnf.gz"
