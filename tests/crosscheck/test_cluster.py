@@ -5,6 +5,7 @@ SIGSEGV is still a ``crash`` of that solver, caught by the sandbox inside the Da
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import shutil
@@ -17,8 +18,8 @@ from pathlib import Path
 import pytest
 
 from reluhard.cli import main
-from reluhard.crosscheck import report
-from reluhard.crosscheck.run import Instance, Options, load, run_all
+from reluhard.crosscheck import external, report
+from reluhard.crosscheck.run import Instance, Options, load, run_all, task
 from reluhard.errors import InputError
 from reluhard.problems.cnf import CNF
 from tests.helpers.instances import ROOT, SATLIB
@@ -165,3 +166,24 @@ def test_without_dask_the_engine_options_are_one_line(monkeypatch, capsys):
     assert main(["crosscheck", "--fuzz", "1", "--cluster", "remote:3"]) == 1
     [line] = capsys.readouterr().err.splitlines()
     assert "expected local or local:N" in line
+
+
+@pytest.mark.skipif(shutil.which("cadical") is None, reason="no system cadical")
+def test_a_solver_command_runs_the_same_on_dask(tmp_path):
+    """A ``cmd:`` task carries the instance file's bytes (no path: a remote worker needs no
+    shared file system), and its report on a LocalCluster equals the local one."""
+    files = sorted(SATLIB.glob("uf20-0[1-2].cnf"))
+    if len(files) < 2:
+        pytest.skip(f"public SATLIB instances not found at {SATLIB}")
+    gz = tmp_path / "u.cnf.gz"
+    gz.write_bytes(gzip.compress(files[0].read_bytes()))
+    instances = load([*files, gz])
+    cmd = external.parse_spec("cad=cadical -q {dimacs} {proof}")
+    commands = {cmd.runner: cmd}
+    common = {"runners": ["cmd:cad"], "commands": commands, "shrink": False}
+    t = task("cmd:cad", instances[-1].cnf, Options(**common), None, instances[-1].path)
+    assert t.payload["original"] == files[0].read_bytes() and "source" not in t.payload
+    on_dask = run_all(instances, Options(cluster=1, **common))
+    here = run_all(instances, Options(jobs=1, **common))
+    assert _report(on_dask, Options(**common)) == _report(here, Options(**common))
+    assert [r.runs[0].verdict for r in on_dask] == ["SAT", "SAT", "SAT"]
