@@ -516,13 +516,6 @@ def _widths(text: str) -> list[int]:
     return widths
 
 
-def _epsilon(text: str) -> float:
-    v = cli_values.positive(text)
-    if v >= 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text!r}")
-    return v
-
-
 def _activation(text: str) -> str:
     return text.replace("-", "_")
 
@@ -680,7 +673,7 @@ def _info_args(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("Theorem 1 constants of a bijective smooth network")
     g.add_argument("--beta", type=cli_values.positive, default=0.1,
                    help="noise level beta of rad(D) and S (default 0.1)")  # fmt: skip
-    g.add_argument("--epsilon", type=_epsilon, default=0.1,
+    g.add_argument("--epsilon", type=cli_values.open_unit, default=0.1,
                    help="target accuracy epsilon in (0, 1) (default 0.1)")  # fmt: skip
     g.add_argument("--box", type=cli_values.positive, default=3.0,
                    help="m and M are sampled in [-BOX, BOX]^d (default 3)")  # fmt: skip

@@ -88,6 +88,14 @@ def positive(text: str) -> float:
     return v
 
 
+def open_unit(text: str) -> float:
+    """A number in ``(0, 1)`` (an accuracy epsilon)."""
+    v = positive(text)
+    if v >= 1:
+        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {_shown(text)}")
+    return v
+
+
 def count(text: str) -> int:
     """An integer ``>= 0``."""
     return _integer(text, 0, None)

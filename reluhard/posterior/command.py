@@ -42,20 +42,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         help=f"parallel chains (default {encoder.DEFAULT_CHAINS})",
     )
     p.add_argument("--seed", type=cli_values.seed, default=0, help="seed of the sampler noise")
-    p.add_argument("--epsilon", type=_epsilon, default=0.1,
+    p.add_argument("--epsilon", type=cli_values.open_unit, default=0.1,
                    help="epsilon of rad(D) and S (default 0.1)")  # fmt: skip
     p.add_argument("--gd-max-steps", type=cli_values.positive_count,
                    default=gd_phase.DEFAULT_MAX_STEPS, metavar="S",
                    help=f"cap on GD steps (default {gd_phase.DEFAULT_MAX_STEPS})")  # fmt: skip
     p.add_argument("-o", "--output", required=True, metavar="SAMPLES.npz",
                    help="the samples (array 'samples', chains x d) and their meta")  # fmt: skip
-
-
-def _epsilon(text: str) -> float:
-    v = cli_values.positive(text)
-    if v >= 1:
-        raise argparse.ArgumentTypeError(f"must be in (0, 1), got {text!r}")
-    return v
 
 
 def _npz(arrays: dict[str, np.ndarray]) -> bytes:

@@ -96,6 +96,10 @@ def test_posterior_cli_bad_parameters_get_one_line(tmp_path, capsys, smooth_net)
         code, _, err = run_cli(capsys, ["posterior", smooth_net, *bad, "-o", out])
         assert code == 2, bad
         one_error_line(err)
+    for eps in ("1", "0", "1.5"):  # the same parser as info's --epsilon
+        for cmd in (["posterior", smooth_net, "--beta", "0.1", "-o", out], ["info", smooth_net]):
+            code, _, err = run_cli(capsys, [*cmd, "--epsilon", eps])
+            assert code == 2 and "--epsilon" in one_error_line(err), (cmd, eps)
     assert not out.exists()
     relu, wide = tmp_path / "relu.npz", tmp_path / "wide.npz"
     assert cli.main(["random-net", "--widths", "2,2,2", "-o", str(relu)]) == 0
