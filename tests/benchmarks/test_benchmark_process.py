@@ -4,25 +4,13 @@ scripts, not for tests)."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.helpers.benchmarks import run_quick
 
 
 def _run(script: str, tmp_path: Path) -> dict:
-    proc = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / script), "--quick", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    name = script.removesuffix(".py")
-    assert (tmp_path / f"{name}.csv").is_file()
-    return json.loads((tmp_path / f"{name}.json").read_text())
+    return run_quick(script, tmp_path)[0]
 
 
 def test_compile_process_quick(tmp_path: Path) -> None:

@@ -9,28 +9,13 @@ to k = 10 and MALA accepts most proposals."""
 from __future__ import annotations
 
 import csv
-import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.helpers.instances import ROOT
+from tests.helpers.benchmarks import run_quick
 
 
 def test_pr_langevin_quick(tmp_path: Path) -> None:
-    script = ROOT / "benchmarks" / "pr_langevin.py"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, str(script), "--quick", "--out", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT / "benchmarks",
-        env=env,
-    )
-    assert proc.returncode == 0, proc.stdout + proc.stderr
-    report = json.loads((tmp_path / "pr_langevin.json").read_text())
+    report, stdout = run_quick("pr_langevin.py", tmp_path)
     assert report["parameters"]["quick"] is True
     p1 = report["panels"]["1d"]
     assert p1["passed"], p1["checks"]
@@ -51,5 +36,5 @@ def test_pr_langevin_quick(tmp_path: Path) -> None:
     with open(tmp_path / "pr_langevin.csv") as f:
         rows = list(csv.DictReader(f))
     assert {r["panel"] for r in rows} == {"1d", "2d", "dichotomy"}
-    assert (tmp_path / "pr_langevin.png").exists() or "matplotlib" in proc.stdout
-    assert "[PASS]" in proc.stdout or "[FAIL]" in proc.stdout
+    assert (tmp_path / "pr_langevin.png").exists() or "matplotlib" in stdout
+    assert "[PASS]" in stdout or "[FAIL]" in stdout
