@@ -349,10 +349,11 @@ def task(
     cnf: CNF,
     opts: Options,
     circuit: Circuit | None = None,
-    source: str | None = None,
+    original: bytes | None = None,
 ) -> Task:
-    """The task of ``runner`` on ``cnf``; ``source``: the CNF's file (a ``cmd:`` runner reads
-    its original bytes), None for a circuit's CNF, a fuzz or a shrunk one."""
+    """The task of ``runner`` on ``cnf``; ``original``: the instance file's bytes, which a
+    ``cmd:`` runner hands its binary (:func:`original_bytes`; None for a circuit's CNF, a
+    fuzz or a shrunk one)."""
     command = opts.commands.get(runner)
     want, _ = proof_plan(runner, opts.proofs, command)
     p = runners.payload(
@@ -362,15 +363,30 @@ def task(
         time_limit=opts.time_limit,
         circuit=circuit,
         command=command,
-        original=(
-            external.original_bytes(source)
-            if command is not None and source is not None and circuit is None
-            else None
-        ),
+        original=original if command is not None else None,
     )
     solve_budget = None if opts.time_limit is None else opts.time_limit * 1.2 + 1.0
     check_budget = None if opts.time_limit is None else max(PROOF_BUDGET, 4 * opts.time_limit)
     return Task(HANDLER, p, (solve_budget, check_budget))
+
+
+def original_bytes(inst: Instance, opts: Options) -> bytes | None:
+    """The bytes of ``inst``'s file, decompressed, when a ``cmd:`` runner will need them
+    (a CNF read from a file, and some ``--solver-cmd``); else None."""
+    if not opts.commands or inst.circuit is not None or inst.path is None:
+        return None
+    return external.original_bytes(inst.path)
+
+
+def _tasks(instances: Sequence[Instance], todo: Iterable[tuple[int, str]], opts: Options):
+    """The tasks of ``todo`` (pairs of an instance's index and a runner, by instance), each
+    file read once for all the runners that need it."""
+    read: tuple[int, bytes | None] = (-1, None)
+    for i, r in todo:
+        inst = instances[i]
+        if read[0] != i:
+            read = (i, original_bytes(inst, opts))
+        yield (i, r), task(r, inst.cnf, opts, inst.circuit, read[1])
 
 
 def judge_run(runner: str, cnf: CNF, out: Outcome, opts: Options) -> Run:
@@ -503,10 +519,7 @@ def run_all(
                 finish_run(i, r, Run.from_json(old))
             else:
                 todo.append((i, r))
-    tasks = (
-        ((i, r), task(r, instances[i].cnf, opts, instances[i].circuit, instances[i].path))
-        for i, r in todo
-    )
+    tasks = _tasks(instances, todo, opts)
     try:
         with contextlib.nullcontext(pool) if pool else open_pool(opts) as pool:
             for (i, r), out in pool.map(tasks):

@@ -19,7 +19,7 @@ import pytest
 
 from reluhard.cli import main
 from reluhard.crosscheck import external, report
-from reluhard.crosscheck.run import Instance, Options, load, run_all, task
+from reluhard.crosscheck.run import Instance, Options, load, original_bytes, run_all, task
 from reluhard.errors import InputError
 from reluhard.problems.cnf import CNF
 from tests.helpers.instances import ROOT, SATLIB
@@ -181,7 +181,8 @@ def test_a_solver_command_runs_the_same_on_dask(tmp_path):
     cmd = external.parse_spec("cad=cadical -q {dimacs} {proof}")
     commands = {cmd.runner: cmd}
     common = {"runners": ["cmd:cad"], "commands": commands, "shrink": False}
-    t = task("cmd:cad", instances[-1].cnf, Options(**common), None, instances[-1].path)
+    original = original_bytes(instances[-1], Options(**common))
+    t = task("cmd:cad", instances[-1].cnf, Options(**common), None, original)
     assert t.payload["original"] == files[0].read_bytes() and "source" not in t.payload
     on_dask = run_all(instances, Options(cluster=1, **common))
     here = run_all(instances, Options(jobs=1, **common))

@@ -311,3 +311,25 @@ def test_cnf_instance_without_a_file_goes_as_dimacs(tmp_path):
     opts = _opts(tmp_path, ["c=cadical -q {cnf}"], runners=[], shrink=False)
     (res,) = run_all([Instance("fuzz-0", f)], opts)
     assert (res.runs[0].verdict, res.runs[0].model_check) == ("SAT", "PASS")
+
+
+def test_each_file_is_read_once_for_all_its_solver_commands(tmp_path, monkeypatch):
+    """Two ``--solver-cmd`` runners on two files: two reads (not four), and only the
+    ``cmd:`` tasks carry the bytes."""
+    from reluhard.crosscheck import run
+
+    files = []
+    for n in (1, 2):
+        files.append(tmp_path / f"f{n}.cnf")
+        files[-1].write_text(f"p cnf {n} 1\n1 0\n")
+    reads: list[str] = []
+    real = external.original_bytes
+    monkeypatch.setattr(external, "original_bytes", lambda p: reads.append(p) or real(p))
+    opts = _opts(tmp_path, ["a=true {cnf}", "b=true {cnf}"])
+    instances = load(files)
+    todo = [(i, r) for i in range(2) for r in opts.runners]
+    tasks = dict(run._tasks(instances, todo, opts))
+    assert reads == [str(f) for f in files]
+    for (i, r), t in tasks.items():
+        expected = files[i].read_bytes() if r.startswith("cmd:") else None
+        assert t.payload["original"] == expected, (i, r)
